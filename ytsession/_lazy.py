@@ -1,0 +1,26 @@
+"""Lazy re-exports, so that ``import ytsession`` loads no HTTP or OAuth library.
+
+A cron job that only needs a fresh token from a file should not pay for ``requests`` or
+``oauthlib``; names are imported from their modules the first time they are used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def lazy_getattr(package: str, exports: Mapping[str, str]) -> Callable[[str], Any]:
+    """:return: a module ``__getattr__`` that imports ``exports[name]`` (a module path
+    relative to ``package``) on first use and caches the name in the package."""
+
+    def __getattr__(name: str) -> Any:
+        module_name = exports.get(name)
+        if module_name is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module_name, package), name)
+        setattr(importlib.import_module(package), name, value)
+        return value
+
+    return __getattr__

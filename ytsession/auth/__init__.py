@@ -1,0 +1,39 @@
+"""Authentication: OAuth clients, tokens, token files and profiles.
+
+Names load lazily: importing this package imports neither ``requests`` nor ``oauthlib``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
+
+if TYPE_CHECKING:
+    from .credentials import Credentials, OAuthCredentials, OAuthEndpoints
+    from .profiles import Profile, ProfileSettings
+    from .signing import BearerAuth
+    from .token import OAuthToken, RefreshingToken
+
+_EXPORTS = {
+    "Credentials": ".credentials",
+    "OAuthCredentials": ".credentials",
+    "OAuthEndpoints": ".credentials",
+    "OAuthToken": ".token",
+    "RefreshingToken": ".token",
+    "BearerAuth": ".signing",
+    "Profile": ".profiles",
+    "ProfileSettings": ".profiles",
+}
+
+__all__ = [
+    "BearerAuth",
+    "Credentials",
+    "OAuthCredentials",
+    "OAuthEndpoints",
+    "OAuthToken",
+    "Profile",
+    "ProfileSettings",
+    "RefreshingToken",
+]
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
