@@ -105,6 +105,10 @@ def cmd_login(args: argparse.Namespace) -> int:
     from .auth.token import RefreshingToken
 
     profile = _profile(args)
+    if args.peertube:
+        from .peertube._cli import cmd_login as cmd_login_peertube
+
+        return cmd_login_peertube(args, profile)
     credentials, settings = _oauth_client(args)
     token = RefreshingToken.prompt_for_token(credentials, open_browser=args.open_browser)
     # The token first, then the settings that make the profile visible: both atomic.
@@ -121,15 +125,22 @@ def cmd_token(args: argparse.Namespace) -> int:
     """Print a valid access token, refreshing it first when it is about to expire."""
     import time
 
-    from .auth.token import REFRESH_MARGIN
+    from .auth import _paths, tokenfile
 
-    profile = _profile(args)
-    stored = profile.load_token()
-    if stored["expires_at"] - time.time() > REFRESH_MARGIN:
-        profile.load_settings()  # a token without its profile is not a login
+    # Fast path, standard library only: a fresh token is read and printed.
+    directory = _paths.profile_dir(args.profile, args.home)
+    try:
+        stored = tokenfile.load_token(directory / _paths.TOKEN_FILE)
+    except FileNotFoundError:
+        stored = None
+    if (
+        stored is not None
+        and stored["expires_at"] - time.time() > tokenfile.REFRESH_MARGIN
+        and (directory / _paths.SETTINGS_FILE).is_file()
+    ):
         print(stored["access_token"])
         return 0
-    token = profile.refreshing_token()
+    token = _profile(args).refreshing_token()
     print(token.access_token)
     return 0
 
@@ -167,6 +178,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         from urllib.parse import urlsplit
 
         info["server"] = urlsplit(settings.endpoints["token_url"]).netloc
+    if settings.endpoints.get("instance_url"):  # PeerTube profiles
+        info["instance"] = settings.endpoints["instance_url"]
+    if settings.extra.get("username"):
+        info["user"] = settings.extra["username"]
     if args.json:
         print(json.dumps(info, indent=2))
     else:
@@ -187,9 +202,15 @@ def cmd_logout(args: argparse.Namespace) -> int:
         _say(f"profile '{profile.name}' does not exist; nothing to do")
         return 0
     try:
-        credentials = profile.credentials()
-        stored = profile.load_token()
-        credentials.revoke(stored["refresh_token"])
+        settings = profile.load_settings()
+        if settings.kind == "peertube":  # revoked by a live access token, not the refresh token
+            from .peertube._cli import logout_profile
+
+            logout_profile(profile, settings)
+        else:
+            credentials = profile.credentials(settings)
+            stored = profile.load_token()
+            credentials.revoke(stored["refresh_token"])
         _say("Revoked the token at the server.")
     except (NetworkError, YTSessionError) as exc:
         if not args.local:
@@ -244,7 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="directory holding the profiles (default: $YTSESSION_HOME or the user data dir)",
     )
 
-    login = sub.add_parser("login", parents=[common], help="log in with Google's device flow")
+    login = sub.add_parser(
+        "login",
+        parents=[common],
+        help="log in with Google's device flow (or a PeerTube password, with --peertube)",
+    )
     who = login.add_mutually_exclusive_group()
     who.add_argument("--client-id", help=f"your OAuth client's id (or set {CLIENT_ID_ENV})")
     who.add_argument(
@@ -261,6 +286,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--server",
         metavar="URL",
         help="an OAuth server with Google's paths, e.g. `ytsession emulator`'s URL",
+    )
+    login.add_argument(
+        "--peertube",
+        metavar="URL",
+        help="log in to this PeerTube instance with a password instead (asked, never an "
+        "argument; read as one line from stdin when it is not a terminal)",
+    )
+    login.add_argument("--username", help="PeerTube username or e-mail (with --peertube)")
+    login.add_argument(
+        "--otp-stdin",
+        action="store_true",
+        help="read the PeerTube two-factor code from stdin (the line after the password)",
     )
     login.set_defaults(handler=cmd_login)
 

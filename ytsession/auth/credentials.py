@@ -148,7 +148,8 @@ class Credentials(ABC):
         :raises AccessDeniedError: the user refused.
         :raises DeviceCodeExpiredError: the code expired first.
         """
-        interval = float(code.get("interval") or DEFAULT_INTERVAL)
+        given = code.get("interval")
+        interval = float(DEFAULT_INTERVAL if given is None else given)
         deadline = clock() + float(code.get("expires_in") or 1800)
         while True:
             left = deadline - clock()

@@ -17,8 +17,6 @@ This module imports no HTTP library, so reading a fresh token stays fast.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,42 +24,25 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import NotLoggedInError, ProfileError, TokenFileError
 from . import tokenfile
+from ._paths import (
+    DEFAULT_PROFILE,
+    SETTINGS_FILE,
+    TOKEN_FILE,
+    checked_name,
+    home_dir,
+)
 from .models import StoredTokenDict
 
 if TYPE_CHECKING:
     from .credentials import Credentials
     from .token import RefreshingToken
 
-#: Environment variable naming the directory that holds the profiles.
-HOME_ENV = "YTSESSION_HOME"
-#: Environment variable naming the profile used when none is given.
-PROFILE_ENV = "YTSESSION_PROFILE"
-DEFAULT_PROFILE = "default"
-
 #: Profile kinds.
 KIND_OAUTH = "oauth"  # Google device flow with the user's own client
 KIND_YOUTUBE_TV = "youtube-tv"  # Google device flow with the YouTube TV app's client
+KIND_PEERTUBE = "peertube"  # PeerTube password login against the instance's client
 
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 _SETTINGS_VERSION = 1
-
-
-def home_dir(home: str | Path | None = None) -> Path:
-    """:return: the directory holding the profiles (``home``, ``$YTSESSION_HOME``, or the
-    platform's user data directory, in that order)."""
-    if home is not None:
-        return Path(home)
-    env = os.environ.get(HOME_ENV)
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("ytsession", appauthor=False))
-
-
-def default_profile_name() -> str:
-    """:return: ``$YTSESSION_PROFILE`` or ``"default"``."""
-    return os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE
 
 
 @dataclass
@@ -147,23 +128,18 @@ class Profile:
 
         :raises ProfileError: the name is not 1-64 letters, digits, ``_``, ``.`` or ``-``.
         """
-        name = name or default_profile_name()
-        if not _NAME.match(name):
-            raise ProfileError(
-                f"profile name {name!r} is not usable: use 1-64 letters, digits, '_', '.' "
-                "or '-', not starting with '.' or '-'"
-            )
+        name = checked_name(name)
         return cls(name=name, directory=home_dir(home) / "profiles" / name)
 
     @property
     def token_path(self) -> Path:
         """The token file (ytmusicapi's ``oauth.json`` format)."""
-        return self.directory / "oauth.json"
+        return self.directory / TOKEN_FILE
 
     @property
     def settings_path(self) -> Path:
         """The profile settings file."""
-        return self.directory / "profile.json"
+        return self.directory / SETTINGS_FILE
 
     def exists(self) -> bool:
         """:return: whether the profile has settings on disk."""
@@ -225,7 +201,7 @@ def list_profiles(home: str | Path | None = None) -> list[str]:
     root = home_dir(home) / "profiles"
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "profile.json").is_file())
+    return sorted(p.name for p in root.iterdir() if (p / SETTINGS_FILE).is_file())
 
 
 def credentials_for(settings: ProfileSettings) -> Credentials:
@@ -241,6 +217,10 @@ def credentials_for(settings: ProfileSettings) -> Credentials:
         if settings.scope:
             kwargs["scope"] = settings.scope
         return OAuthCredentials(settings.client_id, settings.client_secret, **kwargs)
+    if settings.kind == KIND_PEERTUBE:
+        from ..peertube.credentials import PeerTubeCredentials
+
+        return PeerTubeCredentials.from_settings(settings)
     raise ProfileError(
         f"profile kind {settings.kind!r} is not known to this version of ytsession; "
         "upgrade ytsession or log in again"

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("ytsession.auth")
 
 #: Reading ``access_token`` this many seconds (or fewer) before expiry refreshes it.
-REFRESH_MARGIN = 60
+REFRESH_MARGIN = tokenfile.REFRESH_MARGIN
 
 
 def _redacted(secret: str) -> str:

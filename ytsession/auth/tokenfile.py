@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,9 @@ from .models import StoredTokenDict
 
 #: The keys of a token file, in ytmusicapi's order.
 TOKEN_KEYS = ("scope", "token_type", "access_token", "refresh_token", "expires_at", "expires_in")
+#: Reading a token this many seconds (or fewer) before its expiry refreshes it. Kept here,
+#: beside the file format, so the command line's fast path needs no other module.
+REFRESH_MARGIN = 60
 #: Seconds a process waits for another one to finish refreshing the same file.
 LOCK_TIMEOUT = 120.0
 
@@ -34,13 +36,21 @@ DIR_MODE = 0o700
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create ``directory`` (and missing parents) with mode 0700.
+    """Create ``directory`` and each missing parent with mode 0700.
 
     An existing directory keeps its mode: it may be shared on purpose.
     """
-    if not directory.is_dir():
-        directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        os.chmod(directory, DIR_MODE)  # mkdir's mode is filtered by the umask
+    missing = []
+    current = directory
+    while not current.is_dir():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue  # made by another process meanwhile
+        os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
 
 
 def atomic_write_json(path: Path, data: Mapping[str, Any]) -> None:
@@ -51,6 +61,8 @@ def atomic_write_json(path: Path, data: Mapping[str, Any]) -> None:
         disk, so a value that cannot be serialised leaves the old file as it was.
     """
     text = json.dumps(dict(data), indent=2) + "\n"
+    import tempfile  # writes only: keep the read path light
+
     ensure_private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

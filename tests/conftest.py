@@ -1,0 +1,37 @@
+"""Shared fixtures: a loopback emulator per test and private profile homes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ytsession import OAuthCredentials, OAuthEndpoints
+from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    """A fresh emulator on 127.0.0.1 that answers device-code polls at once."""
+    with Emulator() as emulator:
+        emulator.google.poll_interval = 0
+        yield emulator
+        assert emulator.internal_errors == [], "the emulator itself failed"
+
+
+@pytest.fixture
+def credentials(emu: Emulator) -> OAuthCredentials:
+    """OAuth credentials of the emulator's test client."""
+    return OAuthCredentials(
+        EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, endpoints=OAuthEndpoints.under(emu.url)
+    )
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private YTSESSION_HOME for the test (and its subprocesses)."""
+    directory = tmp_path / "home"
+    monkeypatch.setenv("YTSESSION_HOME", str(directory))
+    monkeypatch.delenv("YTSESSION_PROFILE", raising=False)
+    return directory

@@ -1,0 +1,41 @@
+"""Helpers for tests: real emulator logins and token files with a chosen expiry."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from ytsession import OAuthCredentials, RefreshingToken
+from ytsession.testing import Emulator
+
+
+def login(emu: Emulator, credentials: OAuthCredentials) -> dict[str, Any]:
+    """Run the device flow against the emulator, approving at once; return the raw token."""
+    code = credentials.get_code()
+    emu.google.approve(code["user_code"])
+    return dict(credentials.token_from_code(code["device_code"]))
+
+
+def token_file(path: Path, raw: dict[str, Any], *, expires_in: float) -> Path:
+    """Write a token file whose access token expires ``expires_in`` seconds from now."""
+    data = {
+        "scope": raw.get("scope", ""),
+        "token_type": raw.get("token_type", "Bearer"),
+        "access_token": raw["access_token"],
+        "refresh_token": raw["refresh_token"],
+        "expires_at": int(time.time() + expires_in),
+        "expires_in": 3600,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+    return path
+
+
+def logged_in_token(
+    emu: Emulator, credentials: OAuthCredentials, path: Path, *, expires_in: float
+) -> RefreshingToken:
+    """A real emulator login stored in ``path``, with the expiry moved as the test needs."""
+    token_file(path, login(emu, credentials), expires_in=expires_in)
+    return RefreshingToken.from_file(path, credentials)
