@@ -92,14 +92,13 @@ def main() -> int:
         "import": median["import ytsession"] / median["import requests"],
         "token": median["ytsession token"] / median["python -c pass"],
     }
-    print(
-        f"import ytsession / import requests = {ratios['import']:.2f}x "
-        f"(target <= {TARGETS['import']}x: {'met' if ratios['import'] <= TARGETS['import'] else 'MISSED'})"
-    )
-    print(
-        f"ytsession token / python -c pass  = {ratios['token']:.2f}x "
-        f"(target <= {TARGETS['token']}x: {'met' if ratios['token'] <= TARGETS['token'] else 'MISSED'})"
-    )
+    labels = {
+        "import": "import ytsession / import requests",
+        "token": "ytsession token / python -c pass  ",
+    }
+    for key, label in labels.items():
+        verdict = "met" if ratios[key] <= TARGETS[key] else "MISSED"
+        print(f"{label} = {ratios[key]:.2f}x (target <= {TARGETS[key]}x: {verdict})")
     return 0
 
 

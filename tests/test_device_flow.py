@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
+import itertools
 import threading
 from pathlib import Path
 
 import pytest
-
-from support import login
 
 from ytsession import (
     AccessDeniedError,
@@ -21,6 +20,8 @@ from ytsession import (
     SlowDownError,
 )
 from ytsession.testing import EMULATOR_CLIENT_ID, UNKNOWN_EXTRA_FIELD, Emulator
+
+from support import login
 
 
 def _approve_when_asked(emu: Emulator, *, deny: bool = False) -> threading.Thread:
@@ -89,7 +90,7 @@ def test_slow_down_widens_the_poll_spacing_by_five_seconds(
     credentials.wait_for_token(code, on_wait=on_wait)
     requests = emu.requests_to("/device/code") + emu.requests_to("/token")
     assert [r.status for r in requests] == [200, 403, 428, 200]
-    gaps = [b.monotonic - a.monotonic for a, b in zip(requests, requests[1:], strict=False)]
+    gaps = [b.monotonic - a.monotonic for a, b in itertools.pairwise(requests)]
     # the code's interval (1 s) before the slow_down, 1 + 5 s for this and every later poll
     assert 0.9 <= gaps[0] < 2.0
     assert all(5.9 <= gap < 7.5 for gap in gaps[1:]), gaps

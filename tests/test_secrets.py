@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from support import logged_in_token
-
 from ytsession import (
     BearerAuth,
     LoginRequiredError,
@@ -22,6 +20,8 @@ from ytsession import (
 )
 from ytsession.auth.profiles import ProfileSettings
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
+
+from support import logged_in_token
 
 
 def _free_port() -> int:

@@ -12,8 +12,6 @@ import ytmusicapi
 from ytmusicapi.auth.oauth import OAuthToken as YTMusicOAuthToken
 from ytmusicapi.auth.oauth import RefreshingToken as YTMusicRefreshingToken
 
-from support import logged_in_token, login, token_file
-
 from ytsession import (
     NotLoggedInError,
     OAuthCredentials,
@@ -25,6 +23,8 @@ from ytsession import (
 )
 from ytsession.auth import tokenfile
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
+
+from support import logged_in_token, login, token_file
 
 VALID = {
     "scope": "https://www.googleapis.com/auth/youtube",

@@ -7,6 +7,7 @@ that revokes the token at the server.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 import threading
@@ -36,10 +37,8 @@ def _approver(emu: Emulator, *, auto_approve: bool, out: TextIO) -> threading.Th
             time.sleep(AUTO_APPROVE_DELAY)
             print(f"   (the demo approves {user_code} by itself)", file=out, flush=True)
         else:
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 sys.stdin.readline()
-            except (OSError, ValueError):
-                pass
         if user_code in emu.google.pending_user_codes():
             emu.google.approve(user_code)
 
@@ -69,9 +68,8 @@ def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
 
         say("2. Logging in with the device flow:")
         if auto_approve:
-            say(
-                f"   (open the URL below to approve it yourself, or wait {AUTO_APPROVE_DELAY:.0f} s)"
-            )
+            wait = f"{AUTO_APPROVE_DELAY:.0f} s"
+            say(f"   (open the URL below to approve it yourself, or wait {wait})")
         else:
             say("   (open the URL below in a browser and allow, or press Enter to approve here)")
         _approver(emu, auto_approve=auto_approve, out=stream)
