@@ -1,0 +1,220 @@
+"""The command line as a cron job or a person uses it: real subprocesses, real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
+
+CLI = [sys.executable, "-m", "ytsession"]
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YTSESSION_")}
+    env["YTSESSION_HOME"] = str(home)
+    env.update(extra)
+    return env
+
+
+def run(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    """Run ``ytsession ARGS`` with no standard input, as cron would."""
+    return subprocess.run(
+        [*CLI, *args],
+        env=_env(home, **extra),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def cli_login(emu: Emulator, home: Path, *extra_args: str) -> subprocess.CompletedProcess[str]:
+    """``ytsession login`` against the emulator, approved through its HTTP control call."""
+
+    def approve() -> None:
+        code = emu.google.wait_for_user_code(timeout=30)
+        import requests
+
+        requests.post(f"{emu.url}/_emulator/approve", data={"user_code": code}, timeout=10)
+
+    approver = threading.Thread(target=approve, daemon=True)
+    approver.start()
+    result = run(
+        home,
+        "login",
+        "--server",
+        emu.url,
+        *extra_args,
+        YTSESSION_CLIENT_ID=EMULATOR_CLIENT_ID,
+        YTSESSION_CLIENT_SECRET=EMULATOR_CLIENT_SECRET,
+    )
+    approver.join(5)
+    return result
+
+
+def test_login_token_status_logout(emu: Emulator, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    login = cli_login(emu, home)
+    assert login.returncode == 0, login.stderr
+    assert login.stdout == ""  # messages go to stderr
+    assert f"Open {emu.url}/device and enter the code" in login.stderr
+    assert "Logged in" in login.stderr
+    token_path = home / "profiles" / "default" / "oauth.json"
+    assert token_path.stat().st_mode & 0o777 == 0o600
+    stored = json.loads(token_path.read_text())
+
+    token = run(home, "token")
+    assert token.returncode == 0, token.stderr
+    assert token.stdout == stored["access_token"] + "\n"
+    assert token.stderr == ""
+
+    status = run(home, "status")
+    assert status.returncode == 0
+    assert "oauth" in status.stdout and EMULATOR_CLIENT_ID in status.stdout
+    assert "min left" in status.stdout
+    for secret in (stored["access_token"], stored["refresh_token"], EMULATOR_CLIENT_SECRET):
+        assert secret not in status.stdout + status.stderr
+    info = json.loads(run(home, "status", "--json").stdout)
+    assert info["profile"] == "default" and info["expires_at"] == stored["expires_at"]
+
+    logout = run(home, "logout")
+    assert logout.returncode == 0, logout.stderr
+    assert "Revoked" in logout.stderr
+    assert not (home / "profiles" / "default").exists()
+    assert not emu.google.access_token_valid(stored["access_token"])
+    assert [r.form.get("token") for r in emu.requests_to("/revoke")] == [stored["refresh_token"]]
+
+
+def test_token_refreshes_when_expiring_and_stores_it(emu: Emulator, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert cli_login(emu, home, "--profile", "cron").returncode == 0
+    token_path = home / "profiles" / "cron" / "oauth.json"
+    stored = json.loads(token_path.read_text())
+    stored["expires_at"] = int(time.time()) + 30
+    token_path.write_text(json.dumps(stored))
+
+    result = run(home, "token", YTSESSION_PROFILE="cron")
+    assert result.returncode == 0, result.stderr
+    fresh = result.stdout.strip()
+    assert fresh != stored["access_token"]
+    assert emu.google.refresh_count == 1
+    assert json.loads(token_path.read_text())["access_token"] == fresh
+
+
+def test_token_without_login_fails_with_one_line_and_status_3(tmp_path: Path) -> None:
+    result = run(tmp_path, "token", "--profile", "nightly")
+    assert result.returncode == 3
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "ytsession login --profile nightly" in lines[0]
+
+
+def test_dead_login_fails_with_status_3_and_keeps_the_file(emu: Emulator, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert cli_login(emu, home).returncode == 0
+    token_path = home / "profiles" / "default" / "oauth.json"
+    stored = json.loads(token_path.read_text())
+    stored["expires_at"] = 0
+    token_path.write_text(json.dumps(stored))
+    before = token_path.read_bytes()
+    emu.google.revoke_all()
+
+    result = run(home, "token")
+    assert result.returncode == 3
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "log in" in result.stderr or "login" in result.stderr
+    assert token_path.read_bytes() == before
+
+
+def test_corrupt_token_file_is_a_one_line_error(tmp_path: Path) -> None:
+    directory = tmp_path / "profiles" / "default"
+    directory.mkdir(parents=True)
+    (directory / "oauth.json").write_text('{"access_token": ')
+    result = run(tmp_path, "token")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(directory / "oauth.json") in result.stderr
+    assert (directory / "oauth.json").read_text() == '{"access_token": '
+
+
+def test_login_without_a_terminal_or_secret_does_not_wait(tmp_path: Path) -> None:
+    result = run(tmp_path, "login", "--client-id", "x.apps.googleusercontent.com")
+    assert result.returncode == 1
+    assert "YTSESSION_CLIENT_SECRET" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_denied_login_exits_non_zero(emu: Emulator, tmp_path: Path) -> None:
+    def deny() -> None:
+        emu.google.deny(emu.google.wait_for_user_code(timeout=30))
+
+    threading.Thread(target=deny, daemon=True).start()
+    result = run(
+        tmp_path,
+        "login",
+        "--server",
+        emu.url,
+        YTSESSION_CLIENT_ID=EMULATOR_CLIENT_ID,
+        YTSESSION_CLIENT_SECRET=EMULATOR_CLIENT_SECRET,
+    )
+    assert result.returncode == 1
+    assert "denied" in result.stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "profiles" / "default").exists()
+
+
+def test_youtube_tv_login(emu: Emulator, tmp_path: Path) -> None:
+    def approve() -> None:
+        emu.google.approve(emu.google.wait_for_user_code(timeout=30))
+
+    threading.Thread(target=approve, daemon=True).start()
+    result = run(tmp_path, "login", "--youtube-tv", "--server", emu.url)
+    assert result.returncode == 0, result.stderr
+    settings = json.loads((tmp_path / "profiles" / "default" / "profile.json").read_text())
+    assert settings["kind"] == "youtube-tv"
+    assert settings["endpoints"]["token_url"] == f"{emu.url}/o/oauth2/token"
+    assert run(tmp_path, "token").returncode == 0
+
+
+def test_logout_keeps_the_profile_when_the_server_fails(emu: Emulator, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert cli_login(emu, home).returncode == 0
+    emu.inject_error("/revoke", 400, {"error": "invalid_request"}, count=None)
+    result = run(home, "logout")
+    assert result.returncode == 1
+    assert "--local" in result.stderr
+    assert (home / "profiles" / "default" / "oauth.json").exists()
+    forced = run(home, "logout", "--local")
+    assert forced.returncode == 0
+    assert not (home / "profiles" / "default").exists()
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run(tmp_path).returncode == 2
+    assert run(tmp_path, "token", "--profile", "../x").returncode == 1
+
+
+@pytest.mark.parametrize("entry", ["module", "script"])
+def test_version_from_both_entry_points(tmp_path: Path, entry: str) -> None:
+    command = CLI if entry == "module" else [str(Path(sys.executable).with_name("ytsession"))]
+    result = subprocess.run(
+        [*command, "--version"], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert result.stdout.startswith("ytsession ")
+
+
+def test_demo_runs_on_its_own_and_exits_0(tmp_path: Path) -> None:
+    result = run(tmp_path, "demo")
+    assert result.returncode == 0, result.stderr
+    assert "the demo approves" in result.stderr
+    assert "1 refresh request" in result.stderr
+    assert "HTTP 401" in result.stderr  # the revoked token is refused
+    assert not (tmp_path / "profiles").exists()  # the demo used a temporary profile
