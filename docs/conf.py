@@ -7,11 +7,11 @@ import sys
 
 sys.path.insert(0, os.path.abspath(".."))
 
-from ytsession import __version__  # noqa: E402
+from ytsession import __version__
 
 project = "ytsession"
 author = "the ytsession developers"
-copyright = "2026, the ytsession developers"  # noqa: A001
+copyright = "2026, the ytsession developers"
 release = __version__
 version = __version__
 
