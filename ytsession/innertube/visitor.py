@@ -1,0 +1,442 @@
+"""Visitor data: encode, decode and generate it (pure), and fetch it with the session data.
+
+Visitor data is a small protobuf message: field 1 (string) is an 11-character visitor id
+from ``[A-Za-z0-9_-]``, field 5 (varint) the Unix time it was issued; real ones carry more
+fields (6, ...), which :func:`decode_visitor_data` keeps as raw bytes. On the wire it is
+web-safe base64 with padding, percent-encoded (``=`` becomes ``%3D``).
+
+YouTube no longer accepts locally generated visitor data for much of its traffic, so a
+session fetches it (:func:`fetch_session_data`: ``/sw.js_data``, falling back to the embed
+page) and generates it locally only when asked to (:func:`generate_visitor_data`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
+
+from ..errors import InnerTubeError, NetworkError
+from .context import DEFAULT_BASE_URL, SessionData
+
+if TYPE_CHECKING:
+    import requests
+
+__all__ = [
+    "EMBED_VIDEO_ID",
+    "VisitorData",
+    "decode_visitor_data",
+    "encode_visitor_data",
+    "fetch_embed_page",
+    "fetch_session_data",
+    "fetch_sw_js_data",
+    "generate_visitor_data",
+    "new_visitor_id",
+    "parse_config",
+    "parse_embed_page",
+    "parse_sw_js_data",
+]
+
+_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_VISITOR_ID_LENGTH = 11
+#: A video id for the embed-page fallback; any public video works.
+EMBED_VIDEO_ID = "jNQXAC9IVRw"
+
+_WIRE_VARINT = 0
+_WIRE_FIXED64 = 1
+_WIRE_LENGTH = 2
+_WIRE_FIXED32 = 5
+
+
+# --- the pure part -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitorData:
+    """Decoded visitor data.
+
+    :ivar visitor_id: the 11-character visitor id (field 1).
+    :ivar timestamp: the Unix time it was issued (field 5).
+    :ivar extra: the raw protobuf bytes of every other field, in their order; encoded
+        again after fields 1 and 5.
+    """
+
+    visitor_id: str
+    timestamp: int
+    extra: bytes = b""
+
+    def encode(self) -> str:
+        """:return: the wire form (see :func:`encode_visitor_data`)."""
+        return encode_visitor_data(self.visitor_id, self.timestamp, extra=self.extra)
+
+    def extra_fields(self) -> list[tuple[int, int | bytes]]:
+        """The extra fields, decoded one level deep.
+
+        :return: ``(field number, value)`` pairs: an int for varint and fixed fields, the
+            raw bytes of length-delimited ones.
+        """
+        return [(number, value) for number, _wire, value, _raw in _fields(self.extra)]
+
+
+def new_visitor_id() -> str:
+    """:return: a random 11-character visitor id."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(_VISITOR_ID_LENGTH))
+
+
+def encode_visitor_data(
+    visitor_id: str, timestamp: int | None = None, *, extra: bytes = b""
+) -> str:
+    """Encode visitor data.
+
+    :param visitor_id: 11 characters from ``[A-Za-z0-9_-]``.
+    :param timestamp: Unix time; now when ``None``.
+    :param extra: raw protobuf bytes appended after fields 1 and 5.
+    :return: percent-encoded web-safe base64, e.g. ``"CgtYWFhYWFhYWFhYWCjA..."``.
+    :raises ValueError: the id is not 11 such characters, or the timestamp is negative.
+    """
+    if not _ID_RE.match(visitor_id):
+        raise ValueError("a visitor id is 11 characters from A-Z, a-z, 0-9, '-' and '_'")
+    stamp = int(time.time()) if timestamp is None else int(timestamp)
+    if stamp < 0:
+        raise ValueError("a visitor data timestamp cannot be negative")
+    raw = bytearray([0x0A, _VISITOR_ID_LENGTH]) + visitor_id.encode("ascii")
+    raw += bytes([0x28]) + _varint(stamp) + bytes(extra)
+    return quote(base64.urlsafe_b64encode(bytes(raw)).decode("ascii"), safe="")
+
+
+def decode_visitor_data(value: str) -> VisitorData:
+    """Decode visitor data, percent-encoded or not, web-safe or standard base64.
+
+    :param value: the visitor data, e.g. a ``responseContext.visitorData``.
+    :raises ValueError: it is not base64 of a protobuf with fields 1 and 5.
+    """
+    text = unquote(value.strip()).replace("+", "-").replace("/", "_").rstrip("=")
+    text += "=" * (-len(text) % 4)
+    try:
+        raw = base64.b64decode(text, altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("visitor data is not base64") from None
+    visitor_id: str | None = None
+    timestamp: int | None = None
+    extra = bytearray()
+    for number, wire, field_value, field_raw in _fields(raw):
+        if number == 1 and wire == _WIRE_LENGTH and visitor_id is None:
+            assert isinstance(field_value, bytes)
+            visitor_id = field_value.decode("ascii", errors="replace")
+        elif number == 5 and wire == _WIRE_VARINT and timestamp is None:
+            assert isinstance(field_value, int)
+            timestamp = field_value
+        else:
+            extra += field_raw
+    if visitor_id is None or timestamp is None:
+        raise ValueError("visitor data lacks the visitor id (field 1) or the timestamp (field 5)")
+    return VisitorData(visitor_id, timestamp, bytes(extra))
+
+
+def generate_visitor_data(*, timestamp: int | None = None) -> str:
+    """:return: locally generated visitor data: a random id and ``timestamp`` (now).
+
+    YouTube treats such data with suspicion; prefer fetched visitor data.
+    """
+    return encode_visitor_data(new_visitor_id(), timestamp)
+
+
+def visitor_id_of(value: str) -> str | None:
+    """:return: the visitor id of ``value``, or ``None`` when it does not decode."""
+    try:
+        return decode_visitor_data(value).visitor_id
+    except ValueError:
+        return None
+
+
+def is_newer_visitor_data(candidate: str, current: str) -> bool:
+    """:return: whether ``candidate`` should replace ``current``: it differs and is not
+    older (by its timestamp, when both decode)."""
+    if not candidate or candidate == current:
+        return False
+    if not current:
+        return True
+    try:
+        return decode_visitor_data(candidate).timestamp >= decode_visitor_data(current).timestamp
+    except ValueError:
+        return True
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_varint(raw: bytes, pos: int) -> tuple[int, int]:
+    result = 0
+    shift = 0
+    while True:
+        if pos >= len(raw) or shift > 63:
+            raise ValueError("visitor data holds a truncated protobuf varint")
+        byte = raw[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return result, pos
+
+
+def _fields(raw: bytes) -> list[tuple[int, int, int | bytes, bytes]]:
+    """:return: ``(number, wire type, value, raw bytes)`` of each top-level field."""
+    fields: list[tuple[int, int, int | bytes, bytes]] = []
+    pos = 0
+    while pos < len(raw):
+        start = pos
+        key, pos = _read_varint(raw, pos)
+        number, wire = key >> 3, key & 7
+        value: int | bytes
+        if number == 0:
+            raise ValueError("visitor data holds a protobuf field numbered 0")
+        if wire == _WIRE_VARINT:
+            value, pos = _read_varint(raw, pos)
+        elif wire == _WIRE_LENGTH:
+            length, pos = _read_varint(raw, pos)
+            if pos + length > len(raw):
+                raise ValueError("visitor data holds a truncated protobuf field")
+            value = raw[pos : pos + length]
+            pos += length
+        elif wire in (_WIRE_FIXED64, _WIRE_FIXED32):
+            size = 8 if wire == _WIRE_FIXED64 else 4
+            if pos + size > len(raw):
+                raise ValueError("visitor data holds a truncated protobuf field")
+            value = int.from_bytes(raw[pos : pos + size], "little")
+            pos += size
+        else:
+            raise ValueError(f"visitor data holds an unsupported protobuf wire type {wire}")
+        fields.append((number, wire, value, raw[start:pos]))
+    return fields
+
+
+# --- parsing what the server sends (pure) ------------------------------------------------
+
+_SW_PREFIX = ")]}'"
+# Positions in sw.js_data's device info list.
+_SW_VISITOR_DATA = 13
+_SW_CLIENT_VERSION = 16
+_SW_REMOTE_HOST = 3
+_SW_CONFIG = 61
+_SW_DEVICE_EXPERIMENT_ID = 103
+_SW_ROLLOUT_TOKEN = 107
+
+
+def parse_sw_js_data(text: str, *, now: float | None = None) -> SessionData:
+    """Read the session data out of a ``/sw.js_data`` body.
+
+    :param text: the body: ``)]}'`` and a JSON list whose ``[0][2][0]`` is the device
+        info list (13 visitor data, 16 WEB client version, 61 config list whose last
+        element is ``appInstallData``, 103 device experiment id, 107 rollout token).
+    :param now: the fetch time to record; now when ``None``.
+    :raises ValueError: the body is not of that shape or holds no visitor data.
+    """
+    body = text.lstrip()
+    if body.startswith(_SW_PREFIX):
+        body = body[len(_SW_PREFIX) :]
+    try:
+        data = json.loads(body)
+        info = data[0][2][0]
+    except (ValueError, LookupError, TypeError):
+        raise ValueError("sw.js_data is not of the known shape") from None
+    if not isinstance(info, list):
+        raise ValueError("sw.js_data is not of the known shape")
+
+    def text_at(index: int) -> str:
+        value = info[index] if index < len(info) else None
+        return value if isinstance(value, str) else ""
+
+    visitor_data = text_at(_SW_VISITOR_DATA)
+    if not visitor_data:
+        raise ValueError("sw.js_data holds no visitor data")
+    config = info[_SW_CONFIG] if len(info) > _SW_CONFIG else None
+    app_install_data = ""
+    if isinstance(config, list) and config and isinstance(config[-1], str):
+        app_install_data = config[-1]
+    return SessionData(
+        visitor_data=visitor_data,
+        rollout_token=text_at(_SW_ROLLOUT_TOKEN),
+        app_install_data=app_install_data,
+        device_experiment_id=text_at(_SW_DEVICE_EXPERIMENT_ID),
+        client_version=text_at(_SW_CLIENT_VERSION),
+        remote_host=text_at(_SW_REMOTE_HOST),
+        source="sw.js_data",
+        fetched_at=time.time() if now is None else now,
+    )
+
+
+_EMBED_VALUE = r'"{key}"\s*:\s*"((?:[^"\\]|\\.)*)"'
+
+
+def parse_embed_page(html: str, *, now: float | None = None) -> SessionData:
+    """Read visitor data and rollout token out of an embed page's HTML.
+
+    :raises ValueError: the page holds no ``"visitorData":"..."``.
+    """
+
+    def find(key: str) -> str:
+        match = re.search(_EMBED_VALUE.format(key=key), html)
+        if match is None:
+            return ""
+        try:
+            value = json.loads(f'"{match.group(1)}"')
+        except ValueError:
+            return ""
+        return value if isinstance(value, str) else ""
+
+    visitor_data = find("visitorData")
+    if not visitor_data:
+        raise ValueError("the embed page holds no visitor data")
+    return SessionData(
+        visitor_data=visitor_data,
+        rollout_token=find("rolloutToken"),
+        source="embed",
+        fetched_at=time.time() if now is None else now,
+    )
+
+
+def parse_config(answer: Mapping[str, Any]) -> dict[str, str]:
+    """Read the config pieces out of a ``/youtubei/v1/config`` answer.
+
+    :return: ``config_data``, ``cold_config_data``, ``cold_hash_data`` and
+        ``hot_hash_data`` (each ``""`` when absent), ready for
+        :func:`dataclasses.replace` on a :class:`~.context.SessionData`.
+    """
+    group = _dig(answer, "responseContext", "globalConfigGroup")
+    values = {
+        "config_data": answer.get("configData"),
+        "cold_config_data": _dig(group, "rawColdConfigGroup", "configData"),
+        "cold_hash_data": _dig(group, "coldHashData"),
+        "hot_hash_data": _dig(group, "hotHashData"),
+    }
+    return {key: value if isinstance(value, str) else "" for key, value in values.items()}
+
+
+def _dig(data: object, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data
+
+
+# --- fetching ----------------------------------------------------------------------------
+
+
+def fetch_sw_js_data(
+    http: requests.Session,
+    base_url: str = DEFAULT_BASE_URL,
+    *,
+    lang: str = "en",
+    user_agent: str,
+    timeout: float | tuple[float, float] | None = None,
+) -> SessionData:
+    """``GET {base_url}/sw.js_data`` and parse it.
+
+    :raises NetworkError: the server could not be reached or timed out.
+    :raises InnerTubeError: it answered an error status.
+    :raises ValueError: the body is not of the known shape.
+    """
+    from .. import _http
+
+    base = base_url.rstrip("/")
+    response = _http.send(
+        http,
+        "GET",
+        f"{base}/sw.js_data",
+        headers={
+            "Referer": f"{base}/sw.js",
+            "Accept-Language": lang,
+            "User-Agent": user_agent,
+        },
+        timeout=timeout,
+    )
+    if not response.ok:
+        raise InnerTubeError(
+            f"sw.js_data answered HTTP {response.status_code}",
+            status=response.status_code,
+            endpoint="sw.js_data",
+        )
+    return parse_sw_js_data(response.text)
+
+
+def fetch_embed_page(
+    http: requests.Session,
+    base_url: str = DEFAULT_BASE_URL,
+    *,
+    lang: str = "en",
+    user_agent: str,
+    video_id: str = EMBED_VIDEO_ID,
+    timeout: float | tuple[float, float] | None = None,
+) -> SessionData:
+    """``GET {base_url}/embed/{video_id}`` and read visitor data out of the page.
+
+    :raises NetworkError: the server could not be reached or timed out.
+    :raises InnerTubeError: it answered an error status.
+    :raises ValueError: the page holds no visitor data.
+    """
+    from .. import _http
+
+    response = _http.send(
+        http,
+        "GET",
+        f"{base_url.rstrip('/')}/embed/{quote(video_id, safe='')}",
+        headers={"Accept-Language": lang, "User-Agent": user_agent},
+        timeout=timeout,
+    )
+    if not response.ok:
+        raise InnerTubeError(
+            f"the embed page answered HTTP {response.status_code}",
+            status=response.status_code,
+            endpoint="embed",
+        )
+    return parse_embed_page(response.text)
+
+
+def fetch_session_data(
+    http: requests.Session,
+    base_url: str = DEFAULT_BASE_URL,
+    *,
+    lang: str = "en",
+    user_agent: str,
+    timeout: float | tuple[float, float] | None = None,
+) -> SessionData:
+    """Fetch visitor data and rollout token: ``/sw.js_data``, else the embed page.
+
+    :raises NetworkError: neither could be reached.
+    :raises InnerTubeError: neither gave visitor data; the message says why each failed.
+    """
+    problems: list[str] = []
+    network_failures = 0
+    for name, fetch in (("sw.js_data", fetch_sw_js_data), ("the embed page", fetch_embed_page)):
+        try:
+            return fetch(http, base_url, lang=lang, user_agent=user_agent, timeout=timeout)
+        except NetworkError as exc:
+            network_failures += 1
+            problems.append(f"{name}: {exc}")
+        except (InnerTubeError, ValueError) as exc:
+            problems.append(f"{name}: {exc}")
+    hint = "pass generate_session_locally=True to make visitor data locally instead"
+    if network_failures == len(problems):
+        raise NetworkError(f"could not fetch visitor data ({'; '.join(problems)}); {hint}")
+    raise InnerTubeError(
+        f"could not read visitor data ({'; '.join(problems)}); {hint}",
+        endpoint="sw.js_data",
+    )

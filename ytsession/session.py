@@ -1,0 +1,889 @@
+"""The InnerTube :class:`Session`: context, visitor data and signing for every call.
+
+A session is the thin object a script talks to InnerTube through. It owns the client
+profile, the context (language, location, time zone, visitor data, rollout token, ...),
+the authentication and one :class:`requests.Session`; it does not parse answers::
+
+    from ytsession import Session
+
+    session = Session.create(lang="de", location="DE")
+    home = session.call("browse", {"browseId": "FEwhat_to_watch"})
+
+Signed with an OAuth token, a session defaults to the ``TVHTML5`` client, because YouTube
+honours Bearer tokens from the TV clients only::
+
+    session = Session.from_profile()          # the token of `ytsession login`
+    menu = session.call("account/account_menu")
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import threading
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+
+from . import _http
+from .auth.cookie_auth import CookieAuth
+from .auth.cookies import YouTubeCookies
+from .auth.credentials import Credentials
+from .auth.token import OAuthToken, RefreshingToken
+from .errors import (
+    AuthError,
+    ClientNotSupportedError,
+    ClientNotSupportedWarning,
+    InnerTubeError,
+    ProfileError,
+    YTSessionError,
+)
+from .innertube.auth import InnerTubeAuth, TokenAuth
+from .innertube.cache import DEFAULT_TTL, CacheKey, SessionCache
+from .innertube.clients import CLIENTS, ClientProfile, client_profile
+from .innertube.context import (
+    DEFAULT_BASE_URL,
+    ContextSettings,
+    SessionData,
+    build_context,
+    build_headers,
+    endpoint_url,
+    normalize_endpoint,
+    utc_offset_minutes,
+)
+from .innertube.visitor import (
+    fetch_session_data,
+    generate_visitor_data,
+    is_newer_visitor_data,
+    parse_config,
+)
+
+if TYPE_CHECKING:
+    import requests
+
+    from .auth.models import AuthCodeDict
+    from .innertube.potoken import PoToken, PoTokenContext, ProviderChain
+    from .innertube.potoken.providers import PoTokenProviders
+
+__all__ = ["EVENTS", "Session", "youtube_login"]
+
+log = logging.getLogger("ytsession.session")
+
+#: The events a session tells its listeners about (see :meth:`Session.on`).
+EVENTS = ("auth", "auth_pending", "auth_error", "update_credentials")
+
+Event = Literal["auth", "auth_pending", "auth_error", "update_credentials"]
+Listener = Callable[[Any], object]
+Timeout = float | tuple[float, float]
+UnsupportedClientPolicy = Literal["raise", "warn"]
+
+_T = TypeVar("_T")
+_BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+")
+
+
+class Session:
+    """An InnerTube session. Make one with :meth:`create` (or :meth:`from_profile`).
+
+    Thread-safe for calls: the visitor data adopted from answers is swapped under a lock,
+    and the token refreshes once however many threads hit its expiry.
+    """
+
+    def __init__(
+        self,
+        *,
+        http: requests.Session,
+        owns_http: bool,
+        profile: ClientProfile,
+        client_chosen: bool,
+        version_chosen: bool,
+        settings: ContextSettings,
+        auth: InnerTubeAuth | None,
+        base_url: str | None,
+        timeout: Timeout | None,
+        po_token: str | None,
+        account_index: int | None,
+        unsupported_client: UnsupportedClientPolicy,
+    ) -> None:
+        self._http = http
+        self._owns_http = owns_http
+        self._profile = profile
+        self._client_chosen = client_chosen
+        self._version_chosen = version_chosen
+        self._settings = settings
+        self._auth = auth
+        self._base_url = base_url.rstrip("/") if base_url else None
+        self._timeout: Timeout = timeout if timeout is not None else _http.DEFAULT_TIMEOUT
+        self.po_token = po_token
+        #: The PO token providers ``player`` calls and :meth:`po_token_for` ask, or ``None``.
+        self.po_token_providers: ProviderChain | None = None
+        self._account_index = account_index
+        self._unsupported_client: UnsupportedClientPolicy = unsupported_client
+        self._session_data = SessionData(visitor_data=settings.visitor_data, source="given")
+        self._cache: SessionCache | None = None
+        self._cache_key: CacheKey | None = None
+        self._lock = threading.RLock()
+        self._listeners: dict[str, list[Listener]] = {event: [] for event in EVENTS}
+
+    # --- making a session ----------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        client: str | ClientProfile | None = None,
+        client_version: str | None = None,
+        lang: str = "en",
+        location: str = "US",
+        tz: str = "UTC",
+        user_agent: str | None = None,
+        visitor_data: str | None = None,
+        po_token: str | None = None,
+        po_token_providers: PoTokenProviders | None = None,
+        account_index: int | None = None,
+        on_behalf_of_user: str | None = None,
+        enable_safety_mode: bool = False,
+        generate_session_locally: bool = False,
+        retrieve_config: bool = False,
+        cache: bool | SessionCache = True,
+        cache_dir: str | Path | None = None,
+        cache_ttl: float = DEFAULT_TTL,
+        auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None = None,
+        http: requests.Session | None = None,
+        proxies: dict[str, str] | None = None,
+        timeout: Timeout | None = None,
+        retry: _http.RetryPolicy | None = None,
+        base_url: str | None = None,
+        unsupported_client: UnsupportedClientPolicy = "raise",
+    ) -> Session:
+        """Make a session: pick the client, fetch (or load) the session data.
+
+        :param client: a client name from the client table (``"WEB"``, ``"TVHTML5"``,
+            ``"ANDROID_VR"``, aliases such as ``"TV"``), or a
+            :class:`~ytsession.innertube.ClientProfile`. Default: the auth's default
+            client (``TVHTML5`` for an OAuth token), else ``WEB``.
+        :param client_version: a ``clientVersion`` instead of the table's.
+        :param lang: ``hl``, the interface language.
+        :param location: ``gl``, the content region.
+        :param tz: an IANA time zone name; the UTC offset is computed from it.
+        :param user_agent: a user agent for every client instead of each client's own.
+        :param visitor_data: visitor data to use; nothing is fetched then.
+        :param po_token: a proof-of-origin token, sent on ``player`` calls as
+            ``serviceIntegrityDimensions.poToken``.
+        :param po_token_providers: where ``player`` calls (without ``po_token``) and
+            :meth:`po_token_for` get PO tokens, bound as the rules say: a
+            :class:`~ytsession.ProviderChain`, or providers tried in order (their tokens
+            are cached beside the session data unless ``cache=False``).
+        :param account_index: the signed-in account's index (``X-Goog-AuthUser``, for
+            cookie sign-in; part of the cache key).
+        :param on_behalf_of_user: ``context.user.onBehalfOfUser``: a brand account's id.
+        :param enable_safety_mode: ``context.user.enableSafetyMode`` (restricted mode).
+        :param generate_session_locally: make visitor data locally instead of fetching it
+            (YouTube trusts such data less).
+        :param retrieve_config: also fetch ``/youtubei/v1/config`` for
+            ``context.client.configInfo``.
+        :param cache: ``False`` to neither read nor write the session data cache, or a
+            :class:`~ytsession.innertube.cache.SessionCache` to use.
+        :param cache_dir: the cache directory (default: ``$YTSESSION_CACHE_DIR``, else the
+            user cache directory).
+        :param cache_ttl: seconds cached session data is used before it is fetched again.
+        :param auth: a :class:`~ytsession.RefreshingToken` (or plain
+            :class:`~ytsession.OAuthToken`) to sign with Bearer, a logged-in browser's
+            :class:`~ytsession.YouTubeCookies` (signed by a :class:`~ytsession.CookieAuth`;
+            ``WEB`` by default), or any :class:`~ytsession.innertube.InnerTubeAuth`.
+        :param http: a :class:`requests.Session` to reuse. Its adapters are left alone
+            unless ``retry`` is given; it is not closed by :meth:`close`.
+        :param proxies: proxies for the HTTP session.
+        :param timeout: seconds, or (connect, read), for every request; default
+            :data:`ytsession._http.DEFAULT_TIMEOUT`.
+        :param retry: the retry policy (429, 5xx, resets; ``Retry-After`` honoured).
+        :param base_url: send everything here instead of YouTube, e.g. an emulator's
+            ``http://127.0.0.1:PORT`` (``sw.js_data`` and the embed page too).
+        :param unsupported_client: what to do when a call's client does not accept the
+            session's auth (OAuth on ``WEB``): ``"raise"``
+            :class:`~ytsession.ClientNotSupportedError`, or ``"warn"`` and send anyway.
+        :raises UnknownClientError: no client has that name.
+        :raises ClientNotSupportedError: the client does not accept the auth.
+        :raises NetworkError: the session data could not be fetched in time.
+        :raises InnerTubeError: the server gave no usable session data.
+        :raises ValueError: the time zone is unknown, or an option is invalid.
+        """
+        if unsupported_client not in ("raise", "warn"):
+            raise ValueError("unsupported_client must be 'raise' or 'warn'")
+        signer = _as_auth(auth)
+        if isinstance(signer, CookieAuth):
+            signer.check_base_url(base_url)
+            on_behalf_of_user = on_behalf_of_user or signer.on_behalf_of_user
+        chosen = client is not None
+        default = signer.default_client if signer is not None else "WEB"
+        profile = client_profile(client if client is not None else default, client_version)
+        settings = ContextSettings(
+            lang=lang,
+            location=location,
+            time_zone=tz,
+            utc_offset_minutes=utc_offset_minutes(tz),
+            user_agent=user_agent,
+            enable_safety_mode=enable_safety_mode,
+            on_behalf_of_user=on_behalf_of_user,
+        )
+        if http is None:
+            http_session, owns = _http.new_session(retry, proxies), True
+        else:
+            http_session, owns = http, False
+            if retry is not None:
+                _http.mount_retries(http_session, retry)
+            if proxies:
+                http_session.proxies.update(proxies)
+        session = cls(
+            http=http_session,
+            owns_http=owns,
+            profile=profile,
+            client_chosen=chosen,
+            version_chosen=client_version is not None,
+            settings=settings,
+            auth=signer,
+            base_url=base_url,
+            timeout=timeout,
+            po_token=po_token,
+            account_index=account_index,
+            unsupported_client=unsupported_client,
+        )
+        try:
+            session._check_client(profile, signer)
+            if cache is not False:
+                session._cache = (
+                    cache
+                    if isinstance(cache, SessionCache)
+                    else SessionCache(cache_dir, ttl=cache_ttl)
+                )
+            if po_token_providers is not None:
+                session._use_po_token_providers(po_token_providers)
+            session._start(
+                visitor_data=visitor_data,
+                generate_locally=generate_session_locally,
+                retrieve_config=retrieve_config,
+            )
+        except BaseException:
+            session.close()
+            raise
+        return session
+
+    @classmethod
+    def from_profile(
+        cls, name: str | None = None, *, home: str | Path | None = None, **options: Any
+    ) -> Session:
+        """Make a session signed with a stored login (``ytsession login``).
+
+        :param name: the profile (``$YTSESSION_PROFILE`` or ``default`` when ``None``).
+        :param home: the directory holding the profiles.
+        :param options: anything :meth:`create` takes, except ``auth``.
+        :raises NotLoggedInError: the profile has no login.
+        :raises ProfileError: the profile is not a YouTube login (a PeerTube one).
+        """
+        return cls.create(auth=youtube_login(name, home=home), **options)
+
+    def _start(
+        self, *, visitor_data: str | None, generate_locally: bool, retrieve_config: bool
+    ) -> None:
+        now = time.time()
+        fetched = False
+        data: SessionData | None
+        if visitor_data:
+            data = SessionData(visitor_data=visitor_data, source="given", fetched_at=now)
+        elif generate_locally:
+            data = SessionData(visitor_data=generate_visitor_data(), source="local", fetched_at=now)
+        else:
+            self._cache_key = self._make_cache_key()
+            data = self._cache.load(self._cache_key) if self._cache is not None else None
+            if data is None:
+                data = fetch_session_data(
+                    self._http,
+                    self._base_url or DEFAULT_BASE_URL,
+                    lang=self._settings.lang,
+                    user_agent=self._settings.user_agent or CLIENTS["WEB"].user_agent,
+                    timeout=self._timeout,
+                )
+                fetched = True
+            else:
+                log.debug("session data from the cache (%s)", data.source)
+        self._use_session_data(data)
+        if retrieve_config and not data.has_config:
+            answer = self._post("config", {}, profile=self._profile)
+            config = parse_config(answer)
+            self._use_session_data(
+                dataclasses.replace(
+                    self._session_data,
+                    config_data=config["config_data"],
+                    cold_config_data=config["cold_config_data"],
+                    cold_hash_data=config["cold_hash_data"],
+                    hot_hash_data=config["hot_hash_data"],
+                )
+            )
+            fetched = True
+        if fetched:
+            self._store_session_data()
+
+    def _make_cache_key(self) -> CacheKey:
+        account = self._auth.account_key if self._auth is not None else "anonymous"
+        if self._account_index is not None:
+            account += f"|authuser={self._account_index}"
+        if self._settings.on_behalf_of_user:
+            account += f"|onbehalfof={self._settings.on_behalf_of_user}"
+        return CacheKey(
+            client=self._profile.name,
+            lang=self._settings.lang,
+            location=self._settings.location,
+            account=account,
+            host=self._base_url or DEFAULT_BASE_URL,
+        )
+
+    def _use_session_data(self, data: SessionData) -> None:
+        with self._lock:
+            self._session_data = data
+            self._settings = self._settings.with_session_data(data)
+            if (
+                data.client_version
+                and self._profile.name == "WEB"
+                and not self._version_chosen
+                and self._profile is CLIENTS["WEB"]
+            ):
+                # The server names WEB's current version: fresher than the table's.
+                self._profile = self._profile.with_version(data.client_version)
+
+    def _store_session_data(self) -> None:
+        data = self._session_data
+        if self._cache is None or self._cache_key is None or data.source in ("given", "local"):
+            return
+        self._cache.store(self._cache_key, data)
+
+    # --- what a script reads -------------------------------------------------------------
+
+    @property
+    def client(self) -> ClientProfile:
+        """The session's client profile."""
+        return self._profile
+
+    @property
+    def client_name(self) -> str:
+        """``clientName`` of the session's client, e.g. ``"TVHTML5"``."""
+        return self._profile.name
+
+    @property
+    def client_version(self) -> str:
+        """``clientVersion`` of the session's client."""
+        return self._profile.version
+
+    @property
+    def lang(self) -> str:
+        """``hl``, the interface language."""
+        return self._settings.lang
+
+    @property
+    def location(self) -> str:
+        """``gl``, the content region."""
+        return self._settings.location
+
+    @property
+    def visitor_data(self) -> str:
+        """The current visitor data (newer data from answers is adopted)."""
+        return self._settings.visitor_data
+
+    @property
+    def rollout_token(self) -> str:
+        """The rollout token, or ``""``."""
+        return self._settings.rollout_token
+
+    @property
+    def session_data(self) -> SessionData:
+        """The fetched, cached, generated or given session data."""
+        return self._session_data
+
+    @property
+    def settings(self) -> ContextSettings:
+        """Everything besides the client that the context is built from."""
+        return self._settings
+
+    @property
+    def logged_in(self) -> bool:
+        """Whether calls are signed."""
+        return self._auth is not None
+
+    @property
+    def auth(self) -> InnerTubeAuth | None:
+        """What signs the calls, or ``None``."""
+        return self._auth
+
+    @property
+    def http(self) -> requests.Session:
+        """The :class:`requests.Session` every call goes through."""
+        return self._http
+
+    @property
+    def base_url(self) -> str:
+        """Where the calls go when no client names another host."""
+        return self._base_url or self._profile.origin
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The ``context`` the session's calls carry (a new dict each time)."""
+        return build_context(self._profile, self._settings)
+
+    def context_for(self, client: str | ClientProfile) -> dict[str, Any]:
+        """:return: the ``context`` a call with ``client=client`` would carry."""
+        return build_context(self._resolve_client(client), self._settings)
+
+    # --- calls ---------------------------------------------------------------------------
+
+    def call(
+        self,
+        endpoint: str,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        client: str | ClientProfile | None = None,
+        timeout: Timeout | None = None,
+    ) -> dict[str, Any]:
+        """POST to ``/youtubei/v1/<endpoint>?prettyPrint=false`` and return the answer.
+
+        The body is ``{"context": ..., **payload}``; a ``context`` in the payload is merged
+        over the session's. On ``player`` calls the session's PO token goes into
+        ``serviceIntegrityDimensions.poToken`` (unless the payload sets one).
+
+        :param endpoint: e.g. ``"browse"``, ``"player"``, ``"account/account_menu"``.
+        :param payload: the request's own fields, e.g. ``{"browseId": "FEwhat_to_watch"}``.
+        :param client: this call only: another client's context and headers. The
+            session's own context is not touched.
+        :param timeout: this call only: seconds, or (connect, read).
+        :return: the parsed JSON answer.
+        :raises ClientNotSupportedError: the client does not accept the session's auth.
+        :raises InnerTubeError: InnerTube answered an error (status, message, endpoint).
+        :raises NetworkError: the server timed out or could not be reached after retries.
+        :raises LoginRequiredError: the token could not be refreshed: log in again.
+        """
+        profile = self._profile if client is None else self._resolve_client(client)
+        self._check_client(profile, self._auth)
+        return self._post(endpoint, payload or {}, profile=profile, timeout=timeout)
+
+    def _resolve_client(self, client: str | ClientProfile) -> ClientProfile:
+        if isinstance(client, ClientProfile):
+            return client
+        profile = client_profile(client)
+        return self._profile if profile.name == self._profile.name else profile
+
+    def _check_client(self, profile: ClientProfile, signer: InnerTubeAuth | None) -> None:
+        if signer is None or signer.accepts(profile):
+            return
+        suited = [name for name, p in CLIENTS.items() if signer.accepts(p)]
+        what = "OAuth (Bearer) tokens" if signer.kind == "oauth" else f"{signer.kind} sign-in"
+        text = (
+            f"the {profile.name} client does not accept {what}: YouTube answers such calls "
+            "with HTTP 400 'Request contains an invalid argument'. Use one of "
+            f"{', '.join(suited)} (or leave the client unset), or pass "
+            "unsupported_client='warn' to send it anyway"
+        )
+        if self._unsupported_client == "warn":
+            warnings.warn(text, ClientNotSupportedWarning, stacklevel=4)
+            return
+        raise ClientNotSupportedError(text, client=profile.name, auth_kind=signer.kind)
+
+    def _post(
+        self,
+        endpoint: str,
+        payload: Mapping[str, Any],
+        *,
+        profile: ClientProfile,
+        timeout: Timeout | None = None,
+    ) -> dict[str, Any]:
+        name = normalize_endpoint(endpoint)
+        settings = self._settings
+        signer = self._auth
+        context = build_context(profile, settings)
+        body: dict[str, Any] = dict(payload)
+        extra_context = body.pop("context", None)
+        if isinstance(extra_context, Mapping):
+            context = _merged(context, extra_context)
+        body = {"context": context, **body}
+        po_token = self._player_po_token(body, profile) if name == "player" else None
+        if po_token:
+            dimensions = dict(body.get("serviceIntegrityDimensions") or {})
+            dimensions.setdefault("poToken", po_token)
+            body["serviceIntegrityDimensions"] = dimensions
+        headers = build_headers(profile, settings)
+        if signer is not None:
+            headers.update(
+                signer.headers(
+                    profile,
+                    account_index=self._account_index,
+                    on_behalf_of_user=settings.on_behalf_of_user,
+                )
+            )
+        url = endpoint_url(profile, name, self._base_url)
+        before = signer.state() if signer is not None else None
+        response = self._send(url, body, headers, signer, timeout)
+        if response.status_code == 401 and signer is not None:
+            log.debug("InnerTube %s answered 401: refreshing the credentials once", name)
+            retry = self._guarded(signer.handle_unauthorized)
+            if retry:
+                response.close()
+                response = self._send(url, body, headers, signer, timeout)
+        if signer is not None and signer.state() != before:
+            self._emit("update_credentials", _credentials_of(signer))
+        return self._answer(response, name, profile, signer)
+
+    # --- PO tokens (ytsession.innertube.potoken) -----------------------------------------
+
+    def _use_po_token_providers(self, providers: PoTokenProviders) -> None:
+        from .innertube.potoken._session import as_chain
+        from .innertube.potoken.providers import default_cache_file
+
+        host = self._base_url or DEFAULT_BASE_URL
+        cache = self._cache
+        where = None if cache is None else default_cache_file(cache.directory, host=host)
+        self.po_token_providers = as_chain(providers, cache_file=where)
+
+    def _player_po_token(self, body: Mapping[str, Any], profile: ClientProfile) -> str | None:
+        if self.po_token or self.po_token_providers is None:
+            return self.po_token
+        from .innertube.potoken._session import player_po_token
+
+        return player_po_token(
+            self.po_token_providers,
+            body,
+            client=profile.name,
+            visitor_data=self._settings.visitor_data,
+            auth=self._auth,
+        )
+
+    def po_token_for(
+        self,
+        context: PoTokenContext | str,
+        *,
+        video_id: str = "",
+        client: str | ClientProfile | None = None,
+    ) -> PoToken | None:
+        """A PO token of this session, from its providers, bound as the rules say.
+
+        Use it for stream URLs (``"gvs"``, with
+        :func:`~ytsession.innertube.potoken.add_pot_to_stream_url`) and caption URLs
+        (``"subs"``, with :func:`~ytsession.innertube.potoken.add_pot_to_caption_url`).
+
+        :param context: ``"gvs"``, ``"player"`` or ``"subs"``.
+        :param video_id: the video (``player``, ``subs``).
+        :param client: the client the URLs came from; the session's when ``None``.
+        :return: the token, or ``None`` when the client uses none or every provider
+            declined.
+        :raises PoTokenError: the session has no providers, or they failed.
+        :raises PoTokenBindingError: an id the binding needs is missing.
+        """
+        from .innertube.potoken._session import session_po_token
+
+        profile = self._profile if client is None else self._resolve_client(client)
+        return session_po_token(
+            self.po_token_providers,
+            context,
+            client=profile.name,
+            visitor_data=self._settings.visitor_data,
+            auth=self._auth,
+            video_id=video_id,
+        )
+
+    def _send(
+        self,
+        url: str,
+        body: dict[str, Any],
+        headers: dict[str, str],
+        signer: InnerTubeAuth | None,
+        timeout: Timeout | None,
+    ) -> requests.Response:
+        return self._guarded(
+            lambda: _http.send(
+                self._http,
+                "POST",
+                url,
+                json=body,
+                headers=headers,
+                auth=signer,
+                timeout=timeout if timeout is not None else self._timeout,
+            )
+        )
+
+    def _guarded(self, action: Callable[[], _T]) -> _T:
+        """Run ``action``; tell ``auth_error`` listeners about an auth failure in it."""
+        try:
+            return action()
+        except AuthError as exc:
+            self._emit("auth_error", exc)
+            raise
+
+    def _answer(
+        self,
+        response: requests.Response,
+        endpoint: str,
+        profile: ClientProfile,
+        signer: InnerTubeAuth | None,
+    ) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if not response.ok:
+            raise _error(response.status_code, data, endpoint, profile, signer)
+        if not isinstance(data, dict):
+            raise InnerTubeError(
+                f"InnerTube {endpoint} answered HTTP {response.status_code} without a JSON object",
+                status=response.status_code,
+                endpoint=endpoint,
+            )
+        self._adopt_visitor_data(data)
+        return data
+
+    def _adopt_visitor_data(self, answer: Mapping[str, Any]) -> None:
+        context = answer.get("responseContext")
+        candidate = context.get("visitorData") if isinstance(context, Mapping) else None
+        if not isinstance(candidate, str):
+            return
+        with self._lock:
+            if not is_newer_visitor_data(candidate, self._settings.visitor_data):
+                return
+            log.debug("adopting newer visitor data from an answer")
+            self._session_data = dataclasses.replace(self._session_data, visitor_data=candidate)
+            self._settings = dataclasses.replace(self._settings, visitor_data=candidate)
+            self._store_session_data()
+
+    # --- signing in and out --------------------------------------------------------------
+
+    def sign_in(
+        self,
+        auth: OAuthToken | InnerTubeAuth | YouTubeCookies | Credentials,
+        *,
+        to_file: str | Path | None = None,
+    ) -> None:
+        """Sign the session's calls from now on.
+
+        With :class:`~ytsession.auth.credentials.Credentials`, runs the device flow:
+        ``auth_pending`` listeners get the code to show (``verification_url``,
+        ``user_code``), then the call waits for approval. When the session's client does
+        not accept the new auth and was not chosen explicitly, the session moves to the
+        auth's default client (``TVHTML5`` for a token).
+
+        :param auth: a token, an :class:`~ytsession.innertube.InnerTubeAuth`, or OAuth
+            credentials to log in with.
+        :param to_file: with credentials: store the new token there and keep it in step.
+        :raises ClientNotSupportedError: the explicitly chosen client does not accept it.
+        :raises AccessDeniedError: the user refused (device flow).
+        :raises DeviceCodeExpiredError: the code expired (device flow).
+        """
+        if isinstance(auth, Credentials):
+            auth = self._device_login(auth, to_file)
+        signer = _as_auth(auth)
+        assert signer is not None
+        with self._lock:
+            profile = self._profile
+            if not signer.accepts(profile):
+                if self._client_chosen:
+                    self._check_client(profile, signer)
+                else:
+                    profile = client_profile(signer.default_client)
+            self._auth = signer
+            self._profile = profile
+        self._emit("auth", _credentials_of(signer))
+
+    def _device_login(
+        self, credentials: Credentials, to_file: str | Path | None
+    ) -> RefreshingToken:
+        try:
+            code: AuthCodeDict = credentials.get_code()
+            self._emit("auth_pending", code)
+            raw = credentials.wait_for_token(code)
+        except YTSessionError as exc:
+            self._emit("auth_error", exc)
+            raise
+        token = RefreshingToken(
+            credentials,
+            access_token=raw["access_token"],
+            refresh_token=raw["refresh_token"],
+            scope=raw.get("scope", ""),
+            token_type=raw.get("token_type", "Bearer"),
+        )
+        token.update(raw)
+        if to_file is not None:
+            token.local_cache = Path(to_file)
+        return token
+
+    def sign_out(self) -> None:
+        """Revoke the session's credentials at the server and stop signing calls.
+
+        The client stays as it is. A token file is left on disk (``ytsession logout``
+        deletes a profile); its refresh token no longer works.
+
+        :raises NetworkError: the server could not be told; the session stays signed in.
+        """
+        signer = self._auth
+        if signer is None:
+            return
+        self._guarded(signer.revoke)
+        with self._lock:
+            self._auth = None
+
+    # --- listeners -----------------------------------------------------------------------
+
+    @overload
+    def on(self, event: Event, listener: Listener) -> Listener: ...
+
+    @overload
+    def on(self, event: Event, listener: None = None) -> Callable[[Listener], Listener]: ...
+
+    def on(
+        self, event: Event, listener: Listener | None = None
+    ) -> Listener | Callable[[Listener], Listener]:
+        """Call ``listener`` on ``event``. Without ``listener``, a decorator::
+
+            @session.on("auth_pending")
+            def show(code): print(code["verification_url"], code["user_code"])
+
+        - ``auth``: signed in; gets the token (or the auth's credentials).
+        - ``auth_pending``: a device-flow login waits for the user; gets the code answer
+          (``verification_url``, ``user_code``, ...) to show.
+        - ``auth_error``: signing in or refreshing failed; gets the exception (which is
+          raised too).
+        - ``update_credentials``: the token was refreshed; gets the token.
+
+        :raises ValueError: unknown event.
+        """
+        listeners = self._listeners_of(event)
+        if listener is None:
+
+            def decorate(function: Listener) -> Listener:
+                listeners.append(function)
+                return function
+
+            return decorate
+        listeners.append(listener)
+        return listener
+
+    def off(self, event: Event, listener: Listener) -> None:
+        """Stop calling ``listener`` on ``event`` (a listener not added is fine)."""
+        listeners = self._listeners_of(event)
+        if listener in listeners:
+            listeners.remove(listener)
+
+    def _listeners_of(self, event: str) -> list[Listener]:
+        if event not in self._listeners:
+            raise ValueError(f"unknown event {event!r}; use one of {', '.join(EVENTS)}")
+        return self._listeners[event]
+
+    def _emit(self, event: str, value: object) -> None:
+        for listener in list(self._listeners[event]):
+            listener(value)
+
+    # --- lifetime ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the HTTP session (unless it was given to :meth:`create`)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"Session(client={self._profile.name!r}, version={self._profile.version!r}, "
+            f"lang={self.lang!r}, location={self.location!r}, logged_in={self.logged_in})"
+        )
+
+
+def youtube_login(
+    name: str | None = None, *, home: str | Path | None = None
+) -> RefreshingToken | CookieAuth:
+    """Load a stored YouTube login (``ytsession login``) as a self-refreshing token, or
+    for a cookie profile (``ytsession login --cookies``) as a :class:`CookieAuth`.
+
+    :param name: the profile (``$YTSESSION_PROFILE`` or ``default`` when ``None``).
+    :param home: the directory holding the profiles.
+    :raises NotLoggedInError: the profile has no login.
+    :raises ProfileError: the profile is not a YouTube login (a PeerTube one).
+    """
+    from .auth.profiles import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV, Profile
+
+    profile = Profile.named(name, home=home)
+    settings = profile.load_settings()
+    if settings.kind == KIND_COOKIES:
+        return CookieAuth.from_profile(profile, settings)
+    if settings.kind not in (KIND_OAUTH, KIND_YOUTUBE_TV):
+        raise ProfileError(
+            f"profile '{profile.name}' is a {settings.kind} login, not a YouTube one; "
+            "name a profile made by `ytsession login` (without --peertube)"
+        )
+    return profile.refreshing_token(settings)
+
+
+def _as_auth(auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None) -> InnerTubeAuth | None:
+    if auth is None or isinstance(auth, InnerTubeAuth):
+        return auth
+    if isinstance(auth, OAuthToken):
+        return TokenAuth(auth)
+    if isinstance(auth, YouTubeCookies):
+        return CookieAuth(auth)
+    raise TypeError(
+        f"auth must be a RefreshingToken, an OAuthToken, YouTubeCookies or an InnerTubeAuth, not "
+        f"{type(auth).__name__}"
+    )
+
+
+def _credentials_of(signer: InnerTubeAuth) -> object:
+    return signer.token if isinstance(signer, TokenAuth) else signer
+
+
+def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    result = dict(base)
+    for key, value in extra.items():
+        current = result.get(key)
+        if isinstance(current, Mapping) and isinstance(value, Mapping):
+            result[key] = _merged(current, value)
+        else:
+            result[key] = value
+    return result
+
+
+def _error(
+    status: int,
+    data: object,
+    endpoint: str,
+    profile: ClientProfile,
+    signer: InnerTubeAuth | None,
+) -> InnerTubeError:
+    error = data.get("error") if isinstance(data, Mapping) else None
+    message = reason = ""
+    if isinstance(error, Mapping):
+        message = str(error.get("message") or "")
+        reason = str(error.get("status") or "")
+    elif isinstance(error, str):
+        message = error
+    message = _BEARER.sub(r"\1 <hidden>", message)
+    text = f"InnerTube {endpoint} failed with HTTP {status}"
+    if reason:
+        text += f" {reason}"
+    if message:
+        text += f": {message}"
+    if status == 400 and signer is not None and not signer.accepts(profile):
+        text += f" ({profile.name} does not accept {signer.kind} sign-in; use a TV client)"
+    elif status == 401:
+        text += (
+            " (the credentials were refused even after a refresh; run `ytsession login` again)"
+            if signer is not None
+            else " (this endpoint needs a signed-in session)"
+        )
+    elif status in _http.RETRY_STATUSES:
+        text += " (still failing after retries; try again later)"
+    return InnerTubeError(text, status=status, message=message, endpoint=endpoint, reason=reason)
