@@ -1,0 +1,455 @@
+"""PeerTube's OAuth client: :class:`PeerTubeCredentials`.
+
+PeerTube logs users in with OAuth 2's password grant against the instance's own ("local")
+client, and ROTATES refresh tokens: every refresh destroys the old access and refresh
+token. :class:`PeerTubeCredentials` is a :class:`~ytsession.auth.credentials.Credentials`,
+so a :class:`~ytsession.auth.token.RefreshingToken` refreshes PeerTube tokens through the
+same thread- and process-safe path as Google's: one refresh per expiry, the answer written
+to the token file before the new access token is handed out, and other processes adopting
+the stored token instead of spending the (now destroyed) old refresh token.
+
+A refresh request is never sent twice: the session made here retries connection failures,
+429 and 5xx answers (the server has not acted), but not a request whose answer was lost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import requests
+
+from .. import _http
+from ..auth.credentials import Credentials
+from ..auth.models import AuthCodeDict, BaseTokenDict, RefreshableTokenDict
+from ..errors import InteractionRequiredError, OAuthServerError, ProfileError
+from . import models
+from .errors import (
+    CONTEXT_CLIENT,
+    CONTEXT_LOGIN,
+    CONTEXT_REFRESH,
+    CONTEXT_REVOKE,
+    DeviceFlowUnsupportedError,
+    PeerTubeError,
+    PeerTubeLoginRequiredError,
+    TwoFactorRequiredError,
+    error_from_answer,
+)
+
+if TYPE_CHECKING:
+    from ..auth.profiles import ProfileSettings
+    from ..auth.token import OAuthToken, RefreshingToken
+
+#: Retries for the token route: connection failures, 429 and 5xx are retried, but never a
+#: request the server may have acted on (a refresh destroys the old refresh token).
+TOKEN_RETRY_POLICY = _http.RetryPolicy(read_errors=0)
+
+_TOKEN_KEYS = (
+    "access_token",
+    "refresh_token",
+    "expires_in",
+    "refresh_token_expires_in",
+    "token_type",
+    "scope",
+)
+
+
+def normalize_instance_url(instance_url: str) -> str:
+    """Normalize an instance URL: ``https://`` is assumed when no scheme is given.
+
+    :return: ``scheme://host[:port][/path]`` without a trailing slash.
+    :raises ProfileError: the URL has no host, or a scheme other than http(s).
+    """
+    url = instance_url.strip()
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ProfileError(
+            f"{instance_url!r} is not a PeerTube instance URL; give one like "
+            "https://peertube.example"
+        )
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+class PeerTubeCredentials(Credentials):
+    """The OAuth client of one PeerTube instance.
+
+    :param instance_url: the instance, e.g. ``https://peertube.example`` (``https://`` is
+        assumed when no scheme is given).
+    :param client_id: the instance's OAuth client id. When ``None`` (with
+        ``client_secret``), the instance's local client is fetched from
+        ``/api/v1/oauth-clients/local`` right away.
+    :param client_secret: the OAuth client secret.
+    :param session: a :class:`requests.Session` to use as is; by default a new one whose
+        retries never repeat a request the server may have acted on.
+    :param proxies: proxies to set on the session.
+    :param timeout: seconds (or connect, read) for each request.
+    :raises PeerTubeError: the local client could not be fetched (403 when the instance is
+        not addressed by its own host name).
+    :raises NetworkError: the instance could not be reached.
+    """
+
+    def __init__(
+        self,
+        instance_url: str,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        session: requests.Session | None = None,
+        proxies: dict[str, str] | None = None,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> None:
+        self.instance_url = normalize_instance_url(instance_url)
+        self.timeout = timeout
+        self._session = session if session is not None else _http.new_session(TOKEN_RETRY_POLICY)
+        if proxies:
+            self._session.proxies.update(proxies)
+        if not client_id or not client_secret:
+            client = fetch_local_client(self.instance_url, self._session, timeout=timeout)
+            client_id, client_secret = client["client_id"], client["client_secret"]
+        self.client_id = client_id
+        self.client_secret = client_secret
+
+    # -- profiles ------------------------------------------------------------------------
+
+    @classmethod
+    def from_settings(cls, settings: ProfileSettings) -> PeerTubeCredentials:
+        """Build the client a ``peertube`` profile describes (no network request when the
+        settings hold the client id and secret, as stored profiles do).
+
+        :raises ProfileError: the settings name no instance.
+        """
+        instance = settings.endpoints.get("instance_url") or settings.extra.get("instance_url")
+        if not isinstance(instance, str) or not instance:
+            raise ProfileError(
+                "the PeerTube profile names no instance; log in again with "
+                "`ytsession login --peertube URL --username NAME`"
+            )
+        return cls(instance, settings.client_id or None, settings.client_secret or None)
+
+    def profile_settings(self, username: str) -> ProfileSettings:
+        """:return: the settings of a ``peertube`` profile for ``username`` on this instance."""
+        from ..auth.profiles import KIND_PEERTUBE, ProfileSettings
+
+        return ProfileSettings(
+            kind=KIND_PEERTUBE,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            endpoints={
+                "instance_url": self.instance_url,
+                "token_url": self._url(models.TOKEN_PATH),
+                "revoke_url": self._url(models.REVOKE_PATH),
+            },
+            extra={"username": username},
+        )
+
+    # -- logging in ----------------------------------------------------------------------
+
+    def login(
+        self, username_or_email: str, password: str, otp: str | None = None
+    ) -> RefreshableTokenDict:
+        """Log in with a password (OAuth password grant).
+
+        :param username_or_email: the account's username or e-mail address.
+        :param password: the account's password.
+        :param otp: the current one-time password, for accounts with two-factor
+            authentication (ask for it when :class:`TwoFactorRequiredError` is raised).
+        :return: the token (``access_token``, ``refresh_token``, ``expires_in``,
+            ``expires_at``, ...); wrap it in a :class:`~ytsession.auth.token.RefreshingToken`
+            or use :meth:`login_token`.
+        :raises TwoFactorRequiredError: the account needs a one-time password.
+        :raises InvalidTwoFactorError: the one-time password was wrong.
+        :raises InvalidLoginError: the username (or e-mail) or password was wrong.
+        :raises PeerTubeAuthError: the account is blocked, unverified or not approved yet.
+        :raises PeerTubeRateLimitError: too many logins; wait and try again.
+        """
+        fields = {"username": username_or_email, "password": password}
+        headers = {models.OTP_HEADER: otp} if otp else {}
+        secrets = (password, otp or "")
+        return self._grant(models.PASSWORD_GRANT, fields, CONTEXT_LOGIN, headers, secrets)
+
+    def login_external(self, username: str, external_auth_token: str) -> RefreshableTokenDict:
+        """Log in with the single-use token an external authentication plugin gave (it is
+        valid for about 5 minutes).
+
+        :param username: the account's username.
+        :param external_auth_token: the plugin's ``externalAuthToken``.
+        :return: the token, as :meth:`login` returns it.
+        :raises InvalidLoginError: the token was refused (used, expired, or another user's).
+        """
+        fields = {"username": username, "externalAuthToken": external_auth_token}
+        return self._grant(models.PASSWORD_GRANT, fields, CONTEXT_LOGIN, {}, (external_auth_token,))
+
+    def login_token(
+        self,
+        username_or_email: str,
+        password: str,
+        otp: str | None = None,
+        *,
+        to_file: str | Path | None = None,
+    ) -> RefreshingToken:
+        """Log in and return a self-refreshing token.
+
+        :param to_file: write the token there (0600, atomically) and keep it in step.
+        :raises TwoFactorRequiredError: see :meth:`login`.
+        """
+        return self._refreshing(self.login(username_or_email, password, otp), to_file)
+
+    def prompt_login(
+        self,
+        username_or_email: str,
+        *,
+        to_file: str | Path | None = None,
+        ask_password: Callable[[str], str] | None = None,
+        ask_otp: Callable[[str], str] | None = None,
+    ) -> RefreshingToken:
+        """Log in a person at a terminal or REPL: ask for the password (not echoed), and for
+        the one-time password when the instance wants one.
+
+        :param username_or_email: the account's username or e-mail address.
+        :param to_file: write the token there and keep it in step.
+        :param ask_password: called with a prompt, returns the password
+            (:func:`getpass.getpass` by default).
+        :param ask_otp: called with a prompt, returns the one-time password
+            (:func:`getpass.getpass` by default).
+        :raises InvalidLoginError: the password was wrong.
+        :raises InvalidTwoFactorError: the one-time password was wrong.
+        :raises InteractionRequiredError: nothing was entered.
+        """
+        import getpass
+
+        password = (ask_password or getpass.getpass)(f"Password for {username_or_email}: ")
+        if not password:
+            raise InteractionRequiredError("no password was entered; nothing was sent")
+        try:
+            raw = self.login(username_or_email, password)
+        except TwoFactorRequiredError:
+            otp = (ask_otp or getpass.getpass)("Two-factor code: ").strip()
+            if not otp:
+                raise InteractionRequiredError(
+                    "the account uses two-factor authentication and no code was entered"
+                ) from None
+            raw = self.login(username_or_email, password, otp)
+        return self._refreshing(raw, to_file)
+
+    # -- Credentials -----------------------------------------------------------------------
+
+    def get_code(self) -> AuthCodeDict:
+        """PeerTube has no device flow.
+
+        :raises DeviceFlowUnsupportedError: always; use :meth:`login`.
+        """
+        raise DeviceFlowUnsupportedError(_NO_DEVICE_FLOW)
+
+    def token_from_code(self, device_code: str) -> RefreshableTokenDict:
+        """PeerTube has no device flow.
+
+        :raises DeviceFlowUnsupportedError: always; use :meth:`login`.
+        """
+        raise DeviceFlowUnsupportedError(_NO_DEVICE_FLOW)
+
+    def refresh_token(self, refresh_token: str) -> BaseTokenDict:
+        """Spend ``refresh_token`` for a new access AND refresh token.
+
+        The instance destroys ``refresh_token`` (and its access token) as it answers, so the
+        answer must be kept: a :class:`~ytsession.auth.token.RefreshingToken` stores it
+        before handing the new access token out. The request is never repeated once sent.
+
+        :return: ``access_token``, ``refresh_token``, ``expires_in``, ...
+        :raises PeerTubeLoginRequiredError: the refresh token was revoked, has expired, or
+            was used already; log in again.
+        """
+        fields = {"refresh_token": refresh_token}
+        token = self._grant(models.REFRESH_GRANT, fields, CONTEXT_REFRESH, {}, (refresh_token,))
+        token.pop("expires_at", None)
+        return token
+
+    def revoke(self, token: str) -> None:
+        """End the session of the ACCESS token ``token`` (PeerTube revokes by access token;
+        the session's refresh token dies with it).
+
+        A session that is gone already (401) is not an error. To end the session of a
+        stored token whose access token may have expired, use :meth:`logout`.
+
+        :param token: the access token.
+        """
+        response = _http.send(
+            self._session,
+            "POST",
+            self._url(models.REVOKE_PATH),
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            timeout=self.timeout,
+        )
+        if response.ok or response.status_code == 401:
+            return
+        raise self._error(response, CONTEXT_REVOKE, (token,))
+
+    def logout(self, token: OAuthToken) -> None:
+        """End the session ``token`` belongs to.
+
+        A :class:`~ytsession.auth.token.RefreshingToken` is refreshed first when its access
+        token has expired (the revoke needs a live access token). A session that is gone
+        already is not an error.
+
+        :param token: the session's token.
+        """
+        try:
+            access_token = token.access_token
+        except PeerTubeLoginRequiredError:
+            return  # the refresh token is dead: so is the session
+        self.revoke(access_token)
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        return self.instance_url + path
+
+    def _refreshing(self, raw: RefreshableTokenDict, to_file: str | Path | None) -> RefreshingToken:
+        from ..auth.token import RefreshingToken
+
+        token = RefreshingToken(
+            self,
+            access_token=raw["access_token"],
+            refresh_token=raw["refresh_token"],
+            scope=raw.get("scope", ""),
+            token_type=raw.get("token_type", "Bearer"),
+            expires_at=raw.get("expires_at", 0),
+            expires_in=raw.get("expires_in", 0),
+        )
+        if to_file is not None:
+            token.local_cache = Path(to_file)
+        return token
+
+    def _grant(
+        self,
+        grant_type: str,
+        fields: Mapping[str, str],
+        context: str,
+        headers: Mapping[str, str],
+        secrets: tuple[str, ...],
+    ) -> RefreshableTokenDict:
+        body = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "grant_type": grant_type,
+            **fields,
+        }
+        response = _http.send(
+            self._session,
+            "POST",
+            self._url(models.TOKEN_PATH),
+            data=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/json",
+                **headers,
+            },
+            timeout=self.timeout,
+        )
+        if not response.ok:
+            raise self._error(response, context, secrets)
+        data = _json(response)
+        if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+            raise OAuthServerError(
+                f"{_http.host_of(self.instance_url)} answered the login without an "
+                "access_token; is it a PeerTube instance?",
+                status=response.status_code,
+            )
+        if not isinstance(data.get("refresh_token"), str):
+            raise OAuthServerError(
+                f"{_http.host_of(self.instance_url)} answered without a refresh_token",
+                status=response.status_code,
+            )
+        token: dict[str, Any] = {key: data[key] for key in _TOKEN_KEYS if key in data}
+        token.setdefault("token_type", "Bearer")
+        token["expires_in"] = int(token.get("expires_in", models.DEFAULT_ACCESS_LIFETIME))
+        token["expires_at"] = int(time.time()) + token["expires_in"]
+        return token  # type: ignore[return-value]
+
+    def _error(
+        self, response: requests.Response, context: str, secrets: tuple[str, ...]
+    ) -> PeerTubeError:
+        return error_from_answer(
+            response.status_code,
+            _json(response),
+            context=context,
+            where=_http.host_of(self.instance_url),
+            headers=response.headers,
+            secrets=(*secrets, self.client_secret),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(instance_url={self.instance_url!r}, "
+            f"client_id={self.client_id!r}, client_secret=<hidden>)"
+        )
+
+    __str__ = __repr__
+
+
+_NO_DEVICE_FLOW = (
+    "PeerTube has no device flow: log in with PeerTubeCredentials.login(username, password) "
+    "or `ytsession login --peertube URL --username NAME`"
+)
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def fetch_local_client(
+    instance_url: str,
+    session: requests.Session | None = None,
+    *,
+    timeout: float | tuple[float, float] | None = None,
+) -> models.LocalClientDict:
+    """Fetch the instance's own OAuth client from ``/api/v1/oauth-clients/local``.
+
+    The request carries the normal ``Host`` header, which is what the instance checks.
+
+    :param instance_url: the instance.
+    :param session: the session to send with; a new one when ``None``.
+    :return: ``client_id`` and ``client_secret``.
+    :raises PeerTubeError: 403 when the instance is not addressed by its own host name, or
+        an answer that is not a client.
+    :raises NetworkError: the instance could not be reached.
+    """
+    base = normalize_instance_url(instance_url)
+    http = session if session is not None else _http.new_session(TOKEN_RETRY_POLICY)
+    response = _http.send(
+        http,
+        "GET",
+        base + models.CLIENT_PATH,
+        headers={"Accept": "application/json"},
+        timeout=timeout,
+    )
+    data = _json(response)
+    where = _http.host_of(base)
+    if not response.ok:
+        raise error_from_answer(
+            response.status_code,
+            data,
+            context=CONTEXT_CLIENT,
+            where=where,
+            headers=response.headers,
+        )
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("client_id"), str)
+        or not isinstance(data.get("client_secret"), str)
+        or not data["client_id"]
+        or not data["client_secret"]
+    ):
+        raise PeerTubeError(
+            f"{where} answered {models.CLIENT_PATH} without a client id and secret; is it a "
+            "PeerTube instance?",
+            status=response.status_code,
+        )
+    return {"client_id": data["client_id"], "client_secret": data["client_secret"]}
