@@ -1,0 +1,143 @@
+"""The command line's cookie profiles: ``login --cookies``, ``status`` and friends.
+
+Kept beside the cookie code so that :mod:`ytsession.cli` only dispatches here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from ..errors import ProfileError
+from .cookies import CookieFreshness, YouTubeCookies
+from .profiles import KIND_COOKIES, Profile, ProfileSettings
+
+_PASTE_HELP = (
+    "Paste the request headers of a request to youtube.com made while logged in (developer "
+    "tools, Network tab, a request to /youtubei/v1/..., Copy request headers), or a cookies.txt, "
+    "then press Ctrl-D."
+)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> int:
+    """Store a logged-in browser's cookies as profile ``profile`` (kind ``cookies``).
+
+    The cookies come from ``--cookies FILE`` (``cookies.txt``, ``browser.json``, pasted
+    headers or a ``Cookie`` header) or from standard input (``--cookies-from-stdin``);
+    they are checked to be logged in, then written to the profile's ``cookies.txt`` (0600).
+    """
+    if args.cookies_from_stdin:
+        if sys.stdin is not None and sys.stdin.isatty():
+            _say(_PASTE_HELP)
+        text = sys.stdin.read() if sys.stdin is not None else ""
+        cookies = YouTubeCookies.from_text(text, source="<stdin>")
+        source = "stdin"
+    else:
+        cookies = YouTubeCookies.from_file(args.cookies, write_back=False)
+        source = str(args.cookies)
+    cookies.check_logged_in()
+    account_index = args.account_index
+    if account_index is None:
+        account_index = cookies.account_index or 0
+    if account_index < 0:
+        raise ProfileError("--account-index must be 0 or more")
+    extra: dict[str, Any] = {"account_index": account_index, "source": source}
+    if args.on_behalf_of_user:
+        extra["on_behalf_of_user"] = args.on_behalf_of_user
+    if cookies.user_agent:
+        extra["user_agent"] = cookies.user_agent
+    # The cookies first, then the settings that make the profile visible: both atomic.
+    cookies.save(profile.cookies_path, file_format="netscape")
+    profile.save_settings(ProfileSettings(kind=KIND_COOKIES, extra=extra))
+    _say(
+        f"Stored {len(cookies)} youtube.com cookies of a logged-in browser in profile "
+        f"'{profile.name}' ({profile.cookies_path})."
+    )
+    if cookies.ignored:
+        _say(f"Ignored {cookies.ignored} cookies of other sites.")
+    _say(
+        "Cookies the server rotates are written back to that file. If the browser signs out "
+        "or the cookies go stale, export them again and run this command once more."
+    )
+    return 0
+
+
+def _when(stamp: float, now: float) -> str:
+    text = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(stamp))
+    delta = stamp - now
+    return f"{text} ({_span(delta)} from now)" if delta >= 0 else f"{text} ({_span(-delta)} ago)"
+
+
+def _span(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
+
+
+def cookie_status(profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
+    """Return what ``ytsession status`` shows of a cookie profile: logged-in state,
+    account index, cookie freshness. Names and times only, never a value."""
+    cookies = profile.load_cookies()
+    fresh: CookieFreshness = cookies.freshness()
+    now = time.time()
+    info: dict[str, Any] = {
+        "profile": profile.name,
+        "kind": settings.kind,
+        "cookie_file": str(profile.cookies_path),
+        "logged_in": fresh.logged_in,
+        "account_index": settings.extra.get("account_index", 0),
+    }
+    if settings.extra.get("on_behalf_of_user"):
+        info["on_behalf_of_user"] = settings.extra["on_behalf_of_user"]
+    info["cookies"] = len(cookies)
+    info["saved_at"] = fresh.saved_at
+    info["saved"] = _when(fresh.saved_at, now) if fresh.saved_at is not None else "unknown"
+    info["soonest_expiry"] = fresh.soonest_expiry
+    info["soonest_expiring"] = fresh.soonest_expiring
+    if fresh.soonest_expiry is not None:
+        info["expires"] = f"{_when(fresh.soonest_expiry, now)}: {fresh.soonest_expiring}"
+    else:
+        info["expires"] = "with the browser session (no expiry dates)"
+    if fresh.expired:
+        info["expired"] = ", ".join(fresh.expired)
+    return info
+
+
+def cmd_status_cookies(
+    args: argparse.Namespace, profile: Profile, settings: ProfileSettings
+) -> int:
+    """Print :func:`cookie_status` as aligned lines, or as JSON with ``--json``."""
+    info = cookie_status(profile, settings)
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    shown = {
+        k: v for k, v in info.items() if k not in ("saved_at", "soonest_expiry", "soonest_expiring")
+    }
+    shown["logged_in"] = (
+        "yes"
+        if info["logged_in"]
+        else "NO: export the cookies again and run `ytsession login --cookies FILE`"
+    )
+    width = max(len(k) for k in shown)
+    for key, value in shown.items():
+        print(f"{key.replace('_', ' '):<{width}}  {value}")
+    return 0
+
+
+def no_bearer_token(profile: Profile) -> ProfileError:
+    """:return: the error ``ytsession token`` raises for a cookie profile."""
+    return ProfileError(
+        f"profile '{profile.name}' signs in with browser cookies: cookie profiles have no "
+        "bearer token. Use `ytsession call`, or Session.from_profile() in Python"
+    )

@@ -1,0 +1,396 @@
+"""Signing requests with browser cookies: :class:`CookieAuth`.
+
+:class:`CookieAuth` is a :class:`requests.auth.AuthBase` (and an
+:class:`~ytsession.innertube.InnerTubeAuth`, so a :class:`~ytsession.Session` takes it as
+``auth``). For a request to ``youtube.com`` or one of its subdomains, and to nothing else,
+it
+
+- sets ``Cookie`` from the :class:`~ytsession.auth.cookies.YouTubeCookies` jar, by the
+  jar's own domain rules;
+- sets ``Authorization`` to the SAPISIDHASH parts (see
+  :func:`~ytsession.auth.sapisidhash.sapisidhash`), with the ``_u`` form once a user
+  session id is known;
+- sets ``X-Origin``, ``X-Goog-AuthUser`` (the account index) and, for a brand account,
+  ``X-Goog-PageId``;
+- reads the response: cookies the server rotates (``Set-Cookie``) go into the jar and back
+  to the cookie file; a data sync id is adopted; a response that drops the login cookies
+  raises :class:`~ytsession.errors.CookiesRotatedOutError` (or warns).
+
+Requests to any other host pass through untouched: no cookie, no signature. Tests that
+run YouTube on a loopback address name it explicitly in ``host_aliases``; the jar's domain
+rules stay those of ``youtube.com``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from ..errors import (
+    CookiesRefusedError,
+    CookiesRotatedOutError,
+    CookiesRotatedOutWarning,
+    LoggedOutError,
+)
+from ..innertube.auth import InnerTubeAuth
+from .accounts import DataSyncId, find_datasync_id, parse_datasync_id
+from .cookies import YouTubeCookies, is_youtube_domain
+from .sapisidhash import sapisidhash
+
+if TYPE_CHECKING:
+    from requests import PreparedRequest, Response
+
+    from ..innertube.clients import ClientProfile
+    from .profiles import Profile, ProfileSettings
+
+__all__ = ["CookieAuth", "StalePolicy"]
+
+log = logging.getLogger("ytsession.cookies")
+
+#: What to do when the server drops the login cookies or answers as if logged out.
+StalePolicy = Literal["raise", "warn"]
+
+#: The headers a signed request carries that must not follow a redirect to another host.
+_SIGNED_HEADERS = ("Cookie", "Authorization", "X-Origin", "X-Goog-AuthUser", "X-Goog-PageId")
+_LOGGED_OUT = re.compile(rb'"loggedOut"\s*:\s*true')
+_ROTATED_OUT = (
+    "YouTube dropped the login cookies ({names}): your exported cookies have been rotated "
+    "out; export them again from a browser that is logged in to YouTube"
+)
+
+
+class CookieAuth(InnerTubeAuth):
+    """Signs YouTube requests with a logged-in browser's cookies (SAPISIDHASH).
+
+    Works on any :class:`requests.Session` (``session.auth = CookieAuth(cookies)``) and as
+    the ``auth`` of :meth:`ytsession.Session.create`, which then defaults to the ``WEB``
+    client.
+
+    :param cookies: the browser's cookies.
+    :param account_index: the signed-in account to use (``X-Goog-AuthUser``); default the
+        pasted headers' index, else 0. A session's own ``account_index`` wins.
+    :param on_behalf_of_user: a brand account's page id (``X-Goog-PageId``); by default
+        the delegated session id of the data sync id, when there is one.
+    :param datasync_id: the data sync id (``"A||B"`` or ``"A||"``) if already known;
+        otherwise it is adopted from the first answer that names it.
+    :param host_aliases: extra hosts to treat as a YouTube host, each mapped explicitly
+        to the YouTube host it stands for, e.g. ``{"127.0.0.1:8080": "www.youtube.com"}``
+        for a loopback emulator. Keys are ``host`` or ``host:port``; values must be
+        ``youtube.com`` hosts. The jar's rules are applied to the mapped host.
+    :param stale: when the server drops the login cookies (``Set-Cookie``) or answers a
+        signed request as logged out: ``"raise"``
+        :class:`~ytsession.errors.CookiesRotatedOutError` or ``"warn"``.
+    :param clock: the clock for the SAPISIDHASH timestamp (tests inject one).
+    :raises LoggedOutError: the cookies are not those of a logged-in browser.
+    :raises ValueError: an alias maps to a host outside ``youtube.com``.
+    """
+
+    kind = "cookies"
+    default_client = "WEB"
+
+    def __init__(
+        self,
+        cookies: YouTubeCookies,
+        *,
+        account_index: int | None = None,
+        on_behalf_of_user: str | None = None,
+        datasync_id: str | None = None,
+        host_aliases: Mapping[str, str] | None = None,
+        stale: StalePolicy = "raise",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if stale not in ("raise", "warn"):
+            raise ValueError("stale must be 'raise' or 'warn'")
+        if account_index is not None and account_index < 0:
+            raise ValueError("account_index must be 0 or more")
+        cookies.check_logged_in()
+        self.cookies = cookies
+        self.account_index = account_index
+        self.on_behalf_of_user = on_behalf_of_user
+        self.stale: StalePolicy = stale
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._datasync = parse_datasync_id(datasync_id) if datasync_id else DataSyncId()
+        self._datasync_given = datasync_id is not None
+        self._rotated_out: tuple[str, ...] | None = None
+        self._aliases: dict[str, str] = {}
+        for alias, host in (host_aliases or {}).items():
+            self.add_host_alias(alias, host)
+
+    # --- hosts -----------------------------------------------------------------------
+
+    def add_host_alias(self, alias: str, host: str = "www.youtube.com") -> None:
+        """Treat ``alias`` (``host`` or ``host:port``) as the YouTube host ``host``.
+
+        :raises ValueError: ``host`` is not ``youtube.com`` or a subdomain.
+        """
+        if not is_youtube_domain(host) or host.startswith("."):
+            raise ValueError(f"a host alias must map to a youtube.com host, not {host!r}")
+        self._aliases[alias.strip().lower()] = host.strip().lower()
+
+    def check_base_url(self, base_url: str | None) -> None:
+        """Make sure calls sent to ``base_url`` get the cookies.
+
+        :raises ValueError: ``base_url`` is neither a ``youtube.com`` HTTPS URL nor a host
+            alias; the message says how to alias it.
+        """
+        if base_url is None or self.youtube_url(base_url.rstrip("/") + "/youtubei/v1/") is not None:
+            return
+        netloc = urlsplit(base_url).netloc.rpartition("@")[2] or base_url
+        raise ValueError(
+            f"cookies are sent to youtube.com hosts only, so calls to {netloc} would go "
+            "unsigned; to send them there, name it explicitly: "
+            f"CookieAuth(cookies, host_aliases={{{netloc!r}: 'www.youtube.com'}})"
+        )
+
+    @classmethod
+    def from_profile(cls, profile: Profile, settings: ProfileSettings | None = None) -> CookieAuth:
+        """Sign with a ``cookies`` profile (``ytsession login --cookies``): its cookie file
+        (written back as the server rotates it), account index and brand account.
+
+        :raises NotLoggedInError: the profile has no cookie file.
+        :raises CookieError: the cookie file is malformed.
+        :raises LoggedOutError: the cookies are not those of a logged-in browser.
+        """
+        settings = settings or profile.load_settings()
+        index = settings.extra.get("account_index")
+        behalf = settings.extra.get("on_behalf_of_user")
+        return cls(
+            profile.load_cookies(),
+            account_index=index if isinstance(index, int) and not isinstance(index, bool) else None,
+            on_behalf_of_user=behalf if isinstance(behalf, str) and behalf else None,
+        )
+
+    @property
+    def host_aliases(self) -> dict[str, str]:
+        """The explicit host aliases (a copy)."""
+        return dict(self._aliases)
+
+    def youtube_url(self, url: str) -> str | None:
+        """Return the YouTube URL a request to ``url`` is signed for (``url`` itself for
+        an HTTPS URL of ``youtube.com`` or a subdomain, the mapped URL for an alias), or
+        ``None`` when ``url`` is not YouTube's: such a request gets nothing."""
+        parts = urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[2].lower()
+        mapped = self._aliases.get(netloc) or self._aliases.get(parts.hostname or "")
+        if mapped is not None:
+            return urlunsplit(("https", mapped, parts.path or "/", parts.query, ""))
+        if parts.scheme == "https" and parts.hostname and is_youtube_domain(parts.hostname):
+            return url
+        return None
+
+    # --- accounts --------------------------------------------------------------------
+
+    @property
+    def datasync_id(self) -> DataSyncId:
+        """The data sync id given or adopted from an answer (empty until known)."""
+        return self._datasync
+
+    @property
+    def user_session_id(self) -> str | None:
+        """The user session id of the data sync id, once known: the hash's ``_u`` form."""
+        return self._datasync.user_session_id
+
+    def page_id(self, on_behalf_of_user: str | None = None) -> str | None:
+        """Return the ``X-Goog-PageId`` to send: ``on_behalf_of_user`` (the session's or
+        this object's), else the data sync id's delegated session id, else the pasted
+        headers' page id."""
+        return (
+            on_behalf_of_user
+            or self.on_behalf_of_user
+            or self._datasync.delegated_session_id
+            or self.cookies.page_id
+        )
+
+    def effective_account_index(self, account_index: int | None = None) -> int:
+        """:return: ``account_index``, else this object's, else the pasted headers', else 0."""
+        for candidate in (account_index, self.account_index, self.cookies.account_index):
+            if candidate is not None:
+                return candidate
+        return 0
+
+    def adopt_datasync_id(self, value: str) -> bool:
+        """Use a data sync id found in an answer or a page (unless one was given).
+
+        :return: whether it was adopted.
+        """
+        parsed = parse_datasync_id(value)
+        if self._datasync_given or not parsed or parsed == self._datasync:
+            return False
+        with self._lock:
+            self._datasync = parsed
+        log.debug("adopted the data sync id of an answer")
+        return True
+
+    # --- InnerTubeAuth ---------------------------------------------------------------
+
+    def accepts(self, profile: ClientProfile) -> bool:
+        """:return: whether ``profile`` is a client that accepts cookie sign-in."""
+        return profile.accepts_cookies
+
+    def headers(
+        self,
+        profile: ClientProfile,
+        *,
+        account_index: int | None = None,
+        on_behalf_of_user: str | None = None,
+    ) -> dict[str, str]:
+        """:return: ``X-Goog-AuthUser`` and, for a brand account, ``X-Goog-PageId``."""
+        headers = {"X-Goog-AuthUser": str(self.effective_account_index(account_index))}
+        page_id = self.page_id(on_behalf_of_user)
+        if page_id:
+            headers["X-Goog-PageId"] = page_id
+        return headers
+
+    def handle_unauthorized(self) -> bool:
+        """After a 401: when the cookie file was rewritten meanwhile (another process
+        rotated the cookies, or the user exported them again), read it and try once more.
+
+        :raises CookiesRefusedError: the cookies were refused and there are no newer ones.
+        """
+        if self.cookies.path is not None and self.cookies.changed_on_disk():
+            log.info("the cookie file %s changed; reading it again", self.cookies.path)
+            self.cookies.reload()
+            return True
+        raise CookiesRefusedError(
+            "YouTube refused the cookie-signed request (HTTP 401): the cookies were signed "
+            "out, rotated out or belong to another account, or the system clock is wrong. "
+            "Export your cookies again from a browser that is logged in to YouTube",
+            status=401,
+        )
+
+    @property
+    def account_key(self) -> str:
+        """``cookies`` plus the cookie file's path when there is one."""
+        path = self.cookies.path
+        return f"cookies:{path}" if path is not None else "cookies"
+
+    def state(self) -> object:
+        """:return: the jar's version (changed by every rotation)."""
+        return self.cookies.version
+
+    # --- signing ---------------------------------------------------------------------
+
+    def __call__(self, r: PreparedRequest) -> PreparedRequest:
+        target = self.youtube_url(r.url or "")
+        if target is None:
+            return r  # never a cookie or a signature for another host
+        self._check_logged_in()
+        jar_header = self.cookies.cookie_header(target)
+        if jar_header:
+            r.headers["Cookie"] = _merged_cookie_header(jar_header, r.headers.get("Cookie"))
+        target_parts = urlsplit(target)
+        origin = (
+            r.headers.get("X-Origin")
+            or r.headers.get("Origin")
+            or f"https://{target_parts.hostname or 'www.youtube.com'}"
+        )
+        authorization = sapisidhash(
+            self.cookies.signing_values(),
+            origin,
+            user_session_id=self.user_session_id,
+            now=self._clock(),
+        )
+        if authorization is not None:  # check_logged_in made sure of it
+            r.headers["Authorization"] = authorization
+        r.headers.setdefault("X-Origin", origin)
+        r.headers.setdefault("X-Goog-AuthUser", str(self.effective_account_index()))
+        page_id = self.page_id()
+        if page_id:
+            r.headers.setdefault("X-Goog-PageId", page_id)
+        r.register_hook("response", self._on_response)  # type: ignore[no-untyped-call]
+        return r
+
+    def _on_response(self, response: Response, **kwargs: Any) -> Response:
+        request_url = response.request.url if response.request is not None else response.url
+        target = self.youtube_url(request_url or "")
+        if target is None:
+            return response
+        if response.is_redirect and response.request is not None:
+            # requests copies this request for the next hop: nothing of ours may go along
+            # to a host that is not YouTube's.
+            location = urljoin(request_url or "", response.headers.get("Location", ""))
+            if self.youtube_url(location) is None:
+                for name in _SIGNED_HEADERS:
+                    response.request.headers.pop(name, None)
+        values = _set_cookie_values(response)
+        if values:
+            update = self.cookies.apply_set_cookie(target, values)
+            if update.logged_out:
+                self._rotated_out = update.changed
+                self._stale(
+                    _ROTATED_OUT.format(names=", ".join(update.changed)),
+                    CookiesRotatedOutError,
+                )
+        if kwargs.get("stream") or "json" not in response.headers.get("Content-Type", ""):
+            return response
+        content = response.content
+        if b"datasyncId" in content:
+            found = find_datasync_id(content)
+            if found:
+                self.adopt_datasync_id(found)
+        if response.ok and b"loggedOut" in content and _LOGGED_OUT.search(content):
+            self._stale(
+                "YouTube answered the cookie-signed request as logged out: the cookies no "
+                "longer sign in (rotated out, or signed out in the browser). Export them again "
+                "from a browser that is logged in to YouTube",
+                CookiesRefusedError,
+            )
+        return response
+
+    def _check_logged_in(self) -> None:
+        try:
+            self.cookies.check_logged_in()
+        except LoggedOutError:
+            if self._rotated_out is None:
+                raise
+            if self.stale == "warn":
+                return  # the user asked to go on with what is left
+            raise CookiesRotatedOutError(
+                _ROTATED_OUT.format(names=", ".join(self._rotated_out))
+            ) from None
+
+    def _stale(
+        self, message: str, error: type[CookiesRotatedOutError | CookiesRefusedError]
+    ) -> None:
+        if self.stale == "warn":
+            warnings.warn(message, CookiesRotatedOutWarning, stacklevel=2)
+            return
+        raise error(message)
+
+    def __repr__(self) -> str:
+        return (
+            f"CookieAuth({self.cookies!r}, account_index={self.effective_account_index()}, "
+            f"aliases={sorted(self._aliases)})"
+        )
+
+
+def _merged_cookie_header(ours: str, existing: str | bytes | None) -> str:
+    """Our cookies, plus cookies of the existing header (the HTTP session's own jar) whose
+    names we do not hold."""
+    if not existing:
+        return ours
+    text = existing.decode("latin-1") if isinstance(existing, bytes) else existing
+    names = {part.split("=", 1)[0].strip() for part in ours.split(";")}
+    extra = [
+        part.strip()
+        for part in text.split(";")
+        if part.strip() and part.split("=", 1)[0].strip() not in names
+    ]
+    return "; ".join([ours, *extra]) if extra else ours
+
+
+def _set_cookie_values(response: Response) -> list[str]:
+    raw = response.raw
+    headers = getattr(raw, "headers", None)
+    getlist = getattr(headers, "getlist", None)
+    if callable(getlist):
+        return [str(value) for value in getlist("Set-Cookie")]
+    value = response.headers.get("Set-Cookie")
+    return [value] if value else []

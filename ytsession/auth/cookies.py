@@ -1,0 +1,939 @@
+"""Browser cookies for YouTube: where they come from, the jar that holds them, write-back.
+
+Since OAuth tokens only sign the TV clients, most InnerTube scripts sign in with the
+cookies of a logged-in browser. :class:`YouTubeCookies` reads them from what users have:
+
+- a Netscape ``cookies.txt`` file, as browser extensions (and yt-dlp) export it;
+- ytmusicapi's ``browser.json`` (request headers as a JSON object);
+- request headers pasted from the browser's developer tools (Firefox's ``Name: value``
+  lines or Chrome's name-and-value-on-separate-lines form);
+- a raw ``Cookie:`` header string.
+
+The cookies live in a :class:`requests.cookies.RequestsCookieJar` holding only cookies of
+``youtube.com`` and its subdomains (others in a file are ignored), so the jar's own domain
+rules never hand them to another host. Cookies the server updates (``Set-Cookie``) are
+written back to their file atomically with mode 0600, in the file's own format; the lines
+of other sites in a ``cookies.txt`` are kept as they were.
+
+No cookie value ever appears in a ``repr``, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import logging
+import re
+import threading
+import time
+import urllib.request
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any, Literal
+
+from requests.cookies import RequestsCookieJar
+
+from ..errors import CookieError, LoggedOutError
+from . import tokenfile
+
+__all__ = [
+    "APISID_COOKIES",
+    "AUTH_COOKIES",
+    "COOKIE_DOMAIN",
+    "LOGIN_COOKIE",
+    "SID_COOKIES",
+    "CookieFreshness",
+    "CookieUpdate",
+    "YouTubeCookies",
+    "detect_format",
+    "is_youtube_domain",
+    "make_cookie",
+    "parse_browser_json",
+    "parse_cookie_header",
+    "parse_netscape",
+    "parse_request_headers",
+    "render_netscape",
+]
+
+log = logging.getLogger("ytsession.cookies")
+
+#: The domain every cookie of the jar belongs to (or to one of its subdomains).
+YOUTUBE_DOMAIN = "youtube.com"
+#: The domain given to cookies that come without one (from a header string).
+COOKIE_DOMAIN = ".youtube.com"
+#: Present only in a logged-in browser's jar.
+LOGIN_COOKIE = "LOGIN_INFO"
+#: The session cookies; at least one must be present to be logged in.
+SID_COOKIES = ("SID", "__Secure-1PSID", "__Secure-3PSID")
+#: The cookies the SAPISIDHASH is computed from.
+APISID_COOKIES = ("SAPISID", "__Secure-1PAPISID", "__Secure-3PAPISID")
+#: Every cookie that takes part in signing in: what freshness is judged by.
+AUTH_COOKIES = (
+    LOGIN_COOKIE,
+    *SID_COOKIES,
+    "HSID",
+    "SSID",
+    "APISID",
+    *APISID_COOKIES,
+    "__Secure-1PSIDTS",
+    "__Secure-3PSIDTS",
+    "SIDCC",
+    "__Secure-1PSIDCC",
+    "__Secure-3PSIDCC",
+)
+
+#: The first line of a Netscape cookie file.
+NETSCAPE_HEADER = "# Netscape HTTP Cookie File"
+#: The prefix of an HttpOnly cookie's line in a Netscape cookie file.
+HTTPONLY_PREFIX = "#HttpOnly_"
+#: Pasted request headers kept besides the cookies (the rest are dropped: stale or secret).
+KEPT_HEADERS = (
+    "user-agent",
+    "accept-language",
+    "x-goog-authuser",
+    "x-goog-pageid",
+    "x-goog-visitor-id",
+    "x-origin",
+    "origin",
+)
+
+FileFormat = Literal["netscape", "browser.json", "headers"]
+
+_TEXT = "<text>"
+_NETSCAPE_MAGIC = re.compile(r"^#\s*(Netscape\s+)?HTTP Cookie File", re.IGNORECASE)
+_NETSCAPE_LINE = re.compile(r"^(#HttpOnly_)?[^\s#][^\t]*\t(TRUE|FALSE)\t", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"^\s*:?[A-Za-z0-9-]+\s*:")
+_REQUEST_LINE = re.compile(r"^[A-Z]+ \S+ HTTP/\d(\.\d)?$")
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+def is_youtube_domain(domain: str) -> bool:
+    """Return whether ``domain`` is ``youtube.com`` or a subdomain (a leading dot and the
+    case do not matter)."""
+    bare = domain.strip().lower().lstrip(".")
+    return bare == YOUTUBE_DOMAIN or bare.endswith("." + YOUTUBE_DOMAIN)
+
+
+def make_cookie(
+    name: str,
+    value: str,
+    *,
+    domain: str = COOKIE_DOMAIN,
+    path: str = "/",
+    secure: bool | None = None,
+    expires: int | None = None,
+    http_only: bool = False,
+    host_only: bool = False,
+) -> http.cookiejar.Cookie:
+    """Build a cookie for the jar.
+
+    :param name: the cookie's name.
+    :param value: its value.
+    :param domain: ``.youtube.com`` (with the dot: for every subdomain) or a host.
+    :param path: the path it is sent for.
+    :param secure: sent over HTTPS only; by default only ``__Secure-`` and ``__Host-``
+        cookies are.
+    :param expires: Unix time it expires, or ``None`` for a session cookie.
+    :param http_only: the cookie is HttpOnly (kept through a write-back).
+    :param host_only: the cookie belongs to ``domain`` exactly, not its subdomains.
+    """
+    if secure is None:
+        secure = name.startswith(("__Secure-", "__Host-"))
+    return http.cookiejar.Cookie(
+        version=0,
+        name=name,
+        value=value,
+        port=None,
+        port_specified=False,
+        domain=domain,
+        domain_specified=not host_only,
+        domain_initial_dot=domain.startswith("."),
+        path=path,
+        path_specified=True,
+        secure=secure,
+        expires=expires,
+        discard=expires is None,
+        comment=None,
+        comment_url=None,
+        rest={"HttpOnly": ""} if http_only else {},
+        rfc2109=False,
+    )
+
+
+def _is_http_only(cookie: http.cookiejar.Cookie) -> bool:
+    return cookie.has_nonstandard_attr("HttpOnly") or cookie.has_nonstandard_attr("httponly")
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    """Split text into lines, whatever its line endings (LF, CRLF, CR); drop a BOM."""
+    return text.removeprefix("\ufeff").splitlines()
+
+
+def parse_netscape(text: str, *, path: str = _TEXT) -> list[http.cookiejar.Cookie]:
+    """Parse a Netscape ``cookies.txt``: seven tab-separated fields a line (domain,
+    include-subdomains flag, path, secure flag, expiry, name, value).
+
+    Comments and blank lines are skipped; a ``#HttpOnly_`` prefix marks an HttpOnly
+    cookie; an expiry of 0 means a session cookie; Windows line endings are fine. Cookies
+    of every domain are returned (:class:`YouTubeCookies` keeps YouTube's).
+
+    :param text: the file's content.
+    :param path: the file's name, for messages.
+    :raises CookieError: a line is malformed (its number is in the message and in
+        :attr:`~ytsession.errors.CookieError.line`; its content never is).
+    """
+    cookies = []
+    for number, raw in enumerate(_lines(text), 1):
+        line = raw.strip("\r\n")
+        http_only = line.startswith(HTTPONLY_PREFIX)
+        if http_only:
+            line = line[len(HTTPONLY_PREFIX) :]
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) == 6:  # some exporters drop an empty value's field
+            fields.append("")
+        if len(fields) != 7:
+            raise CookieError(
+                f"cookie file {path}, line {number}: expected 7 tab-separated fields, found "
+                f"{len(fields)} (an editor may have turned the tabs into spaces); export the "
+                "cookies again",
+                path=path,
+                line=number,
+            )
+        domain, subdomains, cookie_path, secure, expires_text, name, value = fields
+        domain = domain.strip().lower()
+        problem = None
+        expires: int | None = None
+        if not domain:
+            problem = "the domain is empty"
+        elif subdomains.upper() not in ("TRUE", "FALSE"):
+            problem = "the second field must be TRUE or FALSE"
+        elif secure.upper() not in ("TRUE", "FALSE"):
+            problem = "the fourth field (secure) must be TRUE or FALSE"
+        elif not _TOKEN.match(name):
+            problem = "the cookie name is empty or not a valid name"
+        else:
+            try:
+                stamp = int(float(expires_text.strip() or "0"))
+            except ValueError:
+                problem = "the expiry (fifth field) is not a number"
+            else:
+                expires = stamp if stamp > 0 else None
+        if problem is not None:
+            raise CookieError(
+                f"cookie file {path}, line {number}: {problem}; fix the line or export the "
+                "cookies again",
+                path=path,
+                line=number,
+            )
+        include_subdomains = subdomains.upper() == "TRUE"
+        if include_subdomains and not domain.startswith("."):
+            domain = "." + domain
+        cookies.append(
+            make_cookie(
+                name,
+                value,
+                domain=domain,
+                path=cookie_path or "/",
+                secure=secure.upper() == "TRUE",
+                expires=expires,
+                http_only=http_only,
+                host_only=not include_subdomains,
+            )
+        )
+    return cookies
+
+
+def parse_cookie_header(text: str, *, path: str = _TEXT, line: int | None = None) -> dict[str, str]:
+    """Parse a ``Cookie`` header value: ``name=value; name2=value2`` (a leading
+    ``Cookie:`` is allowed; line breaks inside, as a terminal wraps long lines, are dropped).
+
+    :param text: the header value.
+    :param path: where it comes from, for messages.
+    :param line: its line in that file, for messages.
+    :return: the cookies by name, in order (a repeated name keeps its last value).
+    :raises CookieError: an element is not ``name=value`` or a name is invalid.
+    """
+    text = "".join(_lines(text)).strip()
+    if text[:7].lower() == "cookie:":
+        text = text[7:]
+    where = f"{path}, line {line}" if line is not None else path
+    cookies: dict[str, str] = {}
+    for position, element in enumerate(text.split(";"), 1):
+        element = element.strip()
+        if not element:
+            continue
+        name, separator, value = element.partition("=")
+        name = name.strip()
+        if not separator or not _TOKEN.match(name):
+            raise CookieError(
+                f"{where}: element {position} of the Cookie header is not name=value; copy "
+                "the whole header again",
+                path=path,
+                line=line,
+            )
+        cookies[name] = value.strip()
+    return cookies
+
+
+def parse_request_headers(text: str, *, path: str = _TEXT) -> dict[str, str]:
+    """Parse request headers pasted from a browser's developer tools.
+
+    Accepts Firefox's form (``Name: value`` a line, after an optional request line) and
+    Chrome's (HTTP/2 pseudo-headers such as ``:authority:`` are skipped; a name alone on a
+    line, ending in ``:``, takes the next line as its value). Lines that are neither are
+    skipped. Repeated ``cookie`` headers are joined.
+
+    :param text: the pasted text.
+    :param path: where it comes from, for messages.
+    :return: the headers, names in lower case.
+    :raises CookieError: there is no ``Cookie`` header, or it is malformed.
+    """
+    headers: dict[str, str] = {}
+    cookie_lines: list[tuple[int, str]] = []
+    pending: str | None = None  # Chrome: a name whose value is on the next line
+    for number, raw in enumerate(_lines(text), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if pending is not None:
+            name, pending = pending, None
+            if not name.startswith(":"):
+                _add_header(headers, name, line)
+                if name == "cookie":
+                    cookie_lines.append((number, line))
+            continue
+        if _REQUEST_LINE.match(line) or not _HEADER_LINE.match(line):
+            continue
+        pseudo = line.startswith(":")
+        name, _, value = line[1:].partition(":") if pseudo else line.partition(":")
+        name = (":" if pseudo else "") + name.strip().lower()
+        value = value.strip()
+        if not value:
+            pending = name
+            continue
+        if not pseudo:
+            _add_header(headers, name, value)
+            if name == "cookie":
+                cookie_lines.append((number, value))
+    if "cookie" not in headers:
+        raise CookieError(
+            f"the request headers in {path} hold no Cookie header: copy the headers of a "
+            "request to youtube.com made while logged in (see the cookies guide)",
+            path=path,
+        )
+    # Checked here so that a fault names its line.
+    for number, value in cookie_lines:
+        parse_cookie_header(value, path=path, line=number)
+    return headers
+
+
+def _add_header(headers: dict[str, str], name: str, value: str) -> None:
+    if name == "cookie" and name in headers:
+        headers[name] = f"{headers[name].rstrip('; ')}; {value}"
+    else:
+        headers[name] = value
+
+
+def parse_browser_json(data: Mapping[str, Any], *, path: str = _TEXT) -> dict[str, str]:
+    """Check ytmusicapi's ``browser.json`` (request headers as a JSON object).
+
+    :param data: the decoded JSON object.
+    :param path: the file's name, for messages.
+    :return: the headers, names in lower case.
+    :raises CookieError: there is no ``cookie`` entry, or a value is not a string.
+    """
+    headers: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise CookieError(
+                f"browser headers file {path}: the value of {key!r} is not a string; run the "
+                "browser setup again",
+                path=path,
+            )
+        headers[str(key).lower()] = value
+    if not headers.get("cookie"):
+        raise CookieError(
+            f"browser headers file {path} holds no 'cookie' entry; run the browser setup again "
+            "with the headers of a logged-in request",
+            path=path,
+        )
+    parse_cookie_header(headers["cookie"], path=path)
+    return headers
+
+
+def detect_format(text: str) -> FileFormat | Literal["cookie-header"]:
+    """Return what ``text`` holds: ``"browser.json"``, ``"netscape"``, ``"headers"``
+    (pasted request headers) or ``"cookie-header"`` (a bare ``Cookie`` header)."""
+    lines = _lines(text)
+    if text.removeprefix("\ufeff").lstrip().startswith("{"):
+        return "browser.json"
+    if any(_NETSCAPE_MAGIC.match(line) or _NETSCAPE_LINE.match(line) for line in lines):
+        return "netscape"
+    if any(_HEADER_LINE.match(line) for line in lines):
+        return "headers"
+    return "cookie-header"
+
+
+def render_netscape(
+    cookies: Iterable[http.cookiejar.Cookie], *, keep_lines: Sequence[str] = ()
+) -> str:
+    """Write cookies as a Netscape ``cookies.txt``.
+
+    :param cookies: the cookies to write.
+    :param keep_lines: lines to keep as they are (other sites' cookies of the same file).
+    """
+    lines = [
+        NETSCAPE_HEADER,
+        "# Written by ytsession. Keep this file private: it signs in as you.",
+        "",
+        *keep_lines,
+    ]
+    for cookie in sorted(cookies, key=lambda c: (c.domain, c.path, c.name)):
+        prefix = HTTPONLY_PREFIX if _is_http_only(cookie) else ""
+        fields = [
+            prefix + cookie.domain,
+            "TRUE" if cookie.domain.startswith(".") else "FALSE",
+            cookie.path or "/",
+            "TRUE" if cookie.secure else "FALSE",
+            str(int(cookie.expires)) if cookie.expires else "0",
+            cookie.name,
+            cookie.value or "",
+        ]
+        lines.append("\t".join(fields))
+    return "\n".join(lines) + "\n"
+
+
+def _foreign_lines(text: str) -> list[str]:
+    """The cookie lines of a Netscape file that belong to other sites than YouTube."""
+    kept = []
+    for raw in _lines(text):
+        line = raw.strip("\r\n")
+        body = line.removeprefix(HTTPONLY_PREFIX)
+        if not body.strip() or body.startswith("#"):
+            continue
+        if not is_youtube_domain(body.split("\t", 1)[0]):
+            kept.append(line)
+    return kept
+
+
+# --- the jar -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CookieFreshness:
+    """How fresh a cookie jar is; names and times only, never values.
+
+    :ivar logged_in: ``LOGIN_INFO`` and a SID cookie are present and unexpired.
+    :ivar saved_at: when the cookie file was last written (its mtime), or ``None``.
+    :ivar soonest_expiry: the soonest expiry (Unix time) of a sign-in cookie still valid,
+        or ``None`` when all are session cookies.
+    :ivar soonest_expiring: that cookie's name.
+    :ivar expired: the sign-in cookies that have already expired.
+    """
+
+    logged_in: bool
+    saved_at: float | None
+    soonest_expiry: float | None
+    soonest_expiring: str | None
+    expired: tuple[str, ...] = ()
+
+    def age(self, now: float | None = None) -> float | None:
+        """:return: seconds since the cookie file was written, or ``None``."""
+        if self.saved_at is None:
+            return None
+        return max(0.0, (time.time() if now is None else now) - self.saved_at)
+
+
+@dataclass(frozen=True)
+class CookieUpdate:
+    """What a response's ``Set-Cookie`` headers did to the jar.
+
+    :ivar changed: the names of the cookies set, changed or deleted.
+    :ivar logged_out: the jar was logged in before and is not any more (the login cookies
+        were dropped: the exported cookies have been rotated out).
+    :ivar saved: the change was written back to the cookie file.
+    """
+
+    changed: tuple[str, ...] = ()
+    logged_out: bool = False
+    saved: bool = False
+
+
+class _SetCookieResponse:
+    """What :meth:`http.cookiejar.CookieJar.extract_cookies` needs of a response."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self._message = Message()
+        for value in values:
+            self._message["Set-Cookie"] = value
+
+    def info(self) -> Message:
+        return self._message
+
+
+_Snapshot = dict[tuple[str, str, str], tuple[str | None, int | None]]
+
+
+class YouTubeCookies:
+    """The cookies of a logged-in browser, scoped to ``youtube.com``.
+
+    Make one with :meth:`from_file` (``cookies.txt``, ``browser.json`` or a text file of
+    pasted headers), :meth:`from_text`, :meth:`from_cookie_header`,
+    :meth:`from_request_headers` or :meth:`from_mapping`. Sign requests with it through
+    :class:`~ytsession.auth.cookie_auth.CookieAuth`, or give it to
+    :meth:`ytsession.Session.create` as ``auth``.
+
+    Thread-safe. Its ``repr`` shows the file and the number of cookies, never a value.
+
+    :param cookies: the cookies; those of other sites are ignored (and counted in
+        :attr:`ignored`).
+    :param path: the file to write rotated cookies back to, or ``None`` to keep them in
+        memory only.
+    :param file_format: the format of ``path``: ``"netscape"`` or ``"browser.json"``
+        (``"headers"`` files are not written back).
+    :param headers: request headers that came with the cookies (pasted headers,
+        ``browser.json``): the user agent, ``X-Goog-AuthUser``, ... (``Cookie`` and
+        ``Authorization`` are dropped).
+    :param write_back: write cookies the server updates back to ``path``.
+    """
+
+    def __init__(
+        self,
+        cookies: Iterable[http.cookiejar.Cookie] = (),
+        *,
+        path: str | Path | None = None,
+        file_format: FileFormat = "netscape",
+        headers: Mapping[str, str] | None = None,
+        write_back: bool = True,
+    ) -> None:
+        self._lock = threading.RLock()
+        self._jar = RequestsCookieJar()
+        self.ignored = 0
+        self._fill(cookies)
+        self.path = Path(path) if path is not None else None
+        self.file_format: FileFormat = file_format
+        self.headers = {
+            k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEPT_HEADERS
+        }
+        self.write_back = write_back and file_format != "headers"
+        #: Incremented each time the server changes the jar: a credentials "version".
+        self.version = 0
+        self._stamp = self._file_stamp()
+
+    def _fill(self, cookies: Iterable[http.cookiejar.Cookie]) -> None:
+        for cookie in cookies:
+            if is_youtube_domain(cookie.domain):
+                self._jar.set_cookie(cookie)
+            else:
+                self.ignored += 1
+
+    # --- making one ------------------------------------------------------------------
+
+    @classmethod
+    def from_file(cls, path: str | Path, *, write_back: bool = True) -> YouTubeCookies:
+        """Read cookies from a file, whatever it holds: a Netscape ``cookies.txt``,
+        ytmusicapi's ``browser.json``, pasted request headers or a ``Cookie`` header.
+
+        :param path: the file.
+        :param write_back: write cookies the server updates back to the file (Netscape
+            and ``browser.json`` files only).
+        :raises CookieError: the file is missing, unreadable or malformed.
+        """
+        path = Path(path)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            raise CookieError(f"cookie file {path} does not exist", path=str(path)) from None
+        except UnicodeDecodeError:
+            raise CookieError(
+                f"cookie file {path} is not UTF-8 text; export the cookies again", path=str(path)
+            ) from None
+        except OSError as exc:
+            raise CookieError(
+                f"cannot read cookie file {path} ({exc.strerror}); check its permissions",
+                path=str(path),
+            ) from None
+        return cls._from_text(text, source=str(path), path=path, write_back=write_back)
+
+    @classmethod
+    def from_text(cls, text: str, *, source: str = _TEXT) -> YouTubeCookies:
+        """Read cookies from text in any of the formats :meth:`from_file` accepts.
+
+        The result has no file: cookies the server updates are kept in memory only (call
+        :meth:`save` to write them somewhere).
+
+        :param text: the text, e.g. headers pasted from the browser's developer tools.
+        :param source: where the text comes from, for messages (e.g. ``"<stdin>"``).
+        :raises CookieError: the text is malformed or holds no cookies.
+        """
+        return cls._from_text(text, source=source, path=None, write_back=False)
+
+    @classmethod
+    def _from_text(
+        cls, text: str, *, source: str, path: Path | None, write_back: bool
+    ) -> YouTubeCookies:
+        if not text.strip():
+            raise CookieError(f"{source} holds no cookies; export them again", path=source)
+        kind = detect_format(text)
+        if kind == "netscape":
+            return cls(
+                parse_netscape(text, path=source),
+                path=path,
+                file_format="netscape",
+                write_back=write_back,
+            )
+        if kind == "browser.json":
+            try:
+                data = json.loads(text.removeprefix("\ufeff"))
+            except json.JSONDecodeError as exc:
+                raise CookieError(
+                    f"browser headers file {source} is not valid JSON (line {exc.lineno}, "
+                    f"column {exc.colno}); run the browser setup again",
+                    path=source,
+                    line=exc.lineno,
+                ) from None
+            if not isinstance(data, dict):
+                raise CookieError(
+                    f"browser headers file {source} is not a JSON object", path=source
+                )
+            headers = parse_browser_json(data, path=source)
+            return cls._from_headers(
+                headers, path=path, file_format="browser.json", write_back=write_back
+            )
+        if kind == "headers":
+            headers = parse_request_headers(text, path=source)
+            return cls._from_headers(headers, path=path, file_format="headers", write_back=False)
+        return cls(
+            _header_cookies(parse_cookie_header(text, path=source)),
+            path=path,
+            file_format="headers",
+            write_back=False,
+        )
+
+    @classmethod
+    def _from_headers(
+        cls,
+        headers: Mapping[str, str],
+        *,
+        path: Path | None,
+        file_format: FileFormat,
+        write_back: bool,
+    ) -> YouTubeCookies:
+        cookies = _header_cookies(parse_cookie_header(headers["cookie"]))
+        return cls(
+            cookies, path=path, file_format=file_format, headers=headers, write_back=write_back
+        )
+
+    @classmethod
+    def from_cookie_header(cls, header: str) -> YouTubeCookies:
+        """Use a ``Cookie`` header value (``"SID=...; HSID=...; ..."``).
+
+        :raises CookieError: the header is malformed.
+        """
+        return cls(_header_cookies(parse_cookie_header(header)), file_format="headers")
+
+    @classmethod
+    def from_request_headers(cls, text: str) -> YouTubeCookies:
+        """Use request headers pasted from the browser's developer tools (Firefox or
+        Chrome form); the ``Cookie`` header, user agent and ``X-Goog-AuthUser`` are read.
+
+        :raises CookieError: there is no ``Cookie`` header, or it is malformed.
+        """
+        return cls._from_headers(
+            parse_request_headers(text), path=None, file_format="headers", write_back=False
+        )
+
+    @classmethod
+    def from_mapping(cls, cookies: Mapping[str, str]) -> YouTubeCookies:
+        """Use cookie values by name (domain ``.youtube.com``, path ``/``)."""
+        return cls(_header_cookies(cookies), file_format="headers")
+
+    # --- what it holds ---------------------------------------------------------------
+
+    @property
+    def jar(self) -> RequestsCookieJar:
+        """The jar itself (it holds the values: keep it private)."""
+        return self._jar
+
+    def __len__(self) -> int:
+        return len(self._jar)
+
+    def names(self) -> list[str]:
+        """:return: the names of the cookies held, sorted (no values)."""
+        with self._lock:
+            return sorted({cookie.name for cookie in self._jar})
+
+    def get(self, name: str, *, now: float | None = None) -> str | None:
+        """Return the value of an unexpired cookie (the ``.youtube.com`` one when several
+        domains hold that name), or ``None``."""
+        return self._live(now).get(name)
+
+    def _live(self, now: float | None = None) -> dict[str, str]:
+        """Unexpired cookies by name; for a name held by several domains, the broadest."""
+        stamp = int(time.time() if now is None else now)
+        chosen: dict[str, http.cookiejar.Cookie] = {}
+        with self._lock:
+            for cookie in self._jar:
+                if cookie.is_expired(stamp) or cookie.value is None:
+                    continue
+                current = chosen.get(cookie.name)
+                if current is None or _breadth(cookie) > _breadth(current):
+                    chosen[cookie.name] = cookie
+        return {name: cookie.value or "" for name, cookie in chosen.items()}
+
+    def signing_values(self, *, now: float | None = None) -> dict[str, str]:
+        """:return: the ``*APISID`` cookies the SAPISIDHASH is computed from."""
+        live = self._live(now)
+        return {name: live[name] for name in APISID_COOKIES if live.get(name)}
+
+    def is_logged_in(self, *, now: float | None = None) -> bool:
+        """Return whether ``LOGIN_INFO`` and at least one SID cookie are present and
+        unexpired."""
+        live = self._live(now)
+        return bool(live.get(LOGIN_COOKIE)) and any(live.get(name) for name in SID_COOKIES)
+
+    def check_logged_in(self, *, now: float | None = None) -> None:
+        """Check that the jar signs someone in and can sign requests.
+
+        :raises LoggedOutError: ``LOGIN_INFO``, every SID cookie or every ``*APISID``
+            cookie is missing or expired; the message says which.
+        """
+        live = self._live(now)
+        missing = []
+        if not live.get(LOGIN_COOKIE):
+            missing.append(LOGIN_COOKIE)
+        if not any(live.get(name) for name in SID_COOKIES):
+            missing.append("a SID cookie (" + ", ".join(SID_COOKIES) + ")")
+        if not any(live.get(name) for name in APISID_COOKIES):
+            missing.append("a SAPISID cookie (" + ", ".join(APISID_COOKIES) + ")")
+        if not missing:
+            return
+        where = f" in {self.path}" if self.path is not None else ""
+        hint = ""
+        if not len(self._jar) and self.ignored:
+            hint = f" ({self.ignored} cookies of other sites were ignored)"
+        raise LoggedOutError(
+            f"the cookies{where} are not those of a logged-in browser: missing or expired "
+            f"{', '.join(missing)}{hint}. Export your cookies again from a browser that is "
+            "logged in to YouTube"
+        )
+
+    @property
+    def account_index(self) -> int | None:
+        """The account index of the pasted headers (``X-Goog-AuthUser``), if any."""
+        value = self.headers.get("x-goog-authuser", "").strip()
+        return int(value) if value.isdigit() else None
+
+    @property
+    def page_id(self) -> str | None:
+        """The delegated session id of the pasted headers (``X-Goog-PageId``), if any."""
+        return self.headers.get("x-goog-pageid") or None
+
+    @property
+    def user_agent(self) -> str | None:
+        """The browser's user agent from the pasted headers, if any."""
+        return self.headers.get("user-agent") or None
+
+    def freshness(self, *, now: float | None = None) -> CookieFreshness:
+        """Return whether the jar is logged in, how old its file is and when its first
+        sign-in cookie expires (names and times only)."""
+        stamp = time.time() if now is None else now
+        soonest: tuple[float, str] | None = None
+        expired = set()
+        with self._lock:
+            for cookie in self._jar:
+                if cookie.name not in AUTH_COOKIES:
+                    continue
+                if cookie.is_expired(int(stamp)):
+                    expired.add(cookie.name)
+                elif cookie.expires is not None and (
+                    soonest is None or cookie.expires < soonest[0]
+                ):
+                    soonest = (float(cookie.expires), cookie.name)
+        saved_at = None
+        if self.path is not None:
+            try:
+                saved_at = self.path.stat().st_mtime
+            except OSError:
+                saved_at = None
+        live = self._live(stamp)
+        return CookieFreshness(
+            logged_in=self.is_logged_in(now=stamp),
+            saved_at=saved_at,
+            soonest_expiry=soonest[0] if soonest else None,
+            soonest_expiring=soonest[1] if soonest else None,
+            expired=tuple(sorted(name for name in expired if name not in live)),
+        )
+
+    # --- sending and receiving -------------------------------------------------------
+
+    def cookie_header(self, url: str) -> str | None:
+        """Return the ``Cookie`` header the jar sends to ``url`` (a YouTube URL), by the
+        jar's own domain, path, secure and expiry rules; ``None`` when it sends none."""
+        request = urllib.request.Request(url)  # noqa: S310 (never opened: cookie rules only)
+        with self._lock:
+            self._jar.add_cookie_header(request)
+        return request.get_header("Cookie")
+
+    def apply_set_cookie(self, url: str, values: Sequence[str]) -> CookieUpdate:
+        """Take the ``Set-Cookie`` headers of a response from ``url`` into the jar and
+        write the change back to the cookie file.
+
+        A change that logs the jar out (the server dropped ``LOGIN_INFO`` or every SID
+        cookie) is not written: the file keeps the cookies as they were exported.
+
+        :param url: the (YouTube) URL the response came from; cookies it may not set (of
+            other domains) are refused by the jar's rules.
+        :param values: the ``Set-Cookie`` header values.
+        :return: what changed.
+        """
+        if not values:
+            return CookieUpdate()
+        with self._lock:
+            was_logged_in = self.is_logged_in()
+            before = self._snapshot()
+            self._jar.extract_cookies(
+                _SetCookieResponse(values),  # type: ignore[arg-type]
+                urllib.request.Request(url),  # noqa: S310 (never opened)
+            )
+            after = self._snapshot()
+            changed = tuple(
+                sorted(
+                    {
+                        key[2]
+                        for key in before.keys() | after.keys()
+                        if before.get(key) != after.get(key)
+                    }
+                )
+            )
+            if not changed:
+                return CookieUpdate()
+            self.version += 1
+            logged_out = was_logged_in and not self.is_logged_in()
+            saved = False
+            if not logged_out and self.write_back and self.path is not None:
+                try:
+                    self.save()
+                    saved = True
+                except (OSError, CookieError) as exc:
+                    log.warning(
+                        "could not write the rotated cookies back to %s (%s); the next run "
+                        "may start from stale cookies",
+                        self.path,
+                        exc,
+                    )
+            log.debug("the server updated cookies %s", ", ".join(changed))
+            return CookieUpdate(changed=changed, logged_out=logged_out, saved=saved)
+
+    def _cookies(self) -> list[http.cookiejar.Cookie]:
+        with self._lock:
+            return [cookie for cookie in self._jar]  # a list of Cookie, not of names
+
+    def _snapshot(self) -> _Snapshot:
+        return {(c.domain, c.path, c.name): (c.value, c.expires) for c in self._jar}
+
+    # --- the file --------------------------------------------------------------------
+
+    def save(
+        self, path: str | Path | None = None, *, file_format: FileFormat | None = None
+    ) -> None:
+        """Write the cookies to a file atomically, with mode 0600.
+
+        A Netscape file keeps its lines of other sites; a ``browser.json`` keeps its other
+        headers and gets a new ``cookie`` entry. Expired cookies are not written.
+
+        :param path: the file (default: :attr:`path`).
+        :param file_format: ``"netscape"`` or ``"browser.json"`` (default: the format of
+            :attr:`path`, or Netscape for a new path).
+        :raises ValueError: there is no path to write to, or the format is ``"headers"``.
+        :raises CookieError: an existing ``browser.json`` is not a JSON object (it is
+            left as it was).
+        """
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("these cookies have no file: pass a path to save()")
+        if file_format is None:
+            file_format = self.file_format if path is None else "netscape"
+        with self._lock:
+            self._jar.clear_expired_cookies()
+            if file_format == "netscape":
+                try:
+                    keep = _foreign_lines(target.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError):
+                    keep = []
+                tokenfile.atomic_write_text(
+                    target, render_netscape(self._cookies(), keep_lines=keep)
+                )
+            elif file_format == "browser.json":
+                self._save_browser_json(target)
+            else:
+                raise ValueError("cookies can be saved as 'netscape' or 'browser.json' only")
+            if target == self.path:
+                self._stamp = self._file_stamp()
+
+    def _save_browser_json(self, target: Path) -> None:
+        try:
+            data: dict[str, Any] = tokenfile.read_json_object(target, what="browser headers file")
+        except FileNotFoundError:
+            data = {k: v for k, v in self.headers.items() if k not in ("origin", "x-origin")}
+        except Exception as exc:  # TokenFileError: not JSON, not an object, ...
+            raise CookieError(str(exc), path=str(target)) from None
+        key = next((k for k in data if k.lower() == "cookie"), "cookie")
+        live = self._live()
+        data[key] = "; ".join(f"{name}={value}" for name, value in live.items())
+        tokenfile.atomic_write_json(target, data)
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def changed_on_disk(self) -> bool:
+        """Return whether the cookie file was written by someone else since it was
+        read or saved here (another process, or the user exporting again)."""
+        return self.path is not None and self._file_stamp() != self._stamp
+
+    def reload(self) -> None:
+        """Read the cookie file again, replacing the jar's cookies.
+
+        :raises ValueError: these cookies have no file.
+        :raises CookieError: the file is missing or malformed (the jar is left as it was).
+        """
+        if self.path is None:
+            raise ValueError("these cookies have no file to reload")
+        fresh = YouTubeCookies.from_file(self.path, write_back=self.write_back)
+        with self._lock:
+            self._jar.clear()
+            self.ignored = 0
+            self._fill(fresh._cookies())
+            self.ignored += fresh.ignored
+            self.file_format = fresh.file_format
+            self.headers = dict(fresh.headers)
+            self.version += 1
+            self._stamp = fresh._stamp
+
+    def __repr__(self) -> str:
+        where = f"path={str(self.path)!r}, " if self.path is not None else ""
+        return f"YouTubeCookies({where}cookies={len(self._jar)}, logged_in={self.is_logged_in()})"
+
+    __str__ = __repr__
+
+
+def _breadth(cookie: http.cookiejar.Cookie) -> tuple[bool, int]:
+    """Orders cookies of one name: ``.youtube.com`` first, then the shortest domain."""
+    return (cookie.domain.lower() == COOKIE_DOMAIN, -len(cookie.domain))
+
+
+def _header_cookies(cookies: Mapping[str, str]) -> list[http.cookiejar.Cookie]:
+    return [make_cookie(name, value) for name, value in cookies.items()]
