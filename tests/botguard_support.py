@@ -1,0 +1,39 @@
+"""Tests of the BotGuard pipeline need Node.js and its packages: skip locally, fail in CI."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import pytest
+
+from ytsession.errors import PoTokenError
+from ytsession.innertube.potoken.botguard import BotGuardProvider
+
+#: Set (like ``CI``) to make missing Node packages a failure instead of a skip.
+REQUIRE_ENV = "YTSESSION_REQUIRE_BOTGUARD"
+
+
+def _required() -> bool:
+    names = ("CI", REQUIRE_ENV)
+    return any(os.environ.get(name, "").lower() not in ("", "0", "false") for name in names)
+
+
+@functools.cache
+def _missing() -> str | None:
+    try:
+        BotGuardProvider().check()
+    except PoTokenError as exc:
+        return str(exc)
+    return None
+
+
+def require_botguard_runtime() -> None:
+    """Skip the test (fail it in CI) unless Node.js and the BotGuard packages are there."""
+    problem = _missing()
+    if problem is None:
+        return
+    message = f"the BotGuard pipeline cannot run here: {problem}"
+    if _required():
+        pytest.fail(f"{message} (CI must install them first: `ytsession botguard-setup`)")
+    pytest.skip(message)
