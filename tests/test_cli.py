@@ -218,3 +218,63 @@ def test_demo_runs_on_its_own_and_exits_0(tmp_path: Path) -> None:
     assert "1 refresh request" in result.stderr
     assert "HTTP 401" in result.stderr  # the revoked token is refused
     assert not (tmp_path / "profiles").exists()  # the demo used a temporary profile
+
+
+def test_youtube_tv_identity_is_cached_in_the_profile(emu: Emulator, tmp_path: Path) -> None:
+    def approve_twice() -> None:
+        for _ in range(2):
+            code = emu.google.wait_for_user_code(timeout=30)
+            emu.google.approve(code)
+
+    threading.Thread(target=approve_twice, daemon=True).start()
+    assert run(tmp_path, "login", "--youtube-tv", "--server", emu.url).returncode == 0
+    assert len(emu.requests_to("/tv")) == 1
+    again = run(tmp_path, "login", "--youtube-tv", "--server", emu.url)
+    assert again.returncode == 0, again.stderr
+    assert "cached in the profile" in again.stderr
+    assert len(emu.requests_to("/tv")) == 1  # not read again
+
+
+def test_login_refuses_to_overwrite_a_corrupt_token_file(tmp_path: Path) -> None:
+    directory = tmp_path / "profiles" / "default"
+    directory.mkdir(parents=True)
+    (directory / "oauth.json").write_text("[]")
+    result = run(
+        tmp_path,
+        "login",
+        YTSESSION_CLIENT_ID=EMULATOR_CLIENT_ID,
+        YTSESSION_CLIENT_SECRET=EMULATOR_CLIENT_SECRET,
+    )
+    assert result.returncode == 1
+    assert "delete it" in result.stderr
+    assert (directory / "oauth.json").read_text() == "[]"
+
+
+def test_emulator_command_serves_until_interrupted(tmp_path: Path) -> None:
+    import signal
+
+    import requests
+
+    server = subprocess.Popen(
+        [*CLI, "emulator", "--port", "0"],
+        env=_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert first.startswith("ytsession emulator listening on http://127.0.0.1:")
+        url = first.split()[-1]
+        answer = requests.post(
+            f"{url}/device/code",
+            data={"client_id": EMULATOR_CLIENT_ID, "scope": "s"},
+            timeout=10,
+        )
+        assert answer.status_code == 200 and answer.json()["user_code"]
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=20)
+    assert server.returncode in (0, 130)

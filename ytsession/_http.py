@@ -114,6 +114,11 @@ def send(
             f"{host_of(url)} did not answer in time; check your connection and try again"
         ) from None
     except requests.ConnectionError as exc:
+        if "timed out" in str(exc).lower():  # read timeouts that exhausted the retries
+            raise NetworkError(
+                f"{host_of(url)} did not answer in time, even after retries; "
+                "check your connection and try again"
+            ) from None
         raise NetworkError(
             f"could not reach {host_of(url)} ({_reason(exc)}); check your connection and try again"
         ) from None

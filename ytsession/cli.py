@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .errors import (
     InteractionRequiredError,
+    LoggedOutError,
     LoginRequiredError,
     NetworkError,
     YTSessionError,
@@ -60,16 +61,43 @@ def _profile(args: argparse.Namespace) -> Profile:
 # --- login -------------------------------------------------------------------------------
 
 
-def _oauth_client(args: argparse.Namespace) -> tuple[OAuthCredentials, ProfileSettings]:
+def _cached_tv_client(profile: Profile, tv_url: str) -> OAuthCredentials | None:
+    """The YouTube TV client identity a previous login of this profile discovered."""
+    from .auth.credentials import OAuthCredentials, OAuthEndpoints
+    from .auth.profiles import KIND_YOUTUBE_TV
+
+    if not profile.exists():
+        return None
+    settings = profile.load_settings()
+    if settings.kind != KIND_YOUTUBE_TV or settings.extra.get("tv_url") != tv_url:
+        return None
+    return OAuthCredentials(
+        settings.client_id,
+        settings.client_secret,
+        endpoints=OAuthEndpoints.from_dict(settings.endpoints),
+        scope=settings.scope,
+    )
+
+
+def _oauth_client(
+    args: argparse.Namespace, profile: Profile
+) -> tuple[OAuthCredentials, ProfileSettings]:
     from .auth.credentials import OAuthCredentials, OAuthEndpoints
     from .auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, ProfileSettings
 
     server = args.server.rstrip("/") if args.server else None
+    extra: dict[str, Any] = {}
     if args.youtube_tv:
         tv_url = f"{server}/tv" if server else "https://www.youtube.com/tv"
-        _say(f"Reading the YouTube TV app's client identity from {tv_url} ...")
-        credentials = OAuthCredentials.from_youtube_tv(tv_url=tv_url)
+        cached = None if args.rediscover else _cached_tv_client(profile, tv_url)
+        if cached is not None:
+            _say("Using the YouTube TV client identity cached in the profile.")
+            credentials = cached
+        else:
+            _say(f"Reading the YouTube TV app's client identity from {tv_url} ...")
+            credentials = OAuthCredentials.from_youtube_tv(tv_url=tv_url)
         kind = KIND_YOUTUBE_TV
+        extra["tv_url"] = tv_url
     else:
         client_id = args.client_id or os.environ.get(CLIENT_ID_ENV)
         client_secret = args.client_secret or os.environ.get(CLIENT_SECRET_ENV)
@@ -96,6 +124,7 @@ def _oauth_client(args: argparse.Namespace) -> tuple[OAuthCredentials, ProfileSe
         client_secret=credentials.client_secret,
         endpoints=credentials.endpoints.as_dict(),
         scope=credentials.scope,
+        extra=extra,
     )
     return credentials, settings
 
@@ -109,7 +138,13 @@ def cmd_login(args: argparse.Namespace) -> int:
         from .peertube._cli import cmd_login as cmd_login_peertube
 
         return cmd_login_peertube(args, profile)
-    credentials, settings = _oauth_client(args)
+    if args.cookies or args.cookies_from_stdin:
+        from .auth._cookie_cli import cmd_login_cookies
+
+        return cmd_login_cookies(args, profile)
+    if profile.token_path.exists():
+        profile.load_token()  # a corrupt token file is reported, never overwritten
+    credentials, settings = _oauth_client(args, profile)
     token = RefreshingToken.prompt_for_token(credentials, open_browser=args.open_browser)
     # The token first, then the settings that make the profile visible: both atomic.
     token.store(profile.token_path)
@@ -140,7 +175,13 @@ def cmd_token(args: argparse.Namespace) -> int:
     ):
         print(stored["access_token"])
         return 0
-    token = _profile(args).refreshing_token()
+    profile = _profile(args)
+    settings = profile.load_settings()
+    if settings.kind == "cookies":
+        from .auth._cookie_cli import no_bearer_token
+
+        raise no_bearer_token(profile)
+    token = profile.refreshing_token(settings)
     print(token.access_token)
     return 0
 
@@ -164,6 +205,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     profile = _profile(args)
     settings = profile.load_settings()
+    if settings.kind == "cookies":
+        from .auth._cookie_cli import cmd_status_cookies
+
+        return cmd_status_cookies(args, profile, settings)
     stored = profile.load_token()
     info: dict[str, Any] = {
         "profile": profile.name,
@@ -202,8 +247,17 @@ def cmd_logout(args: argparse.Namespace) -> int:
         _say(f"profile '{profile.name}' does not exist; nothing to do")
         return 0
     try:
+        from .auth.profiles import KIND_PEERTUBE
+
         settings = profile.load_settings()
-        if settings.kind == "peertube":  # revoked by a live access token, not the refresh token
+        if settings.kind == "cookies":  # browser cookies cannot be revoked from here
+            profile.delete()
+            _say(
+                f"Deleted profile '{profile.name}'. Its browser session stays signed in: sign "
+                "out in the browser to end it."
+            )
+            return 0
+        if settings.kind == KIND_PEERTUBE:  # revoked by a live access token, not the refresh one
             from .peertube._cli import logout_profile
 
             logout_profile(profile, settings)
@@ -221,6 +275,87 @@ def cmd_logout(args: argparse.Namespace) -> int:
         _say(f"Not revoked at the server ({exc}).")
     profile.delete()
     _say(f"Deleted profile '{profile.name}'.")
+    return 0
+
+
+# --- call --------------------------------------------------------------------------------
+
+
+def _call_payload(data: str | None) -> dict[str, Any]:
+    """Parse ``--data``: JSON, ``@file`` or ``@-`` (standard input).
+
+    :raises ValueError: the text is not a JSON object, or the file cannot be read.
+    """
+    import json
+
+    if data is None:
+        return {}
+    text = data
+    if data.startswith("@"):
+        source = data[1:]
+        try:
+            if source == "-":
+                text = sys.stdin.read()
+            else:
+                with open(source, encoding="utf-8") as file:
+                    text = file.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"cannot read --data file {source!r} ({exc})") from None
+    try:
+        payload = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"--data is not valid JSON ({exc})") from None
+    if not isinstance(payload, dict):
+        raise ValueError('--data must be a JSON object, e.g. \'{"browseId": "FEwhat_to_watch"}\'')
+    return payload
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    """Call an InnerTube endpoint and print the JSON answer.
+
+    Signed with the profile's login when the profile exists (an explicitly named profile
+    must exist), anonymous otherwise or with ``--anonymous``.
+    """
+    import json
+
+    from .auth.token import RefreshingToken
+    from .session import Session, youtube_login
+
+    try:
+        payload = _call_payload(args.data)
+    except ValueError as exc:
+        _say(f"ytsession: {exc}")
+        return EXIT_USAGE
+    options: dict[str, Any] = {
+        "client": args.client,
+        "client_version": args.client_version,
+        "lang": args.lang,
+        "location": args.location,
+        "tz": args.tz,
+        "base_url": args.base_url,
+        "cache": not args.no_cache,
+        "generate_session_locally": args.generate_session_locally,
+        "po_token": args.po_token,
+        "timeout": args.timeout,
+    }
+    auth = None
+    if not args.anonymous and (args.profile is not None or _profile(args).exists()):
+        auth = youtube_login(args.profile, home=args.home)  # a named profile must exist
+        if args.base_url and not isinstance(auth, RefreshingToken):
+            # a cookie profile: --base-url names the server that stands for YouTube
+            from urllib.parse import urlsplit
+
+            auth.add_host_alias(urlsplit(args.base_url).netloc)
+    try:
+        session = Session.create(auth=auth, **options)
+    except ValueError as exc:
+        if isinstance(exc, YTSessionError):
+            raise
+        _say(f"ytsession: {exc}")
+        return EXIT_USAGE
+    with session:
+        answer = session.call(args.endpoint, payload)
+    print(json.dumps(answer, indent=None if args.compact else 2, ensure_ascii=False))
     return 0
 
 
@@ -268,7 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
     login = sub.add_parser(
         "login",
         parents=[common],
-        help="log in with Google's device flow (or a PeerTube password, with --peertube)",
+        help="log in with Google's device flow (or a PeerTube password, with --peertube, or "
+        "a browser's cookies, with --cookies)",
     )
     who = login.add_mutually_exclusive_group()
     who.add_argument("--client-id", help=f"your OAuth client's id (or set {CLIENT_ID_ENV})")
@@ -277,11 +413,39 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use the YouTube TV web app's own client instead of your own",
     )
+    who.add_argument(
+        "--cookies",
+        metavar="FILE",
+        help="sign in with a logged-in browser's cookies instead: a cookies.txt, ytmusicapi's "
+        "browser.json, or a file of request headers copied from the browser's dev tools",
+    )
+    who.add_argument(
+        "--cookies-from-stdin",
+        action="store_true",
+        help="like --cookies, reading the pasted request headers (or cookies.txt) from stdin",
+    )
+    login.add_argument(
+        "--account-index",
+        type=int,
+        metavar="N",
+        help="with cookies: which of the browser's signed-in accounts to use (X-Goog-AuthUser, "
+        "default: the pasted headers' or 0)",
+    )
+    login.add_argument(
+        "--on-behalf-of-user",
+        metavar="ID",
+        help="with cookies: act for this brand account (its page id)",
+    )
     login.add_argument(
         "--client-secret",
         help=f"your OAuth client's secret (better: set {CLIENT_SECRET_ENV}, or be asked)",
     )
     login.add_argument("--open-browser", action="store_true", help="open the verification page")
+    login.add_argument(
+        "--rediscover",
+        action="store_true",
+        help="with --youtube-tv: read the TV client identity again instead of the cached one",
+    )
     login.add_argument(
         "--server",
         metavar="URL",
@@ -320,6 +484,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     logout.set_defaults(handler=cmd_logout)
 
+    call = sub.add_parser(
+        "call",
+        parents=[common],
+        help="call an InnerTube endpoint and print the JSON answer",
+        description=(
+            "POST to /youtubei/v1/ENDPOINT with the session's context and print the answer. "
+            "Signed with the profile's login when the profile exists (a login defaults to "
+            "the TVHTML5 client, the one that accepts it), anonymous otherwise."
+        ),
+    )
+    call.add_argument("endpoint", metavar="ENDPOINT", help="e.g. browse, player, next, search")
+    call.add_argument(
+        "--data",
+        metavar="JSON",
+        help="the request's fields as a JSON object, or @FILE, or @- for standard input",
+    )
+    call.add_argument("--client", metavar="NAME", help="client for this call, e.g. WEB, TVHTML5")
+    call.add_argument("--client-version", metavar="VERSION", help="override the client version")
+    call.add_argument("--lang", default="en", help="interface language, hl (default en)")
+    call.add_argument("--location", default="US", help="content region, gl (default US)")
+    call.add_argument("--tz", default="UTC", help="IANA time zone (default UTC)")
+    call.add_argument("--po-token", metavar="TOKEN", help="PO token for player calls")
+    call.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="send everything here instead of YouTube, e.g. `ytsession emulator`'s URL",
+    )
+    call.add_argument("--anonymous", action="store_true", help="do not sign the call")
+    call.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the session data cache"
+    )
+    call.add_argument(
+        "--generate-session-locally",
+        action="store_true",
+        help="make visitor data locally instead of fetching it",
+    )
+    call.add_argument("--timeout", type=float, metavar="SECONDS", help="per-request timeout")
+    call.add_argument("--compact", action="store_true", help="print the JSON on one line")
+    call.set_defaults(handler=cmd_call)
+
     emulator = sub.add_parser("emulator", help="run the loopback emulator until Ctrl-C")
     emulator.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     emulator.add_argument("--port", type=int, default=0, help="port (default: a free one)")
@@ -332,6 +536,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="approve the login by itself after a few seconds (default without a terminal)",
     )
     demo.set_defaults(handler=cmd_demo)
+
+    from .innertube.potoken._cli import add_parsers as add_po_token_parsers
+
+    add_po_token_parsers(sub)  # session-tokens, botguard-setup
     return parser
 
 
@@ -348,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("\nytsession: interrupted")
         return EXIT_INTERRUPTED
-    except LoginRequiredError as exc:
+    except (LoginRequiredError, LoggedOutError) as exc:
         _say(f"ytsession: {_one_line(exc)}")
         return EXIT_LOGIN
     except NetworkError as exc:

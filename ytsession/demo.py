@@ -12,12 +12,13 @@ import sys
 import tempfile
 import threading
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 from .auth.credentials import OAuthCredentials, OAuthEndpoints
 from .auth.profiles import KIND_OAUTH, Profile, ProfileSettings
 from .auth.signing import BearerAuth
 from .auth.token import RefreshingToken
+from .session import Session
 from .testing import Emulator
 from .testing._google import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET
 
@@ -45,6 +46,15 @@ def _approver(emu: Emulator, *, auto_approve: bool, out: TextIO) -> threading.Th
     thread = threading.Thread(target=approve, name="ytsession-demo-approver", daemon=True)
     thread.start()
     return thread
+
+
+def _account_name(menu: dict[str, Any]) -> str:
+    """The signed-in account's name in an ``account/account_menu`` answer."""
+    try:
+        popup = menu["actions"][0]["openPopupAction"]["popup"]["multiPageMenuRenderer"]
+        return str(popup["header"]["activeAccountHeaderRenderer"]["accountName"]["simpleText"])
+    except (KeyError, IndexError, TypeError):
+        return "(not signed in)"
 
 
 def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
@@ -93,6 +103,12 @@ def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
         userinfo = f"{emu.url}/oauth2/v3/userinfo"
         answer = http.get(userinfo, timeout=10)
         say(f"4. Signed request: HTTP {answer.status_code}, user {answer.json().get('email')}")
+        with Session.create(auth=token, base_url=emu.url, cache=False) as session:
+            menu = session.call("account/account_menu")
+        say(
+            f"   Signed InnerTube call as {session.client_name} (the client that accepts "
+            f"OAuth): account/account_menu shows {_account_name(menu)!r}"
+        )
 
         say("5. Forcing expiry: the server expires the access token, the file says so too")
         emu.google.expire_access_tokens()

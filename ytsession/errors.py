@@ -11,17 +11,30 @@ __all__ = [
     "AuthError",
     "AuthorizationPendingError",
     "BadOAuthClientError",
+    "BotGuardError",
+    "ClientNotSupportedError",
+    "ClientNotSupportedWarning",
+    "CookieError",
+    "CookiesRefusedError",
+    "CookiesRotatedOutError",
+    "CookiesRotatedOutWarning",
     "DeviceCodeExpiredError",
     "DeviceFlowError",
+    "InnerTubeError",
     "InteractionRequiredError",
+    "LoggedOutError",
     "LoginRequiredError",
     "NetworkError",
+    "NodeMissingError",
     "NotLoggedInError",
     "OAuthServerError",
+    "PoTokenBindingError",
+    "PoTokenError",
     "ProfileError",
     "SlowDownError",
     "TokenFileError",
     "UnauthorizedOAuthClientError",
+    "UnknownClientError",
     "YTSessionError",
 ]
 
@@ -38,6 +51,99 @@ class NetworkError(YTSessionError):
 
     The message names the host, never the full URL (a URL may carry a token).
     """
+
+
+# --- InnerTube ---------------------------------------------------------------------------
+
+
+class InnerTubeError(YTSessionError):
+    """InnerTube answered an error, or an answer ytsession cannot use.
+
+    The text names the endpoint, the status and the server's own message; it never
+    contains a token.
+
+    :ivar status: the HTTP status code (``None`` when the failure was not an HTTP status).
+    :ivar message: the server's message (``error.message`` of its JSON), or ``""``.
+    :ivar endpoint: the endpoint called, e.g. ``"browse"`` or ``"sw.js_data"``.
+    :ivar reason: the server's status word, e.g. ``"INVALID_ARGUMENT"``, or ``""``.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        status: int | None = None,
+        message: str = "",
+        endpoint: str = "",
+        reason: str = "",
+    ):
+        super().__init__(text)
+        self.status = status
+        self.message = message
+        self.endpoint = endpoint
+        self.reason = reason
+
+
+class UnknownClientError(YTSessionError, ValueError):
+    """No InnerTube client profile has that name: pick one of the client table's names."""
+
+
+class ClientNotSupportedError(YTSessionError, ValueError):
+    """The chosen InnerTube client does not accept the session's authentication.
+
+    OAuth (Bearer) tokens only work with the TV clients; YouTube answers the others with
+    HTTP 400. Use a TV client, leave the client unset, or opt in to a warning instead.
+
+    :ivar client: the client name.
+    :ivar auth_kind: the kind of authentication (``"oauth"``, ``"cookies"``, ...).
+    """
+
+    def __init__(self, text: str, *, client: str, auth_kind: str):
+        super().__init__(text)
+        self.client = client
+        self.auth_kind = auth_kind
+
+
+class ClientNotSupportedWarning(UserWarning):
+    """A call goes out with authentication its client does not accept, as the user asked."""
+
+
+# --- proof-of-origin (PO) tokens ---------------------------------------------------------
+
+
+class PoTokenError(YTSessionError):
+    """No proof-of-origin token could be had: the providers declined or failed.
+
+    The message names what was tried and what to do next; it never contains a token.
+    """
+
+
+class PoTokenBindingError(PoTokenError, ValueError):
+    """A PO token cannot be bound: an id the binding rules need is missing (a video id for
+    ``player`` and subtitles, visitor data or a data sync id for streams), or a given token
+    is bound to something else than the request."""
+
+
+class NodeMissingError(PoTokenError):
+    """The BotGuard provider needs Node.js (``node``, version 18 or newer) and found none.
+
+    Install Node.js or pass the path of its executable, then run
+    ``ytsession botguard-setup`` once to install the JavaScript packages.
+    """
+
+
+class BotGuardError(PoTokenError):
+    """Running Google's BotGuard challenge in Node.js failed.
+
+    :ivar code: what failed: ``"not_installed"`` (run ``ytsession botguard-setup``),
+        ``"timeout"``, ``"challenge"`` (fetching it), ``"vm"`` (running it),
+        ``"integrity"`` (the integrity token), ``"protocol"`` (an unreadable answer from
+        the Node script) or ``"node"`` (Node.js itself failed).
+    """
+
+    def __init__(self, text: str, *, code: str = "botguard"):
+        super().__init__(text)
+        self.code = code
 
 
 # --- auth --------------------------------------------------------------------------------
@@ -105,6 +211,39 @@ class InteractionRequiredError(AuthError):
     """The operation needs a person at a terminal, but standard input is not a TTY."""
 
 
+# --- browser cookies ---------------------------------------------------------------------
+
+
+class LoggedOutError(AuthError):
+    """The browser cookies do not sign anyone in: ``LOGIN_INFO``, every SID cookie or every
+    SAPISID cookie is missing or expired. Export the cookies again from a logged-in browser.
+    """
+
+
+class CookiesRotatedOutError(LoggedOutError):
+    """YouTube answered with ``Set-Cookie`` headers that drop the login cookies: the exported
+    jar has gone stale (the browser rotated it). Export the cookies again.
+
+    The cookie file is left as it was.
+    """
+
+
+class CookiesRotatedOutWarning(UserWarning):
+    """Like :class:`CookiesRotatedOutError`, for sessions that asked for a warning instead."""
+
+
+class CookiesRefusedError(LoggedOutError):
+    """YouTube refused the cookie-signed request (HTTP 401): the cookies were signed out,
+    rotated out, or belong to another account, or the system clock is wrong.
+
+    :ivar status: the HTTP status code.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
 # --- files -------------------------------------------------------------------------------
 
 
@@ -123,3 +262,18 @@ class TokenFileError(YTSessionError, ValueError):
 
 class ProfileError(YTSessionError):
     """A profile name or profile setting is unusable."""
+
+
+class CookieError(YTSessionError, ValueError):
+    """A cookie source cannot be read: a malformed ``cookies.txt`` line, ``Cookie`` header,
+    pasted request headers or ``browser.json``. The message names the file and line, never
+    a cookie value; the file is never overwritten by ytsession.
+
+    :ivar path: the file at fault (``"<text>"`` or ``"<stdin>"`` for text given directly).
+    :ivar line: the 1-based line number, or ``None`` when the fault is not one line.
+    """
+
+    def __init__(self, message: str, *, path: str, line: int | None = None):
+        super().__init__(message)
+        self.path = path
+        self.line = line

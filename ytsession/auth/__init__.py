@@ -1,4 +1,4 @@
-"""Authentication: OAuth clients, tokens, token files and profiles.
+"""Authentication: OAuth clients, tokens, token files, browser cookies and profiles.
 
 Names load lazily: importing this package imports neither ``requests`` nor ``oauthlib``.
 """
@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from .cookie_auth import CookieAuth
+    from .cookies import YouTubeCookies
     from .credentials import Credentials, OAuthCredentials, OAuthEndpoints
     from .profiles import Profile, ProfileSettings
     from .signing import BearerAuth
@@ -22,12 +24,15 @@ _EXPORTS = {
     "OAuthToken": ".token",
     "RefreshingToken": ".token",
     "BearerAuth": ".signing",
+    "CookieAuth": ".cookie_auth",
+    "YouTubeCookies": ".cookies",
     "Profile": ".profiles",
     "ProfileSettings": ".profiles",
 }
 
 __all__ = [
     "BearerAuth",
+    "CookieAuth",
     "Credentials",
     "OAuthCredentials",
     "OAuthEndpoints",
@@ -35,5 +40,6 @@ __all__ = [
     "Profile",
     "ProfileSettings",
     "RefreshingToken",
+    "YouTubeCookies",
 ]
 __getattr__ = lazy_getattr(__name__, _EXPORTS)

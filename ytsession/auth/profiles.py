@@ -6,7 +6,9 @@ Each profile is a directory ``<home>/profiles/<name>/`` holding
   :mod:`ytsession.auth.tokenfile`), so ``YTMusic("…/oauth.json", oauth_credentials=…)``
   loads it;
 - ``profile.json``: everything else the profile needs (kind, client id and secret,
-  endpoints, scope), kept beside the token rather than inside it.
+  endpoints, scope), kept beside the token rather than inside it;
+- ``cookies.txt`` instead of ``oauth.json`` for a profile of kind ``cookies``: the browser
+  cookies, as a Netscape cookie file.
 
 ``<home>`` is ``$YTSESSION_HOME`` when set, else platformdirs' user data directory for
 ``ytsession``; every function also takes a ``home`` argument. Both files are written
@@ -34,6 +36,7 @@ from ._paths import (
 from .models import StoredTokenDict
 
 if TYPE_CHECKING:
+    from .cookies import YouTubeCookies
     from .credentials import Credentials
     from .token import RefreshingToken
 
@@ -41,6 +44,10 @@ if TYPE_CHECKING:
 KIND_OAUTH = "oauth"  # Google device flow with the user's own client
 KIND_YOUTUBE_TV = "youtube-tv"  # Google device flow with the YouTube TV app's client
 KIND_PEERTUBE = "peertube"  # PeerTube password login against the instance's client
+KIND_COOKIES = "cookies"  # a logged-in browser's cookies (SAPISIDHASH), no OAuth client
+
+#: The cookie file of a ``cookies`` profile.
+COOKIES_FILE = "cookies.txt"
 
 _SETTINGS_VERSION = 1
 
@@ -141,6 +148,27 @@ class Profile:
         """The profile settings file."""
         return self.directory / SETTINGS_FILE
 
+    @property
+    def cookies_path(self) -> Path:
+        """The cookie file of a ``cookies`` profile (Netscape format)."""
+        return self.directory / COOKIES_FILE
+
+    def load_cookies(self) -> YouTubeCookies:
+        """Return the browser cookies of a ``cookies`` profile, written back to its file
+        when the server rotates them.
+
+        :raises NotLoggedInError: the profile has no cookie file.
+        :raises CookieError: the cookie file is malformed.
+        """
+        from .cookies import YouTubeCookies
+
+        if not self.cookies_path.is_file():
+            raise NotLoggedInError(
+                f"profile '{self.name}' has no cookies; run `ytsession login --cookies FILE"
+                f"{self._flag()}` first"
+            )
+        return YouTubeCookies.from_file(self.cookies_path)
+
     def exists(self) -> bool:
         """:return: whether the profile has settings on disk."""
         return self.settings_path.is_file()
@@ -221,6 +249,11 @@ def credentials_for(settings: ProfileSettings) -> Credentials:
         from ..peertube.credentials import PeerTubeCredentials
 
         return PeerTubeCredentials.from_settings(settings)
+    if settings.kind == KIND_COOKIES:
+        raise ProfileError(
+            "this profile signs in with browser cookies: it has no OAuth client and no token "
+            "(use Session.from_profile(), or CookieAuth(profile.load_cookies()))"
+        )
     raise ProfileError(
         f"profile kind {settings.kind!r} is not known to this version of ytsession; "
         "upgrade ytsession or log in again"

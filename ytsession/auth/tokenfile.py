@@ -60,7 +60,15 @@ def atomic_write_json(path: Path, data: Mapping[str, Any]) -> None:
     :param data: a JSON-serialisable mapping. It is serialised before anything touches the
         disk, so a value that cannot be serialised leaves the old file as it was.
     """
-    text = json.dumps(dict(data), indent=2) + "\n"
+    atomic_write_text(path, json.dumps(dict(data), indent=2) + "\n")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically with mode 0600.
+
+    :param path: the target file; its directory is created (0700) when missing.
+    :param text: the whole new content.
+    """
     import tempfile  # writes only: keep the read path light
 
     ensure_private_dir(path.parent)

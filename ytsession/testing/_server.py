@@ -31,7 +31,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 if TYPE_CHECKING:
+    from ytsession.testing._botguard import BotGuardService
     from ytsession.testing._google import GoogleOAuthService
+    from ytsession.testing._innertube import InnerTubeService
+    from ytsession.testing._peertube import PeerTubeService
 
 __all__ = [
     "CONTROL_PREFIX",
@@ -76,6 +79,7 @@ class Request:
     :param base_url: ``http://host:port`` as the client addressed the emulator (from the
         ``Host`` header, else the emulator's own URL); use it to build absolute links.
     :param path_params: values captured by ``{name}`` segments of the matched route.
+    :param server_url: the emulator's own ``http://host:port``, whatever ``Host`` said.
     """
 
     method: str
@@ -87,6 +91,7 @@ class Request:
     body: bytes
     base_url: str
     path_params: dict[str, str] = field(default_factory=dict)
+    server_url: str = ""
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """Return a header's value, matching its name case-insensitively.
@@ -122,11 +127,14 @@ class Response:
     :param status: the HTTP status code.
     :param headers: response headers.
     :param body: the raw body.
+    :param set_cookies: ``Set-Cookie`` header values, one header each (``headers`` holds
+        one value per name).
     """
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    set_cookies: list[str] = field(default_factory=list)
 
     @classmethod
     def json(
@@ -391,9 +399,13 @@ class Service:
 
 def _default_services() -> list[Service]:
     # Imported here: the service modules import this one. A new service is one more line.
+    from ytsession.testing._botguard import BotGuardService
     from ytsession.testing._google import GoogleOAuthService
+    from ytsession.testing._innertube import InnerTubeService
+    from ytsession.testing._peertube import PeerTubeService
 
-    return [GoogleOAuthService()]
+    google = GoogleOAuthService()
+    return [google, PeerTubeService(), InnerTubeService(google), BotGuardService()]
 
 
 # --------------------------------------------------------------------------- faults
@@ -521,6 +533,7 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
             headers=dict(self.headers.items()),
             body=body,
             base_url=base_url,
+            server_url=self.server.emulator.url,
         )
 
     def _dispatch(self) -> None:
@@ -564,6 +577,8 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
         for key, value in response.headers.items():
             if key.lower() != "content-length":
                 self.send_header(key, value)
+        for value in response.set_cookies:
+            self.send_header("Set-Cookie", value)
         self.send_header("Content-Length", str(len(response.body)))
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -712,6 +727,27 @@ class Emulator:
         from ytsession.testing._google import GoogleOAuthService
 
         return self._typed_service("google", GoogleOAuthService)
+
+    @property
+    def peertube(self) -> PeerTubeService:
+        """The PeerTube instance's state and settings (its ``instance_url`` is :attr:`url`)."""
+        from ytsession.testing._peertube import PeerTubeService
+
+        return self._typed_service("peertube", PeerTubeService)
+
+    @property
+    def innertube(self) -> InnerTubeService:
+        """InnerTube's state and settings (``/sw.js_data``, ``/youtubei/v1/...``)."""
+        from ytsession.testing._innertube import InnerTubeService
+
+        return self._typed_service("innertube", InnerTubeService)
+
+    @property
+    def botguard(self) -> BotGuardService:
+        """The stand-in BotGuard attestation service (``/api/jnn/v1/...``)."""
+        from ytsession.testing._botguard import BotGuardService
+
+        return self._typed_service("botguard", BotGuardService)
 
     @property
     def services(self) -> dict[str, Service]:
@@ -1023,6 +1059,7 @@ def serve(
     :param stop_event: set it (from another thread) to stop serving.
     """
     from ytsession.testing._google import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET
+    from ytsession.testing._peertube import PEERTUBE_PASSWORD, PEERTUBE_USERNAME
 
     event = stop_event if stop_event is not None else threading.Event()
     with Emulator(host, port) as emulator:
@@ -1032,6 +1069,9 @@ def serve(
             f"test client id: {EMULATOR_CLIENT_ID}",
             f"test client secret: {EMULATOR_CLIENT_SECRET}",
             f"approve device codes at {url}/device",
+            f"PeerTube instance at {url}: user {PEERTUBE_USERNAME!r}, password "
+            f"{PEERTUBE_PASSWORD!r} (`ytsession login --peertube {url} --username "
+            f"{PEERTUBE_USERNAME}`)",
         ):
             print(line, flush=True)
         try:
