@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._console import say, stdin_is_tty
 from ._version import __version__
 from .errors import (
     InteractionRequiredError,
@@ -39,17 +40,6 @@ CLIENT_ID_ENV = "YTSESSION_CLIENT_ID"
 CLIENT_SECRET_ENV = "YTSESSION_CLIENT_SECRET"
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _stdin_is_tty() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):
-        return False
 
 
 def _profile(args: argparse.Namespace) -> Profile:
@@ -91,10 +81,10 @@ def _oauth_client(
         tv_url = f"{server}/tv" if server else "https://www.youtube.com/tv"
         cached = None if args.rediscover else _cached_tv_client(profile, tv_url)
         if cached is not None:
-            _say("Using the YouTube TV client identity cached in the profile.")
+            say("Using the YouTube TV client identity cached in the profile.")
             credentials = cached
         else:
-            _say(f"Reading the YouTube TV app's client identity from {tv_url} ...")
+            say(f"Reading the YouTube TV app's client identity from {tv_url} ...")
             credentials = OAuthCredentials.from_youtube_tv(tv_url=tv_url)
         kind = KIND_YOUTUBE_TV
         extra["tv_url"] = tv_url
@@ -107,7 +97,7 @@ def _oauth_client(
                 f"{CLIENT_ID_ENV}) and the secret, or use --youtube-tv"
             )
         if not client_secret:
-            if not _stdin_is_tty():
+            if not stdin_is_tty():
                 raise InteractionRequiredError(
                     f"no client secret given and no terminal to ask for it: set "
                     f"{CLIENT_SECRET_ENV} or pass --client-secret"
@@ -149,7 +139,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     # The token first, then the settings that make the profile visible: both atomic.
     token.store(profile.token_path)
     profile.save_settings(settings)
-    _say(f"Logged in; profile '{profile.name}' stored in {profile.directory}")
+    say(f"Logged in; profile '{profile.name}' stored in {profile.directory}")
     return 0
 
 
@@ -244,7 +234,7 @@ def cmd_logout(args: argparse.Namespace) -> int:
     """Revoke the profile's token at the server, then delete the profile."""
     profile = _profile(args)
     if not profile.directory.exists():
-        _say(f"profile '{profile.name}' does not exist; nothing to do")
+        say(f"profile '{profile.name}' does not exist; nothing to do")
         return 0
     try:
         from .auth.profiles import KIND_PEERTUBE
@@ -252,7 +242,7 @@ def cmd_logout(args: argparse.Namespace) -> int:
         settings = profile.load_settings()
         if settings.kind == "cookies":  # browser cookies cannot be revoked from here
             profile.delete()
-            _say(
+            say(
                 f"Deleted profile '{profile.name}'. Its browser session stays signed in: sign "
                 "out in the browser to end it."
             )
@@ -265,16 +255,16 @@ def cmd_logout(args: argparse.Namespace) -> int:
             credentials = profile.credentials(settings)
             stored = profile.load_token()
             credentials.revoke(stored["refresh_token"])
-        _say("Revoked the token at the server.")
+        say("Revoked the token at the server.")
     except (NetworkError, YTSessionError) as exc:
         if not args.local:
             raise YTSessionError(
                 f"could not revoke the token ({exc}); the profile is kept. Use "
                 "`ytsession logout --local` to delete it without revoking"
             ) from None
-        _say(f"Not revoked at the server ({exc}).")
+        say(f"Not revoked at the server ({exc}).")
     profile.delete()
-    _say(f"Deleted profile '{profile.name}'.")
+    say(f"Deleted profile '{profile.name}'.")
     return 0
 
 
@@ -324,7 +314,7 @@ def cmd_call(args: argparse.Namespace) -> int:
     try:
         payload = _call_payload(args.data)
     except ValueError as exc:
-        _say(f"ytsession: {exc}")
+        say(f"ytsession: {exc}")
         return EXIT_USAGE
     options: dict[str, Any] = {
         "client": args.client,
@@ -351,7 +341,7 @@ def cmd_call(args: argparse.Namespace) -> int:
     except ValueError as exc:
         if isinstance(exc, YTSessionError):
             raise
-        _say(f"ytsession: {exc}")
+        say(f"ytsession: {exc}")
         return EXIT_USAGE
     with session:
         answer = session.call(args.endpoint, payload)
@@ -374,7 +364,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Run the whole story against an embedded emulator."""
     from .demo import run_demo
 
-    return run_demo(auto_approve=args.auto_approve or not _stdin_is_tty())
+    return run_demo(auto_approve=args.auto_approve or not stdin_is_tty())
 
 
 # --- parser ------------------------------------------------------------------------------
@@ -554,14 +544,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except KeyboardInterrupt:
-        _say("\nytsession: interrupted")
+        say("\nytsession: interrupted")
         return EXIT_INTERRUPTED
     except (LoginRequiredError, LoggedOutError) as exc:
-        _say(f"ytsession: {_one_line(exc)}")
+        say(f"ytsession: {_one_line(exc)}")
         return EXIT_LOGIN
     except NetworkError as exc:
-        _say(f"ytsession: {_one_line(exc)}")
+        say(f"ytsession: {_one_line(exc)}")
         return EXIT_NETWORK
     except YTSessionError as exc:
-        _say(f"ytsession: {_one_line(exc)}")
+        say(f"ytsession: {_one_line(exc)}")
         return EXIT_ERROR

@@ -700,17 +700,7 @@ class Session:
         except YTSessionError as exc:
             self._emit("auth_error", exc)
             raise
-        token = RefreshingToken(
-            credentials,
-            access_token=raw["access_token"],
-            refresh_token=raw["refresh_token"],
-            scope=raw.get("scope", ""),
-            token_type=raw.get("token_type", "Bearer"),
-        )
-        token.update(raw)
-        if to_file is not None:
-            token.local_cache = Path(to_file)
-        return token
+        return RefreshingToken.from_login_answer(credentials, raw, to_file=to_file)
 
     def sign_out(self) -> None:
         """Revoke the session's credentials at the server and stop signing calls.

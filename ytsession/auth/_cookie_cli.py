@@ -11,6 +11,7 @@ import sys
 import time
 from typing import Any
 
+from .._console import say, stdin_is_tty
 from ..errors import ProfileError
 from .cookies import CookieFreshness, YouTubeCookies
 from .profiles import KIND_COOKIES, Profile, ProfileSettings
@@ -22,10 +23,6 @@ _PASTE_HELP = (
 )
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> int:
     """Store a logged-in browser's cookies as profile ``profile`` (kind ``cookies``).
 
@@ -34,8 +31,8 @@ def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> int:
     they are checked to be logged in, then written to the profile's ``cookies.txt`` (0600).
     """
     if args.cookies_from_stdin:
-        if sys.stdin is not None and sys.stdin.isatty():
-            _say(_PASTE_HELP)
+        if stdin_is_tty():
+            say(_PASTE_HELP)
         text = sys.stdin.read() if sys.stdin is not None else ""
         cookies = YouTubeCookies.from_text(text, source="<stdin>")
         source = "stdin"
@@ -56,13 +53,13 @@ def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> int:
     # The cookies first, then the settings that make the profile visible: both atomic.
     cookies.save(profile.cookies_path, file_format="netscape")
     profile.save_settings(ProfileSettings(kind=KIND_COOKIES, extra=extra))
-    _say(
+    say(
         f"Stored {len(cookies)} youtube.com cookies of a logged-in browser in profile "
         f"'{profile.name}' ({profile.cookies_path})."
     )
     if cookies.ignored:
-        _say(f"Ignored {cookies.ignored} cookies of other sites.")
-    _say(
+        say(f"Ignored {cookies.ignored} cookies of other sites.")
+    say(
         "Cookies the server rotates are written back to that file. If the browser signs out "
         "or the cookies go stale, export them again and run this command once more."
     )

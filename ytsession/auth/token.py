@@ -313,14 +313,35 @@ class RefreshingToken(OAuthToken):
             raw = credentials.wait_for_token(code, on_wait=progress.show, sleep=sleep)
         finally:
             progress.done()
+        return cls.from_login_answer(credentials, raw, to_file=to_file)
+
+    @classmethod
+    def from_login_answer(
+        cls,
+        credentials: Credentials,
+        answer: Mapping[str, Any],
+        *,
+        to_file: str | Path | None = None,
+    ) -> RefreshingToken:
+        """Build the token from a login answer (a device-code exchange, a password grant).
+
+        :param credentials: the client that logged in and will refresh the token.
+        :param answer: the token answer; ``expires_at`` is used when present, else the
+            expiry is counted from now with ``expires_in``.
+        :param to_file: write the token there and keep it in step.
+        """
         token = cls(
             credentials,
-            access_token=raw["access_token"],
-            refresh_token=raw["refresh_token"],
-            scope=raw.get("scope", ""),
-            token_type=raw.get("token_type", "Bearer"),
+            access_token=str(answer["access_token"]),
+            refresh_token=str(answer["refresh_token"]),
+            scope=str(answer.get("scope", "")),
+            token_type=str(answer.get("token_type", "Bearer")),
         )
-        token.update(raw)
+        if answer.get("expires_at"):
+            token.expires_at = int(answer["expires_at"])
+            token.expires_in = int(answer.get("expires_in", 0))
+        else:
+            token.update(answer)
         if to_file is not None:
             token.local_cache = Path(to_file)
         return token

@@ -12,19 +12,9 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from .._console import say, stdin_is_tty
 from ..auth.profiles import Profile, ProfileSettings
 from ..errors import InteractionRequiredError, ProfileError
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _stdin_is_tty() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):
-        return False
 
 
 def _read_line(what: str) -> Callable[[str], str]:
@@ -64,11 +54,11 @@ def cmd_login(args: argparse.Namespace, profile: Profile) -> int:
     from .credentials import PeerTubeCredentials
 
     if args.youtube_tv or args.server or args.open_browser:
-        _say("ytsession: --youtube-tv, --server and --open-browser do not apply to --peertube")
+        say("ytsession: --youtube-tv, --server and --open-browser do not apply to --peertube")
         return 2
     if profile.token_path.exists():
         profile.load_token()  # a corrupt token file is reported, never overwritten
-    tty = _stdin_is_tty()
+    tty = stdin_is_tty()
     username = args.username
     if not username:
         if not tty:
@@ -83,7 +73,7 @@ def cmd_login(args: argparse.Namespace, profile: Profile) -> int:
     # Only the flags: $YTSESSION_CLIENT_ID names a Google client, never a PeerTube one.
     client_id, client_secret = args.client_id, args.client_secret
     if not client_id or not client_secret:
-        _say(f"Fetching the OAuth client of {args.peertube} ...")
+        say(f"Fetching the OAuth client of {args.peertube} ...")
         client_id = client_secret = None
     credentials = PeerTubeCredentials(args.peertube, client_id, client_secret)
     if tty:
@@ -98,7 +88,7 @@ def cmd_login(args: argparse.Namespace, profile: Profile) -> int:
     # The token first, then the settings that make the profile visible: both atomic.
     token.store(profile.token_path)
     profile.save_settings(credentials.profile_settings(username))
-    _say(
+    say(
         f"Logged in to {credentials.instance_url} as {username}; profile '{profile.name}' "
         f"stored in {profile.directory}"
     )

@@ -311,18 +311,7 @@ class PeerTubeCredentials(Credentials):
     def _refreshing(self, raw: RefreshableTokenDict, to_file: str | Path | None) -> RefreshingToken:
         from ..auth.token import RefreshingToken
 
-        token = RefreshingToken(
-            self,
-            access_token=raw["access_token"],
-            refresh_token=raw["refresh_token"],
-            scope=raw.get("scope", ""),
-            token_type=raw.get("token_type", "Bearer"),
-            expires_at=raw.get("expires_at", 0),
-            expires_in=raw.get("expires_in", 0),
-        )
-        if to_file is not None:
-            token.local_cache = Path(to_file)
-        return token
+        return RefreshingToken.from_login_answer(self, raw, to_file=to_file)
 
     def _grant(
         self,

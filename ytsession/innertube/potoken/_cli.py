@@ -7,9 +7,10 @@ built from it, and ``ytsession token`` must stay fast.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from ..._console import say
 
 if TYPE_CHECKING:
     from .providers import PoToken, PoTokenProvider
@@ -36,10 +37,6 @@ YTDLP_CLIENT_NAMES: Mapping[str, str] = {
     "TVHTML5_SIMPLY": "tv_simply",
     "TVHTML5_SIMPLY_EMBEDDED_PLAYER": "tv_embedded",
 }
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def ytdlp_extractor_args(
@@ -134,7 +131,7 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
     try:
         providers = _providers(args)
     except ValueError as exc:
-        _say(f"ytsession: {exc}")
+        say(f"ytsession: {exc}")
         return 2
     options: dict[str, Any] = {
         "client": args.client,
@@ -161,7 +158,7 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
     contexts = ["gvs", "player", "subs"] if args.video_id else ["gvs"]
     requests = [PoTokenRequest(context=PoTokenContext(c), **common) for c in contexts]
     if requests[0].binding() is None:
-        _say(f"ytsession: the {client} client uses no PO tokens; pick a web client (e.g. WEB)")
+        say(f"ytsession: the {client} client uses no PO tokens; pick a web client (e.g. WEB)")
         return 2
     cache_file = None
     if not args.no_cache:
@@ -176,7 +173,7 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
         )
     tokens = dict(zip(contexts, found, strict=True))
     if any(t is not None and t.placeholder for t in found):
-        _say(
+        say(
             "ytsession: warning: cold-start placeholder tokens; YouTube accepts them only "
             "while a session warms up. Use --provider botguard for minted ones"
         )
@@ -188,7 +185,7 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
             data_sync_id=args.data_sync_id or "",
         )
         print(value)
-        _say('Use it as: yt-dlp --extractor-args "<the line above>" URL')
+        say('Use it as: yt-dlp --extractor-args "<the line above>" URL')
         return 0
     gvs = tokens["gvs"]
     info: dict[str, Any] = {
