@@ -9,7 +9,6 @@ messages that name the host only, because a URL may carry a token.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,8 +18,6 @@ from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
 from .errors import NetworkError
-
-log = logging.getLogger("ytsession.http")
 
 #: (connect, read) seconds for every request unless the caller says otherwise.
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 30.0)

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._console import say, stdin_is_tty
+from ._console import local_time, print_fields, say, stdin_is_tty
 from ._version import __version__
 from .errors import (
     InteractionRequiredError,
@@ -53,7 +53,7 @@ def _profile(args: argparse.Namespace) -> Profile:
 
 def _cached_tv_client(profile: Profile, tv_url: str) -> OAuthCredentials | None:
     """The YouTube TV client identity a previous login of this profile discovered."""
-    from .auth.credentials import OAuthCredentials, OAuthEndpoints
+    from .auth.credentials import OAuthCredentials
     from .auth.profiles import KIND_YOUTUBE_TV
 
     if not profile.exists():
@@ -61,19 +61,15 @@ def _cached_tv_client(profile: Profile, tv_url: str) -> OAuthCredentials | None:
     settings = profile.load_settings()
     if settings.kind != KIND_YOUTUBE_TV or settings.extra.get("tv_url") != tv_url:
         return None
-    return OAuthCredentials(
-        settings.client_id,
-        settings.client_secret,
-        endpoints=OAuthEndpoints.from_dict(settings.endpoints),
-        scope=settings.scope,
-    )
+    credentials = profile.credentials(settings)
+    return credentials if isinstance(credentials, OAuthCredentials) else None
 
 
 def _oauth_client(
     args: argparse.Namespace, profile: Profile
 ) -> tuple[OAuthCredentials, ProfileSettings]:
     from .auth.credentials import OAuthCredentials, OAuthEndpoints
-    from .auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, ProfileSettings
+    from .auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV
 
     server = args.server.rstrip("/") if args.server else None
     extra: dict[str, Any] = {}
@@ -108,15 +104,7 @@ def _oauth_client(
         endpoints = OAuthEndpoints.under(server) if server else OAuthEndpoints.google()
         credentials = OAuthCredentials(client_id, client_secret, endpoints=endpoints)
         kind = KIND_OAUTH
-    settings = ProfileSettings(
-        kind=kind,
-        client_id=credentials.client_id,
-        client_secret=credentials.client_secret,
-        endpoints=credentials.endpoints.as_dict(),
-        scope=credentials.scope,
-        extra=extra,
-    )
-    return credentials, settings
+    return credentials, credentials.profile_settings(kind, extra=extra)
 
 
 def cmd_login(args: argparse.Namespace) -> int:
@@ -165,9 +153,11 @@ def cmd_token(args: argparse.Namespace) -> int:
     ):
         print(stored["access_token"])
         return 0
+    from .auth.profiles import KIND_COOKIES
+
     profile = _profile(args)
     settings = profile.load_settings()
-    if settings.kind == "cookies":
+    if settings.kind == KIND_COOKIES:
         from .auth._cookie_cli import no_bearer_token
 
         raise no_bearer_token(profile)
@@ -183,7 +173,7 @@ def _describe_expiry(expires_at: int) -> str:
     import time
 
     left = expires_at - time.time()
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(expires_at))
+    stamp = local_time(expires_at)
     if left <= 0:
         return f"expired at {stamp} (refreshed on next use)"
     return f"valid until {stamp} ({int(left // 60)} min left)"
@@ -193,9 +183,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Show what a profile is and when its token expires; never a secret."""
     import json
 
+    from .auth.profiles import KIND_COOKIES
+
     profile = _profile(args)
     settings = profile.load_settings()
-    if settings.kind == "cookies":
+    if settings.kind == KIND_COOKIES:
         from .auth._cookie_cli import cmd_status_cookies
 
         return cmd_status_cookies(args, profile, settings)
@@ -220,10 +212,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
     else:
-        width = max(len(k) for k in info)
-        for key, value in info.items():
-            if key != "expires_at":
-                print(f"{key.replace('_', ' '):<{width}}  {value}")
+        print_fields(info, hide=("expires_at",))
     return 0
 
 
@@ -237,10 +226,10 @@ def cmd_logout(args: argparse.Namespace) -> int:
         say(f"profile '{profile.name}' does not exist; nothing to do")
         return 0
     try:
-        from .auth.profiles import KIND_PEERTUBE
+        from .auth.profiles import KIND_COOKIES, KIND_PEERTUBE
 
         settings = profile.load_settings()
-        if settings.kind == "cookies":  # browser cookies cannot be revoked from here
+        if settings.kind == KIND_COOKIES:  # browser cookies cannot be revoked from here
             profile.delete()
             say(
                 f"Deleted profile '{profile.name}'. Its browser session stays signed in: sign "
@@ -256,7 +245,7 @@ def cmd_logout(args: argparse.Namespace) -> int:
             stored = profile.load_token()
             credentials.revoke(stored["refresh_token"])
         say("Revoked the token at the server.")
-    except (NetworkError, YTSessionError) as exc:
+    except YTSessionError as exc:  # NetworkError included
         if not args.local:
             raise YTSessionError(
                 f"could not revoke the token ({exc}); the profile is kept. Use "
@@ -308,7 +297,7 @@ def cmd_call(args: argparse.Namespace) -> int:
     """
     import json
 
-    from .auth.token import RefreshingToken
+    from .auth.cookie_auth import CookieAuth
     from .session import Session, youtube_login
 
     try:
@@ -331,8 +320,8 @@ def cmd_call(args: argparse.Namespace) -> int:
     auth = None
     if not args.anonymous and (args.profile is not None or _profile(args).exists()):
         auth = youtube_login(args.profile, home=args.home)  # a named profile must exist
-        if args.base_url and not isinstance(auth, RefreshingToken):
-            # a cookie profile: --base-url names the server that stands for YouTube
+        if args.base_url and isinstance(auth, CookieAuth):
+            # --base-url names the server that stands for YouTube
             from urllib.parse import urlsplit
 
             auth.add_host_alias(urlsplit(args.base_url).netloc)

@@ -15,12 +15,11 @@ import time
 from typing import Any, TextIO
 
 from .auth.credentials import OAuthCredentials, OAuthEndpoints
-from .auth.profiles import KIND_OAUTH, Profile, ProfileSettings
+from .auth.profiles import Profile
 from .auth.signing import BearerAuth
 from .auth.token import RefreshingToken
 from .session import Session
-from .testing import Emulator
-from .testing._google import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET
+from .testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
 #: Seconds the demo waits before approving the login by itself.
 AUTO_APPROVE_DELAY = 3.0
@@ -86,15 +85,7 @@ def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
         token = RefreshingToken.prompt_for_token(
             credentials, to_file=profile.token_path, out=stream
         )
-        profile.save_settings(
-            ProfileSettings(
-                kind=KIND_OAUTH,
-                client_id=credentials.client_id,
-                client_secret=credentials.client_secret,
-                endpoints=credentials.endpoints.as_dict(),
-                scope=credentials.scope,
-            )
-        )
+        profile.save_settings(credentials.profile_settings())
         mode = profile.token_path.stat().st_mode & 0o777
         say(f"3. Logged in; token stored in {profile.token_path} (mode {mode:o}): {token!r}")
 

@@ -11,9 +11,9 @@ import sys
 import time
 from typing import Any
 
-from .._console import say, stdin_is_tty
+from .._console import local_time, print_fields, say, stdin_is_tty
 from ..errors import ProfileError
-from .cookies import CookieFreshness, YouTubeCookies
+from .cookies import YouTubeCookies
 from .profiles import KIND_COOKIES, Profile, ProfileSettings
 
 _PASTE_HELP = (
@@ -67,7 +67,7 @@ def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _when(stamp: float, now: float) -> str:
-    text = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(stamp))
+    text = local_time(stamp)
     delta = stamp - now
     return f"{text} ({_span(delta)} from now)" if delta >= 0 else f"{text} ({_span(-delta)} ago)"
 
@@ -85,7 +85,7 @@ def cookie_status(profile: Profile, settings: ProfileSettings) -> dict[str, Any]
     """Return what ``ytsession status`` shows of a cookie profile: logged-in state,
     account index, cookie freshness. Names and times only, never a value."""
     cookies = profile.load_cookies()
-    fresh: CookieFreshness = cookies.freshness()
+    fresh = cookies.freshness()
     now = time.time()
     info: dict[str, Any] = {
         "profile": profile.name,
@@ -118,17 +118,13 @@ def cmd_status_cookies(
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
-    shown = {
-        k: v for k, v in info.items() if k not in ("saved_at", "soonest_expiry", "soonest_expiring")
-    }
+    shown = dict(info)
     shown["logged_in"] = (
         "yes"
         if info["logged_in"]
         else "NO: export the cookies again and run `ytsession login --cookies FILE`"
     )
-    width = max(len(k) for k in shown)
-    for key, value in shown.items():
-        print(f"{key.replace('_', ' '):<{width}}  {value}")
+    print_fields(shown, hide=("saved_at", "soonest_expiry", "soonest_expiring"))
     return 0
 
 

@@ -915,9 +915,8 @@ class YouTubeCookies:
         fresh = YouTubeCookies.from_file(self.path, write_back=self.write_back)
         with self._lock:
             self._jar.clear()
-            self.ignored = 0
-            self._fill(fresh._cookies())
-            self.ignored += fresh.ignored
+            self._fill(fresh._cookies())  # all of youtube.com: none is ignored again
+            self.ignored = fresh.ignored
             self.file_format = fresh.file_format
             self.headers = dict(fresh.headers)
             self.version += 1

@@ -38,6 +38,7 @@ from .models import (
     BaseTokenDict,
     RefreshableTokenDict,
 )
+from .profiles import KIND_OAUTH, ProfileSettings
 
 #: The device grant type of RFC 8628, and Google's older spelling of it.
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -233,6 +234,24 @@ class OAuthCredentials(Credentials):
             endpoints=endpoints or OAuthEndpoints.youtube_tv(base),
             scope=YOUTUBE_TV_SCOPE,
             timeout=timeout,
+        )
+
+    def profile_settings(
+        self, kind: str = KIND_OAUTH, *, extra: Mapping[str, Any] | None = None
+    ) -> ProfileSettings:
+        """:return: the settings of a profile that logs in with this client (the inverse of
+        :func:`~ytsession.auth.profiles.credentials_for`).
+
+        :param kind: ``"oauth"`` (the user's own client) or ``"youtube-tv"``.
+        :param extra: kind-specific settings, e.g. the TV page's URL.
+        """
+        return ProfileSettings(
+            kind=kind,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            endpoints=self.endpoints.as_dict(),
+            scope=self.scope,
+            extra=dict(extra or {}),
         )
 
     # -- the four requests -------------------------------------------------------------

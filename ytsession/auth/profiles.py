@@ -32,6 +32,7 @@ from ._paths import (
     TOKEN_FILE,
     checked_name,
     home_dir,
+    profile_dir,
 )
 from .models import StoredTokenDict
 
@@ -136,7 +137,7 @@ class Profile:
         :raises ProfileError: the name is not 1-64 letters, digits, ``_``, ``.`` or ``-``.
         """
         name = checked_name(name)
-        return cls(name=name, directory=home_dir(home) / "profiles" / name)
+        return cls(name=name, directory=profile_dir(name, home))
 
     @property
     def token_path(self) -> Path:
