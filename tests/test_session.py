@@ -634,10 +634,18 @@ def test_calls_reuse_one_connection(
     emu: Emulator, cache_dir: Path, open_sessions: list[Session]
 ) -> None:
     session = make(emu, open_sessions)
+    local_ports: list[object] = []
+
+    def note_local_port(response: Any, **_: Any) -> None:
+        sock = response.raw.connection.sock  # open until the body is read
+        local_ports.append(sock.getsockname()[1] if sock is not None else None)
+
+    session.http.hooks["response"].append(note_local_port)
     for _ in range(3):
         session.call("browse")
     ports = {r.header("Host") for r in innertube_requests(emu, "browse")}
     assert ports == {emu.url.removeprefix("http://")}
+    assert len(local_ports) == 3 and len(set(local_ports)) == 1 and None not in local_ports
     adapter = session.http.get_adapter(emu.url)
     assert adapter.max_retries.total == FAST.total  # type: ignore[attr-defined]
 

@@ -344,12 +344,7 @@ class Session:
         with self._lock:
             self._session_data = data
             self._settings = self._settings.with_session_data(data)
-            if (
-                data.client_version
-                and self._profile.name == "WEB"
-                and not self._version_chosen
-                and self._profile is CLIENTS["WEB"]
-            ):
+            if data.client_version and not self._version_chosen and self._profile is CLIENTS["WEB"]:
                 # The server names WEB's current version: fresher than the table's.
                 self._profile = self._profile.with_version(data.client_version)
 

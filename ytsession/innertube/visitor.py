@@ -354,12 +354,9 @@ def fetch_sw_js_data(
     :raises InnerTubeError: it answered an error status.
     :raises ValueError: the body is not of the known shape.
     """
-    from .. import _http
-
     base = base_url.rstrip("/")
-    response = _http.send(
+    text = _get_text(
         http,
-        "GET",
         f"{base}/sw.js_data",
         headers={
             "Referer": f"{base}/sw.js",
@@ -367,14 +364,10 @@ def fetch_sw_js_data(
             "User-Agent": user_agent,
         },
         timeout=timeout,
+        what="sw.js_data",
+        endpoint="sw.js_data",
     )
-    if not response.ok:
-        raise InnerTubeError(
-            f"sw.js_data answered HTTP {response.status_code}",
-            status=response.status_code,
-            endpoint="sw.js_data",
-        )
-    return parse_sw_js_data(response.text)
+    return parse_sw_js_data(text)
 
 
 def fetch_embed_page(
@@ -392,22 +385,41 @@ def fetch_embed_page(
     :raises InnerTubeError: it answered an error status.
     :raises ValueError: the page holds no visitor data.
     """
-    from .. import _http
-
-    response = _http.send(
+    text = _get_text(
         http,
-        "GET",
         f"{base_url.rstrip('/')}/embed/{quote(video_id, safe='')}",
         headers={"Accept-Language": lang, "User-Agent": user_agent},
         timeout=timeout,
+        what="the embed page",
+        endpoint="embed",
     )
+    return parse_embed_page(text)
+
+
+def _get_text(
+    http: requests.Session,
+    url: str,
+    *,
+    headers: dict[str, str],
+    timeout: float | tuple[float, float] | None,
+    what: str,
+    endpoint: str,
+) -> str:
+    """``GET url`` and return the body.
+
+    :raises NetworkError: the server could not be reached or timed out.
+    :raises InnerTubeError: it answered an error status ("``what`` answered HTTP ...").
+    """
+    from .. import _http
+
+    response = _http.send(http, "GET", url, headers=headers, timeout=timeout)
     if not response.ok:
         raise InnerTubeError(
-            f"the embed page answered HTTP {response.status_code}",
+            f"{what} answered HTTP {response.status_code}",
             status=response.status_code,
-            endpoint="embed",
+            endpoint=endpoint,
         )
-    return parse_embed_page(response.text)
+    return response.text
 
 
 def fetch_session_data(

@@ -126,7 +126,7 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
     from ...errors import PoTokenError
     from ...session import Session
     from .binding import PoTokenContext
-    from .providers import PoTokenRequest, ProviderChain, default_cache_file
+    from .providers import PoTokenRequest
 
     try:
         providers = _providers(args)
@@ -141,8 +141,10 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
         "cache": not args.no_cache,
         "generate_session_locally": args.generate_session_locally,
         "visitor_data": args.visitor_data,
+        "po_token_providers": providers,
     }
     with Session.create(**options) as session:
+        chain = session.po_token_providers
         client = session.client_name
         visitor_data = session.visitor_data
         rollout_token = session.rollout_token
@@ -160,10 +162,7 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
     if requests[0].binding() is None:
         say(f"ytsession: the {client} client uses no PO tokens; pick a web client (e.g. WEB)")
         return 2
-    cache_file = None
-    if not args.no_cache:
-        cache_file = default_cache_file(host=args.base_url or "https://www.youtube.com")
-    chain = ProviderChain(providers, cache_file=cache_file)
+    assert chain is not None  # po_token_providers was given; tokens live beside the cache
     found = chain.get_many(requests)
     missing = [c for c, token in zip(contexts, found, strict=True) if token is None]
     if missing:

@@ -451,8 +451,7 @@ def setup(node_dir: str | Path | None = None, *, check_only: bool = False) -> in
     :return: an exit status: 0 when the provider is ready to use.
     """
 
-    def say(text: str) -> None:
-        print(text, file=sys.stderr, flush=True)
+    from ..._console import say
 
     directory = default_node_dir(node_dir)
     try:
