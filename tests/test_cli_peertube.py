@@ -36,16 +36,34 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def run(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``ytsession ARGS`` without a terminal; ``stdin`` is piped in (as a script would)."""
+def run(
+    home: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``ytsession ARGS`` without a terminal; ``stdin`` is piped in (as a script would),
+    ``env`` is added to the environment."""
     return subprocess.run(
         [*CLI, *args],
-        env=_env(home),
+        env={**_env(home), **(env or {})},
         input=stdin,
         stdin=subprocess.DEVNULL if stdin is None else None,
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+def login(
+    emu: Emulator,
+    home: Path,
+    *extra: str,
+    username: str = PEERTUBE_USERNAME,
+    stdin: str | None = PEERTUBE_PASSWORD + "\n",
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``ytsession login --peertube <the emulator> --username USERNAME EXTRA``; the
+    password (and whatever else ``stdin`` holds) is piped in."""
+    return run(
+        home, "login", "--peertube", emu.url, "--username", username, *extra, stdin=stdin, env=env
     )
 
 
@@ -118,19 +136,11 @@ def test_login_token_status_logout_with_the_password_on_stdin(
     emu: Emulator, tmp_path: Path
 ) -> None:
     home = tmp_path / "home"
-    login = run(
-        home,
-        "login",
-        "--peertube",
-        emu.url,
-        "--username",
-        PEERTUBE_USERNAME,
-        stdin=PEERTUBE_PASSWORD + "\n",
-    )
-    assert login.returncode == 0, login.stderr
-    assert login.stdout == ""  # messages go to stderr
-    assert f"Logged in to {emu.url} as {PEERTUBE_USERNAME}" in login.stderr
-    assert PEERTUBE_PASSWORD not in login.stderr
+    result = login(emu, home)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # messages go to stderr
+    assert f"Logged in to {emu.url} as {PEERTUBE_USERNAME}" in result.stderr
+    assert PEERTUBE_PASSWORD not in result.stderr
     token_path = _profile_dir(home) / "oauth.json"
     assert token_path.stat().st_mode & 0o777 == 0o600
     stored = json.loads(token_path.read_text())
@@ -194,29 +204,16 @@ def test_login_through_a_terminal_asks_for_password_and_two_factor_code(
 def test_login_by_email_with_the_two_factor_code_on_stdin(emu: Emulator, tmp_path: Path) -> None:
     emu.peertube.user(PEERTUBE_USERNAME).otp_secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
     otp = emu.peertube.current_otp(PEERTUBE_USERNAME)
-    result = run(
-        tmp_path,
-        "login",
-        "--peertube",
-        emu.url,
-        "--username",
-        PEERTUBE_EMAIL,
-        "--otp-stdin",
-        stdin=f"{PEERTUBE_PASSWORD}\n{otp}\n",
+    result = login(
+        emu, tmp_path, "--otp-stdin", username=PEERTUBE_EMAIL, stdin=f"{PEERTUBE_PASSWORD}\n{otp}\n"
     )
     assert result.returncode == 0, result.stderr
     assert emu.peertube.login_count == 1
 
 
 def test_two_factor_without_a_terminal_explains_what_to_do(emu: Emulator, tmp_path: Path) -> None:
-    result = run(
-        tmp_path,
-        "login",
-        "--peertube",
-        emu.url,
-        "--username",
-        PEERTUBE_2FA_USERNAME,
-        stdin=PEERTUBE_2FA_PASSWORD + "\n",
+    result = login(
+        emu, tmp_path, username=PEERTUBE_2FA_USERNAME, stdin=PEERTUBE_2FA_PASSWORD + "\n"
     )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
@@ -225,15 +222,7 @@ def test_two_factor_without_a_terminal_explains_what_to_do(emu: Emulator, tmp_pa
 
 
 def test_wrong_password_fails_with_one_line_and_no_profile(emu: Emulator, tmp_path: Path) -> None:
-    result = run(
-        tmp_path,
-        "login",
-        "--peertube",
-        emu.url,
-        "--username",
-        PEERTUBE_USERNAME,
-        stdin="not-the-password\n",
-    )
+    result = login(emu, tmp_path, stdin="not-the-password\n")
     assert result.returncode == 1
     assert "password were refused" in result.stderr
     assert "not-the-password" not in result.stderr
@@ -243,14 +232,11 @@ def test_wrong_password_fails_with_one_line_and_no_profile(emu: Emulator, tmp_pa
 def test_wrong_two_factor_code_fails(emu: Emulator, tmp_path: Path) -> None:
     good = emu.peertube.current_otp(PEERTUBE_2FA_USERNAME)
     wrong = str((int(good) + 500_000) % 1_000_000).zfill(6)
-    result = run(
+    result = login(
+        emu,
         tmp_path,
-        "login",
-        "--peertube",
-        emu.url,
-        "--username",
-        PEERTUBE_2FA_USERNAME,
         "--otp-stdin",
+        username=PEERTUBE_2FA_USERNAME,
         stdin=f"{PEERTUBE_2FA_PASSWORD}\n{wrong}\n",
     )
     assert result.returncode == 1
@@ -259,38 +245,20 @@ def test_wrong_two_factor_code_fails(emu: Emulator, tmp_path: Path) -> None:
 
 
 def test_the_password_is_never_an_argument(emu: Emulator, tmp_path: Path) -> None:
-    result = run(
-        tmp_path,
-        "login",
-        "--peertube",
-        emu.url,
-        "--username",
-        PEERTUBE_USERNAME,
-        "--password",
-        PEERTUBE_PASSWORD,
-    )
+    result = login(emu, tmp_path, "--password", PEERTUBE_PASSWORD, stdin=None)
     assert result.returncode == 2
     assert emu.requests_to(TOKEN_PATH) == []
 
 
 def test_no_password_on_stdin_fails_without_waiting(emu: Emulator, tmp_path: Path) -> None:
-    result = run(tmp_path, "login", "--peertube", emu.url, "--username", PEERTUBE_USERNAME)
+    result = login(emu, tmp_path, stdin=None)
     assert result.returncode == 1
     assert "password" in result.stderr
     assert emu.requests_to(TOKEN_PATH) == []
 
 
 def _logged_in(emu: Emulator, home: Path, *extra: str) -> dict[str, Any]:
-    result = run(
-        home,
-        "login",
-        "--peertube",
-        emu.url,
-        "--username",
-        PEERTUBE_USERNAME,
-        *extra,
-        stdin=PEERTUBE_PASSWORD + "\n",
-    )
+    result = login(emu, home, *extra)
     assert result.returncode == 0, result.stderr
     name = extra[extra.index("--profile") + 1] if "--profile" in extra else "default"
     return dict(json.loads((_profile_dir(home, name) / "oauth.json").read_text()))
@@ -353,33 +321,19 @@ def test_logout_of_a_session_ended_elsewhere_still_deletes_the_profile(
 
 
 def test_google_only_options_are_refused_with_peertube(emu: Emulator, tmp_path: Path) -> None:
-    result = run(
-        tmp_path,
-        "login",
-        "--peertube",
-        emu.url,
-        "--username",
-        PEERTUBE_USERNAME,
-        "--youtube-tv",
-        stdin=PEERTUBE_PASSWORD + "\n",
-    )
+    result = login(emu, tmp_path, "--youtube-tv")
     assert result.returncode == 2
     assert emu.log == []
 
 
 def test_a_client_given_by_flags_skips_discovery(emu: Emulator, tmp_path: Path) -> None:
-    result = run(
+    result = login(
+        emu,
         tmp_path,
-        "login",
-        "--peertube",
-        emu.url,
-        "--username",
-        PEERTUBE_USERNAME,
         "--client-id",
         PEERTUBE_CLIENT_ID,
         "--client-secret",
         PEERTUBE_CLIENT_SECRET,
-        stdin=PEERTUBE_PASSWORD + "\n",
     )
     assert result.returncode == 0, result.stderr
     assert [entry.path for entry in emu.log] == [TOKEN_PATH]
@@ -388,18 +342,11 @@ def test_a_client_given_by_flags_skips_discovery(emu: Emulator, tmp_path: Path) 
 def test_the_google_client_in_the_environment_is_not_sent_to_peertube(
     emu: Emulator, tmp_path: Path
 ) -> None:
-    result = subprocess.run(
-        [*CLI, "login", "--peertube", emu.url, "--username", PEERTUBE_USERNAME],
-        env={
-            **_env(tmp_path),
-            "YTSESSION_CLIENT_ID": EMULATOR_CLIENT_ID,
-            "YTSESSION_CLIENT_SECRET": EMULATOR_CLIENT_SECRET,
-        },
-        input=PEERTUBE_PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    google = {
+        "YTSESSION_CLIENT_ID": EMULATOR_CLIENT_ID,
+        "YTSESSION_CLIENT_SECRET": EMULATOR_CLIENT_SECRET,
+    }
+    result = login(emu, tmp_path, env=google)
     assert result.returncode == 0, result.stderr
     assert [entry.path for entry in emu.log] == [CLIENT_PATH, TOKEN_PATH]
     assert emu.requests_to(TOKEN_PATH)[0].form["client_id"] == PEERTUBE_CLIENT_ID

@@ -35,8 +35,11 @@ TIMEOUT = 5
 
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
+    """A fresh emulator with Google's own defaults (the shared fixture shortens the poll
+    interval)."""
     with Emulator() as emulator:
         yield emulator
+        assert emulator.internal_errors == [], "the emulator itself failed"
 
 
 def post(emu: Emulator, path: str, **kwargs: Any) -> requests.Response:

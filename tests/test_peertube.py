@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,13 @@ from ytsession.testing import (
 def peertube(emu: Emulator) -> PeerTubeCredentials:
     """The emulated instance's credentials, its client discovered over HTTP."""
     return PeerTubeCredentials(emu.url)
+
+
+@pytest.fixture
+def session(peertube: PeerTubeCredentials) -> Iterator[PeerTubeSession]:
+    """A REST session of the account without two-factor authentication, just logged in."""
+    with PeerTubeSession(peertube.login_token(PEERTUBE_USERNAME, PEERTUBE_PASSWORD)) as session:
+        yield session
 
 
 def _expiring_file(path: Path, raw: dict[str, Any]) -> Path:
@@ -427,10 +435,7 @@ def test_rate_limit_that_does_not_lift_is_a_typed_error(emu: Emulator) -> None:
     assert PEERTUBE_PASSWORD not in str(caught.value)
 
 
-def test_rest_calls_retry_429_with_retry_after(
-    emu: Emulator, peertube: PeerTubeCredentials
-) -> None:
-    session = PeerTubeSession(peertube.login_token(PEERTUBE_USERNAME, PEERTUBE_PASSWORD))
+def test_rest_calls_retry_429_with_retry_after(emu: Emulator, session: PeerTubeSession) -> None:
     emu.inject_error(
         ME_PATH,
         429,
@@ -457,8 +462,7 @@ def test_session_refreshes_once_on_401_and_stores_the_rotation(
     assert json.loads(path.read_text())["access_token"] == token.access_token
 
 
-def test_session_posts_and_puts_json(emu: Emulator, peertube: PeerTubeCredentials) -> None:
-    session = PeerTubeSession(peertube.login_token(PEERTUBE_USERNAME, PEERTUBE_PASSWORD))
+def test_session_posts_and_puts_json(session: PeerTubeSession) -> None:
     answer = session.post("/api/v1/videos/abc123/comment-threads", json={"text": "Nice!"})
     assert answer["comment"]["text"] == "Nice!"
     assert answer["comment"]["videoId"] == "abc123"
@@ -466,8 +470,7 @@ def test_session_posts_and_puts_json(emu: Emulator, peertube: PeerTubeCredential
     assert session.me()["account"]["displayName"] == "Alice A."
 
 
-def test_session_errors_carry_code_and_detail(emu: Emulator, peertube: PeerTubeCredentials) -> None:
-    session = PeerTubeSession(peertube.login_token(PEERTUBE_USERNAME, PEERTUBE_PASSWORD))
+def test_session_errors_carry_code_and_detail(session: PeerTubeSession) -> None:
     with pytest.raises(PeerTubeError) as caught:
         session.post("/api/v1/videos/abc123/comment-threads", json={})
     assert caught.value.code == "invalid_request"
@@ -475,19 +478,13 @@ def test_session_errors_carry_code_and_detail(emu: Emulator, peertube: PeerTubeC
     assert caught.value.detail == "Missing parameter: `text`"
 
 
-def test_session_uses_the_shared_transport_policy(
-    emu: Emulator, peertube: PeerTubeCredentials
-) -> None:
-    session = PeerTubeSession(peertube.login_token(PEERTUBE_USERNAME, PEERTUBE_PASSWORD))
+def test_session_uses_the_shared_transport_policy(emu: Emulator, session: PeerTubeSession) -> None:
     emu.inject_error(ME_PATH, 503)
     assert session.me()["username"] == PEERTUBE_USERNAME
     assert [e.status for e in emu.requests_to(ME_PATH)] == [503, 200]
 
 
-def test_session_never_sends_the_token_to_another_host(
-    emu: Emulator, peertube: PeerTubeCredentials
-) -> None:
-    session = PeerTubeSession(peertube.login_token(PEERTUBE_USERNAME, PEERTUBE_PASSWORD))
+def test_session_never_sends_the_token_to_another_host(session: PeerTubeSession) -> None:
     with pytest.raises(PeerTubeError, match="not this session's instance"):
         session.get("http://elsewhere.example/api/v1/users/me")
 

@@ -16,6 +16,7 @@ from ..auth.token import OAuthToken, RefreshingToken
 from ..errors import ProfileError
 from .credentials import PeerTubeCredentials, normalize_instance_url
 from .errors import CONTEXT_API, PeerTubeError, error_from_answer
+from .models import ME_PATH
 
 log = logging.getLogger("ytsession.peertube")
 
@@ -156,10 +157,7 @@ class PeerTubeSession:
                 _rewind(marks)
                 response = _http.send(self._session, method, url, **kwargs)
         if response.status_code >= 400:
-            secrets = tuple(
-                s for s in (_header(response.request, "Authorization"),) if s is not None
-            )
-            raise self._error(response, secrets)
+            raise self._error(response, (_bearer_token(response.request),))
         return response
 
     def get(self, path: str, **kwargs: Any) -> Any:
@@ -187,8 +185,6 @@ class PeerTubeSession:
 
     def me(self) -> dict[str, Any]:
         """:return: the logged-in user (``GET /api/v1/users/me``)."""
-        from .models import ME_PATH
-
         user = self.get(ME_PATH)
         if not isinstance(user, dict):
             raise PeerTubeError(f"{_http.host_of(self.instance_url)} answered users/me oddly")
@@ -242,11 +238,11 @@ class PeerTubeSession:
         )
 
 
-def _header(request: requests.PreparedRequest | None, name: str) -> str | None:
-    if request is None:
-        return None
-    value = request.headers.get(name)
-    return value.partition(" ")[2] if value else None
+def _bearer_token(request: requests.PreparedRequest | None) -> str:
+    """:return: the token a request was signed with (``""`` when none), to scrub it from
+    error messages."""
+    value = request.headers.get("Authorization") if request is not None else None
+    return value.partition(" ")[2] if value else ""
 
 
 def _decoded(response: requests.Response) -> Any:

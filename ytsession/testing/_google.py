@@ -21,7 +21,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ytsession.testing._server import CONTROL_PREFIX, Request, Response, Router, Service
+from ytsession.testing._server import (
+    CONTROL_PREFIX,
+    Request,
+    Response,
+    Router,
+    Service,
+    control_action,
+)
 
 __all__ = [
     "DEFAULT_SCOPE",
@@ -263,11 +270,7 @@ class GoogleOAuthService(Service):
         """User codes waiting for approval (``ABC-DEF-GHI``), oldest first."""
         now = time.monotonic()
         with self._lock:
-            return [
-                auth.user_code
-                for auth in self._device_codes.values()
-                if auth.status == _PENDING and now < auth.expires_at
-            ]
+            return [auth.user_code for auth in self._pending(now)]
 
     def wait_for_user_code(self, timeout: float = 5.0) -> str:
         """Wait until a user code is pending and return the newest one.
@@ -281,13 +284,9 @@ class GoogleOAuthService(Service):
         with self._changed:
             while True:
                 now = time.monotonic()
-                pending = [
-                    a.user_code
-                    for a in self._device_codes.values()
-                    if a.status == _PENDING and now < a.expires_at
-                ]
+                pending = self._pending(now)
                 if pending:
-                    return pending[-1]
+                    return pending[-1].user_code
                 if now >= deadline:
                     raise TimeoutError(f"no user code was requested within {timeout} s")
                 self._changed.wait(deadline - now)
@@ -315,11 +314,7 @@ class GoogleOAuthService(Service):
         now = time.monotonic()
         with self._changed:
             if user_code is None:
-                pending = [
-                    a
-                    for a in self._device_codes.values()
-                    if a.status == _PENDING and now < a.expires_at
-                ]
+                pending = self._pending(now)
                 if len(pending) != 1:
                     raise UnknownUserCodeError(
                         f"{len(pending)} user codes are pending; name the one to decide"
@@ -339,6 +334,12 @@ class GoogleOAuthService(Service):
             auth.status = status
             self._changed.notify_all()
             return auth.user_code
+
+    def _pending(self, now: float) -> list[_DeviceAuthorization]:
+        """The unexpired device codes waiting for a decision, oldest first. Hold the lock."""
+        return [
+            a for a in self._device_codes.values() if a.status == _PENDING and now < a.expires_at
+        ]
 
     def inject_slow_down(self, count: int = 1) -> None:
         """Answer ``slow_down`` to the next ``count`` device-code polls.
@@ -415,8 +416,12 @@ class GoogleOAuthService(Service):
         router.add("POST", CONTROL_PREFIX + "deny", self._control_deny)
         router.add("GET", CONTROL_PREFIX + "pending", self._control_pending)
         router.add("POST", CONTROL_PREFIX + "slow-down", self._control_slow_down)
-        router.add("POST", CONTROL_PREFIX + "expire-access-tokens", self._control_expire_access)
-        router.add("POST", CONTROL_PREFIX + "revoke-all", self._control_revoke_all)
+        router.add(
+            "POST",
+            CONTROL_PREFIX + "expire-access-tokens",
+            control_action(self.expire_access_tokens),
+        )
+        router.add("POST", CONTROL_PREFIX + "revoke-all", control_action(self.revoke_all))
 
     def _device_code(self, request: Request) -> Response:
         client_id = request.form.get("client_id")
@@ -650,14 +655,6 @@ class GoogleOAuthService(Service):
         if not raw.isdigit() or int(raw) < 1:
             return _oauth_error(400, "invalid_request", "count must be a positive integer")
         self.inject_slow_down(int(raw))
-        return Response.json({})
-
-    def _control_expire_access(self, request: Request) -> Response:
-        self.expire_access_tokens()
-        return Response.json({})
-
-    def _control_revoke_all(self, request: Request) -> Response:
-        self.revoke_all()
         return Response.json({})
 
 

@@ -36,7 +36,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ytsession.testing._server import CONTROL_PREFIX, Request, Response, Router, Service
+from ytsession.testing._server import (
+    CONTROL_PREFIX,
+    Request,
+    Response,
+    Router,
+    Service,
+    control_action,
+)
 
 __all__ = [
     "PEERTUBE_2FA_EMAIL",
@@ -135,7 +142,6 @@ class _Session:
     """One login: an access token and a refresh token that live and die together."""
 
     user: PeerTubeUser
-    client_id: str
     access_token: str
     refresh_token: str
     access_expires_at: float
@@ -363,8 +369,10 @@ class PeerTubeService(Service):
         router.add("GET", prefix + "otp", self._control_otp)
         router.add("GET", prefix + "stats", self._control_stats)
         router.add("POST", prefix + "external-auth-token", self._control_external)
-        router.add("POST", prefix + "expire-access-tokens", self._control_expire)
-        router.add("POST", prefix + "revoke-all", self._control_revoke_all)
+        router.add(
+            "POST", prefix + "expire-access-tokens", control_action(self.expire_access_tokens)
+        )
+        router.add("POST", prefix + "revoke-all", control_action(self.revoke_all))
 
     def _fail(
         self,
@@ -506,7 +514,6 @@ class PeerTubeService(Service):
         """Mint a session for ``user``. Hold the lock."""
         session = _Session(
             user=user,
-            client_id=self.client_id,
             access_token=_ACCESS_PREFIX + secrets.token_hex(20),
             refresh_token=_REFRESH_PREFIX + secrets.token_hex(20),
             access_expires_at=now + self.access_token_lifetime,
@@ -633,14 +640,6 @@ class PeerTubeService(Service):
             return Response.json({"externalAuthToken": self.external_auth_token(username)})
         except KeyError:
             return _problem(404, "not_found", f"no user {username!r}")
-
-    def _control_expire(self, request: Request) -> Response:
-        self.expire_access_tokens()
-        return Response.json({})
-
-    def _control_revoke_all(self, request: Request) -> Response:
-        self.revoke_all()
-        return Response.json({})
 
 
 def _otp_ok(secret: str, code: str) -> bool:

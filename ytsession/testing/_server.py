@@ -63,6 +63,14 @@ _STOP_JOIN_TIMEOUT = 5.0
 # --------------------------------------------------------------------------- messages
 
 
+def _header(headers: Mapping[str, str], name: str, default: str | None) -> str | None:
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return value
+    return default
+
+
 @dataclass(frozen=True)
 class Request:
     """One HTTP request as the emulator's handlers see it.
@@ -99,11 +107,7 @@ class Request:
         :param name: the header name.
         :param default: what to return when the header is absent.
         """
-        wanted = name.lower()
-        for key, value in self.headers.items():
-            if key.lower() == wanted:
-                return value
-        return default
+        return _header(self.headers, name, default)
 
     def param(self, name: str) -> str | None:
         """Return a parameter from the form body, else the JSON body, else the query.
@@ -225,11 +229,7 @@ class LoggedRequest:
         :param name: the header name.
         :param default: what to return when the header is absent.
         """
-        wanted = name.lower()
-        for key, value in self.headers.items():
-            if key.lower() == wanted:
-                return value
-        return default
+        return _header(self.headers, name, default)
 
     def to_json(self) -> dict[str, Any]:
         """Return the entry as a JSON-ready dict (the shape of ``GET /_emulator/log``)."""
@@ -241,6 +241,20 @@ class LoggedRequest:
 #: A route handler: takes the request, returns the response.
 Handler = Callable[[Request], Response]
 
+
+def control_action(action: Callable[[], None]) -> Handler:
+    """A control route that runs ``action`` and answers ``{}``.
+
+    :param action: what the route does, e.g. a service's ``revoke_all``.
+    """
+
+    def handle(request: Request) -> Response:
+        action()
+        return Response.json({})
+
+    return handle
+
+
 _PARAM_SEGMENT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -248,7 +262,7 @@ _PARAM_SEGMENT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 class _Route:
     method: str
     template: str
-    pattern: re.Pattern[str] | None
+    pattern: re.Pattern[str]
     handler: Handler
 
 
@@ -313,7 +327,6 @@ class Router:
             return handler(request)
         allowed = {m for (m, p) in self._exact if p == request.path}
         for route in self._templates:
-            assert route.pattern is not None
             match = route.pattern.fullmatch(request.path)
             if match is None:
                 continue
@@ -958,10 +971,7 @@ class Emulator:
         def get_log(request: Request) -> Response:
             return Response.json([entry.to_json() for entry in self.log])
 
-        @router.route("DELETE", prefix + "log")
-        def delete_log(request: Request) -> Response:
-            self.clear_log()
-            return Response.json({})
+        router.add("DELETE", prefix + "log", control_action(self.clear_log))
 
         @router.route("GET", prefix + "config")
         def get_config(request: Request) -> Response:
