@@ -239,11 +239,12 @@ class OAuthCredentials(Credentials):
     def profile_settings(
         self, kind: str = KIND_OAUTH, *, extra: Mapping[str, Any] | None = None
     ) -> ProfileSettings:
-        """:return: the settings of a profile that logs in with this client (the inverse of
+        """The settings of a profile that logs in with this client (the inverse of
         :func:`~ytsession.auth.profiles.credentials_for`).
 
         :param kind: ``"oauth"`` (the user's own client) or ``"youtube-tv"``.
         :param extra: kind-specific settings, e.g. the TV page's URL.
+        :return: the profile settings.
         """
         return ProfileSettings(
             kind=kind,
