@@ -1,0 +1,88 @@
+"""The peers' own code as judges: Node packages pinned in ``tests/peers/`` and yt-dlp from PyPI.
+
+Locally a missing peer skips its tests and says how to install it; in CI (``CI`` or
+``YTSESSION_REQUIRE_PEERS`` set) it fails them, so the differential tests cannot skip there.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+#: The folder whose ``package.json`` pins the npm peers.
+PEERS_DIR = Path(__file__).resolve().parent / "peers"
+#: Set (like ``CI``) to make a missing peer a failure instead of a skip.
+REQUIRE_ENV = "YTSESSION_REQUIRE_PEERS"
+INSTALL_HINT = "npm ci --no-audit --no-fund --prefix tests/peers"
+
+
+def _required() -> bool:
+    names = ("CI", REQUIRE_ENV)
+    return any(os.environ.get(name, "").lower() not in ("", "0", "false") for name in names)
+
+
+def _unavailable(message: str) -> None:
+    if _required():
+        pytest.fail(f"{message} (CI must install the peers first)")
+    pytest.skip(message)
+
+
+@functools.cache
+def _node() -> str | None:
+    return shutil.which("node")
+
+
+def require_node_peer(package: str) -> str:
+    """Skip (fail in CI) unless Node.js and the pinned npm ``package`` are installed.
+
+    :return: the path of the ``node`` executable.
+    """
+    node = _node()
+    if node is None:
+        _unavailable("Node.js 18+ is not installed")
+    assert node is not None
+    if not (PEERS_DIR / "node_modules" / package / "package.json").is_file():
+        _unavailable(f"the npm peer {package!r} is not installed: run `{INSTALL_HINT}`")
+    return node
+
+
+def run_node(
+    script: str, *, packages: tuple[str, ...], payload: Any = None, timeout: float = 60.0
+) -> Any:
+    """Run an ES module ``script`` with Node inside ``tests/peers`` and return its JSON output.
+
+    The script reads ``payload`` as JSON on stdin and prints one JSON document on stdout.
+
+    :param script: the module's source (``import ... from 'youtubei.js'`` resolves here).
+    :param packages: the npm peers it needs (checked first).
+    """
+    node = ""
+    for package in packages:
+        node = require_node_peer(package)
+    done = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        cwd=PEERS_DIR,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"the Node peer script failed: {done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout)
+
+
+def require_yt_dlp() -> None:
+    """Skip (fail in CI) unless yt-dlp (pinned in the ``test`` extra) can be imported."""
+    try:
+        import yt_dlp  # noqa: F401
+    except ImportError:
+        _unavailable('yt-dlp is not installed: run `pip install -e ".[test]"`')
