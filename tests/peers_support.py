@@ -86,3 +86,16 @@ def require_yt_dlp() -> None:
         import yt_dlp  # noqa: F401
     except ImportError:
         _unavailable('yt-dlp is not installed: run `pip install -e ".[test]"`')
+
+
+def ytdlp_youtube_extractor(extractor_args: str) -> Any:
+    """yt-dlp's own YouTube extractor, configured by ``--extractor-args EXTRACTOR_ARGS``
+    through yt-dlp's own option parser, as its command line configures it.
+
+    Call :func:`require_yt_dlp` first.
+    """
+    import yt_dlp
+
+    parsed = yt_dlp.parse_options(["--ignore-config", "--extractor-args", extractor_args])
+    ydl = yt_dlp.YoutubeDL({**parsed.ydl_opts, "quiet": True, "no_warnings": True})
+    return ydl.get_info_extractor("Youtube")

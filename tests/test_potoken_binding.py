@@ -29,21 +29,33 @@ def test_signed_out_stream_token_may_be_bound_to_the_visitor_id() -> None:
     assert binding == ContentBinding("Vis1tor_Id-", BindingKind.VISITOR_ID)
 
 
-def test_visitor_id_binding_needs_decodable_visitor_data() -> None:
-    with pytest.raises(PoTokenBindingError, match="does not decode"):
-        content_binding("gvs", visitor_data="garbage", bind_to_visitor_id=True)
+def test_visitor_id_binding_falls_back_to_the_visitor_data_without_an_id() -> None:
+    binding = content_binding("gvs", visitor_data="garbage", bind_to_visitor_id=True)
+    assert binding == ContentBinding("garbage", BindingKind.VISITOR_DATA)
 
 
-def test_signed_in_stream_token_is_bound_to_the_data_sync_session() -> None:
+def test_visitor_id_is_read_from_visitor_data_without_a_timestamp() -> None:
+    only_the_id = "CgtOb3RBVmlzaXRvcg%3D%3D"  # field 1 alone
+    binding = content_binding("gvs", visitor_data=only_the_id, bind_to_visitor_id=True)
+    assert binding == ContentBinding("NotAVisitor", BindingKind.VISITOR_ID)
+
+
+def test_signed_in_stream_token_is_bound_to_the_whole_data_sync_id() -> None:
     binding = content_binding(
         "gvs", logged_in=True, visitor_data=VISITOR_DATA, data_sync_id="111||"
     )
-    assert binding == ContentBinding("111", BindingKind.DATA_SYNC_ID)
+    assert binding == ContentBinding("111||", BindingKind.DATA_SYNC_ID)
 
 
-def test_brand_account_binds_to_the_delegated_session() -> None:
+def test_brand_account_binds_to_the_whole_data_sync_id() -> None:
     binding = content_binding("gvs", logged_in=True, data_sync_id="222||111")
-    assert binding == ContentBinding("222", BindingKind.DATA_SYNC_ID)
+    assert binding == ContentBinding("222||111", BindingKind.DATA_SYNC_ID)
+
+
+@pytest.mark.parametrize("value", ["||B", "  "])
+def test_signed_in_binding_refuses_a_data_sync_id_without_a_session(value: str) -> None:
+    with pytest.raises(PoTokenBindingError):
+        content_binding("gvs", logged_in=True, data_sync_id=value)
 
 
 @pytest.mark.parametrize(("value", "session"), [("A||B", "A"), ("A||", "A"), ("A", "A")])
@@ -82,17 +94,27 @@ def test_stream_token_bound_to_the_video_when_asked() -> None:
 @pytest.mark.parametrize("context", ["gvs", "player", "subs"])
 def test_youtube_music_binds_every_context_to_the_session(context: str) -> None:
     signed_out = content_binding(
-        context,
-        client="WEB_REMIX",
-        visitor_data=VISITOR_DATA,
-        video_id=VIDEO,
-        gvs_bound_to_video=True,
+        context, client="WEB_REMIX", visitor_data=VISITOR_DATA, video_id=VIDEO
     )
     assert signed_out == ContentBinding(VISITOR_DATA, BindingKind.VISITOR_DATA)
     signed_in = content_binding(
         context, client="web_remix", logged_in=True, data_sync_id="9||", video_id=VIDEO
     )
-    assert signed_in == ContentBinding("9", BindingKind.DATA_SYNC_ID)
+    assert signed_in == ContentBinding("9||", BindingKind.DATA_SYNC_ID)
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_youtube_music_stream_token_bound_to_the_video_when_asked(logged_in: bool) -> None:
+    binding = content_binding(
+        "gvs",
+        client="WEB_REMIX",
+        logged_in=logged_in,
+        visitor_data=VISITOR_DATA,
+        data_sync_id="9||",
+        video_id=VIDEO,
+        gvs_bound_to_video=True,
+    )
+    assert binding == ContentBinding(VIDEO, BindingKind.VIDEO_ID)
 
 
 @pytest.mark.parametrize("client", ["ANDROID", "IOS", "ANDROID_VR", "VISIONOS"])

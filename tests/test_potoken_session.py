@@ -165,12 +165,14 @@ def test_cookie_session_binds_stream_tokens_to_the_data_sync_id(
         s.call("browse", {"browseId": "FEwhat_to_watch"})  # learns the data sync id
         token = s.po_token_for("gvs")
         assert token is not None
+        # the WHOLE data sync id, as yt-dlp, BgUtils and the web player bind it
         assert (token.binding.kind, token.binding.value) == (
             BindingKind.DATA_SYNC_ID,
-            EMULATED_USER_SESSION_ID,
+            f"{EMULATED_USER_SESSION_ID}||",
         )
         # YouTube Music binds player tokens to the session too; the emulator checks it.
         music = s.call("player", {"videoId": VIDEO}, client="WEB_REMIX")
     assert status(music) == "OK"
     sent = sent_po_token(strict)
-    assert sent is not None and decode_cold_start_token(sent).binding == EMULATED_USER_SESSION_ID
+    assert sent is not None
+    assert decode_cold_start_token(sent).binding == f"{EMULATED_USER_SESSION_ID}||"

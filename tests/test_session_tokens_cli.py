@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from botguard_support import require_botguard_runtime
+from peers_support import require_yt_dlp, ytdlp_youtube_extractor
 
 from ytsession.cli import main
 from ytsession.innertube.potoken import decode_cold_start_token
@@ -136,7 +137,7 @@ def test_signed_in_tokens_bind_to_the_data_sync_id(
 ) -> None:
     data = tokens_json(capsys, emu, "--provider", "coldstart", "--data-sync-id", "12345||")
     assert data["tokens"]["gvs"]["binding_kind"] == "data_sync_id"
-    assert decode_cold_start_token(data["po_token"]).binding == "12345"
+    assert decode_cold_start_token(data["po_token"]).binding == "12345||"
     code, out, _ = run(
         capsys,
         "--base-url",
@@ -174,7 +175,7 @@ def test_ytdlp_value_for_other_clients() -> None:
         "youtube:player_client=mweb;player_skip=webpage,configs;visitor_data=VD%3D;"
         "po_token=mweb.gvs+AAA="
     )
-    with pytest.raises(ValueError, match="uses no PO tokens"):
+    with pytest.raises(ValueError, match="yt-dlp has no client that uses PO tokens of ANDROID"):
         ytdlp_extractor_args(client="ANDROID", tokens={})
 
 
@@ -191,3 +192,30 @@ def test_botguard_setup_check_passes_when_installed(capsys: pytest.CaptureFixtur
     require_botguard_runtime()
     assert main(["botguard-setup", "--check"]) == 0
     assert "BotGuard provider ready" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_yt_dlp_reads_back_our_extractor_args_line(
+    capsys: pytest.CaptureFixture[str], emu: Emulator, signed_in: bool
+) -> None:
+    require_yt_dlp()
+    from yt_dlp.extractor.youtube.pot.provider import PoTokenContext as YtdlpContext
+
+    extra = ["--data-sync-id", "1111111111||2222222222"] if signed_in else []
+    args = ["--base-url", emu.url, "--provider", "coldstart", "--video-id", VIDEO, *extra]
+    data = tokens_json(capsys, emu, *args[2:], "--compact")
+    code, out, _ = run(capsys, *args, "--format", "yt-dlp")
+    line = out.strip()
+    assert code == 0
+
+    ie = ytdlp_youtube_extractor(line)
+    assert ie._configuration_arg("player_client") == ["web"]
+    assert set(ie._configuration_arg("player_skip")) == {"webpage", "configs"}
+    if signed_in:
+        assert ie._configuration_arg("data_sync_id", casesense=True) == ["1111111111||2222222222"]
+        assert ie._configuration_arg("visitor_data", casesense=True) == []
+    else:
+        assert ie._configuration_arg("visitor_data", casesense=True) == [data["visitor_data"]]
+    for context in ("gvs", "player", "subs"):
+        token = ie._get_config_po_token("web", YtdlpContext(context))
+        assert token == data["tokens"][context]["po_token"], context

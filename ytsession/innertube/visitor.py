@@ -150,11 +150,21 @@ def generate_visitor_data(*, timestamp: int | None = None) -> str:
 
 
 def visitor_id_of(value: str) -> str | None:
-    """:return: the visitor id of ``value``, or ``None`` when it does not decode."""
+    """The visitor id of ``value``: bytes 2 to 13 of the decoded protobuf (field 1 first).
+
+    Read like the web player and yt-dlp read it, so visitor data without a timestamp (or
+    with fields this module does not know) still gives its id.
+
+    :return: the 11-character id, or ``None`` when ``value`` does not decode to one.
+    """
+    text = unquote(value.strip()).replace("+", "-").replace("/", "_").rstrip("=")
+    text += "=" * (-len(text) % 4)
     try:
-        return decode_visitor_data(value).visitor_id
-    except ValueError:
+        raw = base64.b64decode(text, altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
         return None
+    candidate = raw[2 : 2 + _VISITOR_ID_LENGTH].decode("ascii", errors="replace")
+    return candidate if _ID_RE.match(candidate) else None
 
 
 def is_newer_visitor_data(candidate: str, current: str) -> bool:

@@ -26,7 +26,9 @@ __all__ = [
 
 #: The ``--provider`` names.
 PROVIDER_NAMES = ("botguard", "coldstart", "static")
-#: yt-dlp's name of each client that uses PO tokens (``--extractor-args`` spelling).
+#: yt-dlp's name of each client that uses PO tokens (``--extractor-args`` spelling), as the
+#: pinned yt-dlp release's ``INNERTUBE_CLIENTS`` names them (the suite checks it there).
+#: ``TVHTML5_SIMPLY_EMBEDDED_PLAYER`` has no yt-dlp client any more (``tv_embedded`` is gone).
 YTDLP_CLIENT_NAMES: Mapping[str, str] = {
     "WEB": "web",
     "MWEB": "mweb",
@@ -35,7 +37,6 @@ YTDLP_CLIENT_NAMES: Mapping[str, str] = {
     "WEB_CREATOR": "web_creator",
     "TVHTML5": "tv",
     "TVHTML5_SIMPLY": "tv_simply",
-    "TVHTML5_SIMPLY_EMBEDDED_PLAYER": "tv_embedded",
 }
 
 
@@ -59,7 +60,10 @@ def ytdlp_extractor_args(
     """
     name = YTDLP_CLIENT_NAMES.get(client.upper())
     if name is None:
-        raise ValueError(f"the {client} client uses no PO tokens in yt-dlp")
+        raise ValueError(
+            f"yt-dlp has no client that uses PO tokens of {client}; use one of "
+            f"{', '.join(YTDLP_CLIENT_NAMES)}"
+        )
     parts = [f"player_client={name}", "player_skip=webpage,configs"]
     if data_sync_id:
         parts.append(f"data_sync_id={data_sync_id}")

@@ -7,16 +7,20 @@ signed in; :func:`content_binding` is the one place that decides it:
 ============================  ==========================  ===============================
 context                       signed out                  signed in
 ============================  ==========================  ===============================
-``GVS`` (stream URLs)         the visitor data (or, on    the data sync id's session part
-                              request, the visitor id)    (before ``||``)
+``GVS`` (stream URLs)         the visitor data (or, on    the whole data sync id, as the
+                              request, the visitor id)    page gives it (``A||B``, ``A||``)
 ``GVS``, bound to the video   the video id                the video id
 ``PLAYER`` (``/player``)      the video id                the video id
 ``SUBS`` (caption URLs)       the video id                the video id
-any context on ``WEB_REMIX``  like ``GVS``                like ``GVS``
+``PLAYER``/``SUBS`` on        like ``GVS``                like ``GVS``
+``WEB_REMIX``
 ============================  ==========================  ===============================
 
-Only the web-based clients (:data:`WEBPO_CLIENTS`) use these tokens; for the others there is
-no binding and no token. Nothing here does I/O.
+The rules are checked in this order, so a ``WEB_REMIX`` stream token bound to the video is
+bound to the video. They are yt-dlp's (``get_webpo_content_binding``), BgUtils' and the web
+player's; the test suite judges this function with yt-dlp's own. Only the web-based clients
+(:data:`WEBPO_CLIENTS`) use these tokens; for the others there is no binding and no token.
+Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -51,8 +55,8 @@ WEBPO_CLIENTS = frozenset(
         "TVHTML5_SIMPLY_EMBEDDED_PLAYER",
     }
 )
-#: Clients whose tokens are bound to the session (visitor data or data sync id) in every
-#: context, never to the video.
+#: Clients whose ``PLAYER`` and ``SUBS`` tokens are bound to the session (visitor data or data
+#: sync id) instead of the video. Their stream tokens follow the ``GVS`` rules.
 SESSION_BOUND_CLIENTS = frozenset({"WEB_REMIX"})
 
 _VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -114,7 +118,8 @@ def data_sync_session_id(data_sync_id: str) -> str:
 
     ``"A||B"`` is delegated session ``A`` (a brand account) of user session ``B``;
     ``"A||"`` is user session ``A`` alone; the session a request acts as is ``A`` in both.
-    A value without ``||`` is returned as it is.
+    A value without ``||`` is returned as it is. A PO token is bound to the WHOLE data
+    sync id, not to this part (see :func:`content_binding`).
 
     :raises PoTokenBindingError: the value is empty or has no session part.
     """
@@ -156,10 +161,12 @@ def content_binding(
     :param logged_in: whether the session is signed in (then streams bind to the data
         sync id instead of the visitor data).
     :param visitor_data: the session's visitor data (signed out).
-    :param data_sync_id: the session's data sync id (signed in), e.g. ``"123||"``.
+    :param data_sync_id: the session's data sync id (signed in), e.g. ``"123||"``; the
+        token is bound to all of it.
     :param video_id: the video the token is for (``PLAYER``, ``SUBS``).
     :param bind_to_visitor_id: signed out: bind to the 11-character visitor id inside the
-        visitor data instead of the whole visitor data.
+        visitor data instead of the whole visitor data (the whole visitor data when it
+        holds no visitor id, as yt-dlp does).
     :param gvs_bound_to_video: bind stream (``GVS``) tokens to the video id, as YouTube
         lately does for most of them.
     :return: the binding, or ``None`` when the client does not use PO tokens.
@@ -170,7 +177,7 @@ def content_binding(
     name = client.upper()
     if name not in WEBPO_CLIENTS:
         return None
-    if ctx is PoTokenContext.GVS and gvs_bound_to_video and name not in SESSION_BOUND_CLIENTS:
+    if ctx is PoTokenContext.GVS and gvs_bound_to_video:
         return _video_binding(video_id, "a stream token bound to the video")
     if ctx is PoTokenContext.GVS or name in SESSION_BOUND_CLIENTS:
         return _session_binding(
@@ -197,7 +204,8 @@ def _session_binding(
                 "a signed-in session's token is bound to its data sync id, which is not "
                 "known: pass data_sync_id (DATASYNC_ID of the signed-in page)"
             )
-        return ContentBinding(data_sync_session_id(data_sync_id), BindingKind.DATA_SYNC_ID)
+        data_sync_session_id(data_sync_id)  # refuses an id without a session part
+        return ContentBinding(data_sync_id.strip(), BindingKind.DATA_SYNC_ID)
     if not visitor_data.strip():
         raise PoTokenBindingError(
             "a signed-out session's token is bound to its visitor data, which is not known: "
@@ -205,10 +213,6 @@ def _session_binding(
         )
     if bind_to_visitor_id:
         visitor_id = visitor_id_from_visitor_data(visitor_data)
-        if visitor_id is None:
-            raise PoTokenBindingError(
-                "the visitor data does not decode to a visitor id; bind to the whole "
-                "visitor data instead (bind_to_visitor_id=False)"
-            )
-        return ContentBinding(visitor_id, BindingKind.VISITOR_ID)
+        if visitor_id is not None:
+            return ContentBinding(visitor_id, BindingKind.VISITOR_ID)
     return ContentBinding(visitor_data.strip(), BindingKind.VISITOR_DATA)
