@@ -26,11 +26,14 @@ KNOWN_NUMBERS = {
     "ANDROID": 3,
     "IOS": 5,
     "TVHTML5": 7,
+    "ANDROID_CREATOR": 14,
+    "ANDROID_MUSIC": 21,
     "ANDROID_VR": 28,
     "WEB_EMBEDDED_PLAYER": 56,
     "WEB_CREATOR": 62,
     "WEB_REMIX": 67,
     "TVHTML5_SIMPLY": 75,
+    "WEB_KIDS": 76,
     "TVHTML5_SIMPLY_EMBEDDED_PLAYER": 85,
     "VISIONOS": 101,
 }
@@ -41,6 +44,19 @@ def test_the_table_has_every_client_with_its_number() -> None:
     for name, profile in CLIENTS.items():
         assert profile.name == name
         assert profile.version and profile.user_agent
+
+
+def test_every_client_but_youtube_music_calls_www_youtube_com() -> None:
+    # MWEB too: both peers send it to www.youtube.com, not m.youtube.com.
+    assert {n for n, p in CLIENTS.items() if p.host != "www.youtube.com"} == {"WEB_REMIX"}
+    assert CLIENTS["MWEB"].origin == "https://www.youtube.com"
+
+
+def test_every_row_says_where_its_version_came_from() -> None:
+    for profile in CLIENTS.values():
+        peer, _, name = profile.version_source.partition(": ")
+        assert peer and name, profile.name
+    assert client_profile("WEB", version="2.1").version_source == ""
 
 
 def test_only_the_tv_clients_accept_oauth() -> None:

@@ -100,9 +100,13 @@ def test_web_session_takes_the_web_version_the_server_names_unless_overridden(
     emu: Emulator, cache_dir: Path, open_sessions: list[Session]
 ) -> None:
     emu.innertube.web_client_version = "2.20991231.00.00"
-    assert make(emu, open_sessions).client_version == "2.20991231.00.00"
+    fetched = make(emu, open_sessions)
+    assert fetched.client_version == "2.20991231.00.00"
+    assert fetched.client.version_source == "sw.js_data"
+    assert make(emu, open_sessions).client.version_source == "sw.js_data"  # from the cache
     pinned = make(emu, open_sessions, client_version="2.20260101.00.00", cache=False)
     assert pinned.client_version == "2.20260101.00.00"
+    assert pinned.client.version_source == ""
     pinned.call("browse")
     assert innertube_requests(emu, "browse")[-1].header("X-YouTube-Client-Version") == (
         "2.20260101.00.00"

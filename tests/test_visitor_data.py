@@ -137,7 +137,8 @@ def test_newer_visitor_data_is_judged_by_its_timestamp() -> None:
 
 
 def _sw_js_data(info: list[object]) -> str:
-    return ")]}'\n" + json.dumps([["data", None, [info, "api-key", None]]])
+    # data[0][2] is [[device_info, ...], api_key, ...], as YouTube serves it
+    return ")]}'\n" + json.dumps([["data", None, [[info], "api-key", None]]])
 
 
 def test_sw_js_data_gives_visitor_data_rollout_token_and_app_install_data() -> None:

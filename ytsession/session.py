@@ -346,7 +346,8 @@ class Session:
             self._settings = self._settings.with_session_data(data)
             if data.client_version and not self._version_chosen and self._profile is CLIENTS["WEB"]:
                 # The server names WEB's current version: fresher than the table's.
-                self._profile = self._profile.with_version(data.client_version)
+                # version_source says where: "sw.js_data" (also when read from the cache).
+                self._profile = self._profile.with_version(data.client_version, source=data.source)
 
     def _store_session_data(self) -> None:
         data = self._session_data

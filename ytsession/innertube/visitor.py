@@ -252,9 +252,11 @@ _SW_ROLLOUT_TOKEN = 107
 def parse_sw_js_data(text: str, *, now: float | None = None) -> SessionData:
     """Read the session data out of a ``/sw.js_data`` body.
 
-    :param text: the body: ``)]}'`` and a JSON list whose ``[0][2][0]`` is the device
-        info list (13 visitor data, 16 WEB client version, 61 config list whose last
-        element is ``appInstallData``, 103 device experiment id, 107 rollout token).
+    :param text: the body: ``)]}'`` and a JSON list whose ``[0][2]`` is
+        ``[[device_info, ...], api_key, ...]``, so the device info list is ``[0][2][0][0]``
+        (13 visitor data, 16 WEB client version, 61 config list whose last element is
+        ``appInstallData``, 103 device experiment id, 107 rollout token), as YouTube.js
+        reads it (the suite feeds the emulator's body to YouTube.js's own parser).
     :param now: the fetch time to record; now when ``None``.
     :raises ValueError: the body is not of that shape or holds no visitor data.
     """
@@ -263,7 +265,7 @@ def parse_sw_js_data(text: str, *, now: float | None = None) -> SessionData:
         body = body[len(_SW_PREFIX) :]
     try:
         data = json.loads(body)
-        info = data[0][2][0]
+        info = data[0][2][0][0]
     except (ValueError, LookupError, TypeError):
         raise ValueError("sw.js_data is not of the known shape") from None
     if not isinstance(info, list):

@@ -274,7 +274,9 @@ class InnerTubeService(Service):
         info[86], info[87] = "Chrome", "131.0.0.0"
         info[103] = "ChdEMUxBVEVEX0RFVklDRV9FWFBfSUQ%3D"
         info[107] = self._issue_rollout_token()
-        body = [["yt.sw.adr", None, [info, EMULATOR_API_KEY, None, None, "v1"]]]
+        # data[0][2] is [[device_info, ...], api_key, ...]: the device info is one level
+        # deeper than the ytcfg list (YouTube.js: `const [[device_info], api_key] = data[0][2]`).
+        body = [["yt.sw.adr", None, [[info], EMULATOR_API_KEY, None, None, "v1"]]]
         return Response.text(
             ")]}'\n" + json.dumps(body, separators=(",", ":")),
             content_type="application/json; charset=utf-8",
