@@ -28,10 +28,14 @@ def test_classic_single_part_is_ts_underscore_sha1_of_ts_value_origin() -> None:
     assert expected == "SAPISIDHASH 1700000000_a9c98f59449b5946d5a6773e5448ba7015de77d3"
 
 
-def test_time_is_truncated_to_whole_seconds() -> None:
-    assert sapisidhash({"SAPISID": SAPISID}, ORIGIN, now=TS + 0.999) == sapisidhash(
-        {"SAPISID": SAPISID}, ORIGIN, now=TS
-    )
+def test_time_is_rounded_to_whole_seconds_as_yt_dlp_does() -> None:
+    def stamp(now: float) -> str:
+        value = sapisidhash({"SAPISID": SAPISID}, ORIGIN, now=now)
+        assert value is not None
+        return value.split(" ")[1].split("_")[0]
+
+    assert stamp(TS + 0.4) == str(TS)
+    assert stamp(TS + 0.999) == str(TS + 1)  # truncation would say TS
 
 
 def test_3papisid_alone_signs_both_the_classic_and_the_3p_part() -> None:

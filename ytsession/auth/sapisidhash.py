@@ -74,10 +74,11 @@ def sapisidhash(
     :param origin: the origin the request is sent from (its ``X-Origin``).
     :param user_session_id: the user session id of the data sync id, when known: it is
         hashed first and each part ends in ``_u``.
-    :param now: Unix time to use instead of :func:`time.time` (truncated to seconds).
+    :param now: Unix time to use instead of :func:`time.time` (rounded to whole seconds
+        with :func:`round`, as yt-dlp does).
     :return: the header value, or ``None`` when no ``*APISID`` cookie is present.
     """
-    ts = int(time.time() if now is None else now)
+    ts = round(time.time() if now is None else now)
     parts = []
     for scheme, names in HASH_SCHEMES:
         value = next((cookies[name] for name in names if cookies.get(name)), None)
