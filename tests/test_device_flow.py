@@ -16,6 +16,8 @@ from ytsession import (
     DeviceCodeExpiredError,
     OAuthCredentials,
     OAuthEndpoints,
+    Profile,
+    ProfileError,
     RefreshingToken,
     SlowDownError,
 )
@@ -182,3 +184,59 @@ def test_youtube_tv_client_is_discovered_and_logs_in(emu: Emulator) -> None:
     token = login(emu, credentials)
     assert emu.google.access_token_valid(token["access_token"])
     assert emu.requests_to("/o/oauth2/token")
+
+
+def test_google_gets_its_own_client_authentication_at_each_endpoint(
+    emu: Emulator, credentials: OAuthCredentials
+) -> None:
+    assert credentials.endpoints.client_auth == "client_secret_post"
+    token = login(emu, credentials)
+    credentials.refresh_token(token["refresh_token"])
+    credentials.revoke(token["refresh_token"])
+    assert set(emu.requests_to("/device/code")[-1].form) == {"client_id", "scope"}
+    forms = [entry.form for entry in emu.requests_to("/token")]
+    assert [set(form) for form in forms] == [
+        {"grant_type", "device_code", "client_id", "client_secret"},
+        {"grant_type", "refresh_token", "client_id", "client_secret"},
+    ]
+    assert set(emu.requests_to("/revoke")[-1].form) == {"token"}
+    logged = [
+        *emu.requests_to("/device/code"),
+        *emu.requests_to("/token"),
+        *emu.requests_to("/revoke"),
+    ]
+    assert not any("Authorization" in entry.headers for entry in logged)  # never Basic
+
+
+def test_a_profile_keeps_the_client_authentication(emu: Emulator, tmp_path: Path) -> None:
+    endpoints = OAuthEndpoints(
+        device_code_url=f"{emu.url}/device/code",
+        token_url=f"{emu.url}/token",
+        revoke_url="",
+        client_auth="none",
+    )
+    public = OAuthCredentials("a-public-client", endpoints=endpoints)
+    profile = Profile.named("public", home=tmp_path)
+    profile.save_settings(public.profile_settings())
+    again = profile.credentials()
+    assert isinstance(again, OAuthCredentials)
+    assert again.endpoints == endpoints
+    assert again.client_secret == ""
+    # Profiles written before client authentication was configurable are Google's.
+    old = Profile.named("old", home=tmp_path)
+    settings = OAuthCredentials(
+        EMULATOR_CLIENT_ID, "secret", endpoints=OAuthEndpoints.under(emu.url)
+    ).profile_settings()
+    for key in ("client_auth", "client_auth_at"):
+        del settings.endpoints[key]
+    old.save_settings(settings)
+    old_credentials = old.credentials()
+    assert isinstance(old_credentials, OAuthCredentials)
+    assert old_credentials.endpoints == OAuthEndpoints.under(emu.url)
+
+
+def test_unknown_client_authentication_is_a_typed_error() -> None:
+    with pytest.raises(ProfileError, match="client_secret_basic"):
+        OAuthEndpoints("https://a/device", "https://a/token", "", client_auth="private_key_jwt")
+    with pytest.raises(ProfileError):
+        OAuthEndpoints.from_dict({"device_code_url": "https://a/d", "token_url": "https://a/t"})

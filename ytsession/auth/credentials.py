@@ -1,9 +1,12 @@
-"""OAuth clients: the abstract :class:`Credentials` and Google's device flow,
-:class:`OAuthCredentials`.
+"""OAuth clients: the abstract :class:`Credentials` and the device flow of RFC 8628,
+:class:`OAuthCredentials` (Google's, or any standard OAuth server's).
 
-Request bodies are prepared by :class:`oauthlib.oauth2.DeviceClient`; answers are judged by
-their JSON ``error`` field, never by status code alone (Google answers a pending poll with
-428 and ``slow_down`` with 403).
+Client authentication follows RFC 6749 §2.3.1 as :class:`OAuthEndpoints` describes it per
+server: HTTP Basic (``client_secret_basic``), the secret in the form body
+(``client_secret_post``) or none for a public client (``none``), at the device-authorization,
+token and revocation endpoints (RFC 8628 §3.1, RFC 7009 §2.1), or, as Google wants, at the
+token endpoint only. Answers are judged by their JSON ``error`` field, never by status code
+alone (Google answers a pending poll with 428 and ``slow_down`` with 403).
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ import re
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote_plus, urljoin, urlsplit
 
 import requests
 
@@ -27,6 +30,7 @@ from ..errors import (
     LoginRequiredError,
     NetworkError,
     OAuthServerError,
+    ProfileError,
     SlowDownError,
     UnauthorizedOAuthClientError,
     YTSessionError,
@@ -48,13 +52,59 @@ DEFAULT_INTERVAL = 5
 SLOW_DOWN_STEP = 5
 
 
+#: Client authentication methods, by their RFC 8414 / RFC 7591 names.
+CLIENT_SECRET_BASIC = "client_secret_basic"
+CLIENT_SECRET_POST = "client_secret_post"
+CLIENT_AUTH_NONE = "none"
+CLIENT_AUTH_METHODS = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, CLIENT_AUTH_NONE)
+#: The endpoints a client can authenticate at, by the names ``client_auth_at`` uses.
+DEVICE_CODE_ENDPOINT = "device_code"
+TOKEN_ENDPOINT = "token"
+REVOKE_ENDPOINT = "revoke"
+ALL_ENDPOINTS = (DEVICE_CODE_ENDPOINT, TOKEN_ENDPOINT, REVOKE_ENDPOINT)
+
+_URL_KEYS = ("device_code_url", "token_url", "revoke_url")
+
+
 @dataclass(frozen=True)
 class OAuthEndpoints:
-    """Where a device-flow client sends its three kinds of request."""
+    """Where a device-flow client sends its three kinds of request, and how it authenticates.
+
+    Built directly, the endpoints follow the standards: HTTP Basic authentication
+    (``client_secret_basic``, which RFC 6749 §2.3.1 has every server support) at all three
+    endpoints. :meth:`google`, :meth:`youtube_tv` and :meth:`under` describe Google, which
+    takes the secret in the form body at its token endpoint only; :meth:`discover` reads a
+    server's RFC 8414 metadata.
+
+    :param device_code_url: the device authorization endpoint.
+    :param token_url: the token endpoint.
+    :param revoke_url: the revocation endpoint (RFC 7009); ``""`` when the server has none.
+    :param client_auth: ``"client_secret_basic"``, ``"client_secret_post"``, or ``"none"``
+        for a public client (one without a secret, which sends only its ``client_id``).
+    :param client_auth_at: the endpoints that get client authentication, of
+        ``"device_code"``, ``"token"`` and ``"revoke"``. Google's are ``("token",)``: its
+        device endpoint takes only the ``client_id`` and its revoke endpoint only the token.
+    :raises ProfileError: an unknown method or endpoint name.
+    """
 
     device_code_url: str
     token_url: str
     revoke_url: str
+    client_auth: str = CLIENT_SECRET_BASIC
+    client_auth_at: tuple[str, ...] = ALL_ENDPOINTS
+
+    def __post_init__(self) -> None:
+        if self.client_auth not in CLIENT_AUTH_METHODS:
+            raise ProfileError(
+                f"unknown client authentication {self.client_auth!r}; use one of "
+                + ", ".join(CLIENT_AUTH_METHODS)
+            )
+        unknown = [name for name in self.client_auth_at if name not in ALL_ENDPOINTS]
+        if unknown:
+            raise ProfileError(
+                f"unknown endpoint names {unknown} in client_auth_at; use "
+                + ", ".join(ALL_ENDPOINTS)
+            )
 
     @classmethod
     def google(cls) -> OAuthEndpoints:
@@ -63,6 +113,7 @@ class OAuthEndpoints:
             device_code_url="https://oauth2.googleapis.com/device/code",
             token_url="https://oauth2.googleapis.com/token",
             revoke_url="https://oauth2.googleapis.com/revoke",
+            **_GOOGLE_CLIENT_AUTH,
         )
 
     @classmethod
@@ -73,6 +124,7 @@ class OAuthEndpoints:
             device_code_url=urljoin(root, "o/oauth2/device/code"),
             token_url=urljoin(root, "o/oauth2/token"),
             revoke_url=urljoin(root, "o/oauth2/revoke"),
+            **_GOOGLE_CLIENT_AUTH,
         )
 
     @classmethod
@@ -83,24 +135,163 @@ class OAuthEndpoints:
             device_code_url=urljoin(root, "device/code"),
             token_url=urljoin(root, "token"),
             revoke_url=urljoin(root, "revoke"),
+            **_GOOGLE_CLIENT_AUTH,
+        )
+
+    @classmethod
+    def discover(
+        cls,
+        issuer: str,
+        *,
+        public: bool = False,
+        session: requests.Session | None = None,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> OAuthEndpoints:
+        """Read a standard OAuth server's endpoints from its metadata: RFC 8414's
+        ``/.well-known/oauth-authorization-server``, else OpenID Connect's
+        ``/.well-known/openid-configuration``.
+
+        The client authentication is ``none`` for a public client; for a confidential one
+        ``client_secret_basic`` when the server lists it in
+        ``token_endpoint_auth_methods_supported`` (or lists nothing: Basic is RFC 8414's
+        default), else ``client_secret_post``. It is used at all three endpoints.
+
+        :param issuer: the server's issuer URL, e.g. ``https://auth.example``.
+        :param public: the client has no secret.
+        :param session: the session to send with; a new one when ``None``.
+        :raises OAuthServerError: the server publishes no usable metadata, no device
+            authorization endpoint, or no client authentication ytsession can do.
+        :raises NetworkError: the server could not be reached.
+        """
+        metadata = _server_metadata(issuer, session or _http.new_session(), timeout=timeout)
+        where = _http.host_of(issuer)
+        urls = {}
+        for key, field_name in (
+            ("device_code_url", "device_authorization_endpoint"),
+            ("token_url", "token_endpoint"),
+            ("revoke_url", "revocation_endpoint"),
+        ):
+            value = metadata.get(field_name, "")
+            if not isinstance(value, str) or (value and not _is_web_url(value)):
+                raise OAuthServerError(f"{where} publishes an unusable {field_name}")
+            urls[key] = value
+        if not urls["device_code_url"] or not urls["token_url"]:
+            raise OAuthServerError(
+                f"{where} offers no device flow (its metadata has no "
+                "device_authorization_endpoint or token_endpoint); ytsession logs in with it"
+            )
+        supported = metadata.get("token_endpoint_auth_methods_supported", [CLIENT_SECRET_BASIC])
+        if not isinstance(supported, list):
+            raise OAuthServerError(f"{where} publishes an unusable list of client methods")
+        wanted = (CLIENT_AUTH_NONE,) if public else (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST)
+        method = next((m for m in wanted if m in supported), None)
+        if method is None:
+            kind = "public" if public else "confidential"
+            raise OAuthServerError(
+                f"{where} supports no client authentication ytsession can do for a {kind} "
+                f"client (it lists {', '.join(str(m) for m in supported)[:200]}); "
+                "configure OAuthEndpoints by hand if the server accepts another method"
+            )
+        return cls(
+            device_code_url=urls["device_code_url"],
+            token_url=urls["token_url"],
+            revoke_url=urls["revoke_url"],
+            client_auth=method,
+        )
+
+    def with_client_auth(self, method: str, at: tuple[str, ...] | None = None) -> OAuthEndpoints:
+        """Change the client authentication (and, when ``at`` is given, where it is sent).
+
+        :return: a copy of these endpoints.
+        """
+        return replace(
+            self, client_auth=method, client_auth_at=self.client_auth_at if at is None else at
         )
 
     def as_dict(self) -> dict[str, str]:
-        """:return: the three URLs by name (for a profile file)."""
+        """:return: the URLs and the client authentication by name (for a profile file)."""
         return {
             "device_code_url": self.device_code_url,
             "token_url": self.token_url,
             "revoke_url": self.revoke_url,
+            "client_auth": self.client_auth,
+            "client_auth_at": " ".join(self.client_auth_at),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OAuthEndpoints:
-        """The inverse of :meth:`as_dict`."""
+        """The inverse of :meth:`as_dict`. Profiles written before client authentication
+        was configurable have no ``client_auth``: they get Google's (the only kind there
+        was).
+
+        :raises ProfileError: a URL is missing, or the client authentication is unknown.
+        """
+        missing = [key for key in _URL_KEYS if not isinstance(data.get(key), str)]
+        if missing:
+            raise ProfileError(f"the profile's endpoints lack {', '.join(missing)}; log in again")
+        auth = data.get("client_auth", _GOOGLE_CLIENT_AUTH["client_auth"])
+        at = data.get("client_auth_at")
         return cls(
-            device_code_url=str(data["device_code_url"]),
-            token_url=str(data["token_url"]),
-            revoke_url=str(data["revoke_url"]),
+            device_code_url=data["device_code_url"],
+            token_url=data["token_url"],
+            revoke_url=data["revoke_url"],
+            client_auth=str(auth),
+            client_auth_at=(
+                tuple(str(at).split()) if at is not None else _GOOGLE_CLIENT_AUTH["client_auth_at"]
+            ),
         )
+
+
+#: Google takes the secret in the body, at its token endpoint only.
+_GOOGLE_CLIENT_AUTH: dict[str, Any] = {
+    "client_auth": CLIENT_SECRET_POST,
+    "client_auth_at": (TOKEN_ENDPOINT,),
+}
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _server_metadata(
+    issuer: str, session: requests.Session, *, timeout: float | tuple[float, float] | None
+) -> dict[str, Any]:
+    """Fetch and check a server's metadata (RFC 8414 first, then OpenID Connect's)."""
+    if not _is_web_url(issuer):
+        raise ProfileError(f"{issuer!r} is not an issuer URL; give one like https://auth.example")
+    parts = urlsplit(issuer.rstrip("/"))
+    root = f"{parts.scheme}://{parts.netloc}"
+    candidates = (
+        f"{root}/.well-known/oauth-authorization-server{parts.path}",
+        f"{root}{parts.path}/.well-known/openid-configuration",
+    )
+    where = _http.host_of(issuer)
+    for url in candidates:
+        response = _http.send(
+            session, "GET", url, headers={"Accept": "application/json"}, timeout=timeout
+        )
+        if response.status_code == 404:
+            continue
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if not response.ok or not isinstance(data, dict):
+            raise OAuthServerError(
+                f"{where} answered HTTP {response.status_code} without metadata at {url}",
+                status=response.status_code,
+            )
+        if str(data.get("issuer", "")).rstrip("/") != issuer.rstrip("/"):
+            # RFC 8414 §3.3: metadata of another issuer must not be used (mix-up attacks).
+            raise OAuthServerError(
+                f"{where} publishes metadata for another issuer; check the issuer URL"
+            )
+        return data
+    raise OAuthServerError(
+        f"{where} publishes no OAuth metadata (RFC 8414 or OpenID Connect discovery); "
+        "give its endpoints with OAuthEndpoints(...)"
+    )
 
 
 class Credentials(ABC):
@@ -171,23 +362,29 @@ class Credentials(ABC):
 
 
 class OAuthCredentials(Credentials):
-    """Google's OAuth 2.0 device flow for a client of type "TVs and Limited Input devices".
+    """The OAuth 2.0 device flow (RFC 8628): Google's, for a client of type "TVs and Limited
+    Input devices", or any standard server's (see :class:`OAuthEndpoints`).
 
     :param client_id: the OAuth client id.
-    :param client_secret: the OAuth client secret.
+    :param client_secret: the OAuth client secret; ``None`` (or ``""``) for a public client,
+        whose ``endpoints`` must then say ``client_auth="none"``.
     :param session: a :class:`requests.Session` to reuse; a new one with ytsession's retry
         policy is made when ``None``.
     :param proxies: proxies to set on the session.
-    :param endpoints: where to send requests: :meth:`OAuthEndpoints.google` (default),
-        :meth:`OAuthEndpoints.youtube_tv`, or an emulator's :meth:`OAuthEndpoints.under`.
+    :param endpoints: where to send requests and how to authenticate:
+        :meth:`OAuthEndpoints.google` (default), :meth:`OAuthEndpoints.youtube_tv`, an
+        emulator's :meth:`OAuthEndpoints.under`, or another server's
+        (:meth:`OAuthEndpoints.discover`).
     :param scope: the scope to ask for.
     :param timeout: seconds (or connect, read) for each request.
+    :raises BadOAuthClientError: no client id; no secret for a confidential client's
+        authentication; or a secret for a public client.
     """
 
     def __init__(
         self,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         session: requests.Session | None = None,
         proxies: dict[str, str] | None = None,
         *,
@@ -195,15 +392,22 @@ class OAuthCredentials(Credentials):
         scope: str = YOUTUBE_SCOPE,
         timeout: float | tuple[float, float] | None = None,
     ) -> None:
-        if not client_id or not client_secret:
+        self.endpoints = endpoints or OAuthEndpoints.google()
+        public = self.endpoints.client_auth == CLIENT_AUTH_NONE
+        if not client_id or (not client_secret and not public):
             raise BadOAuthClientError(
                 "both a client id and a client secret are needed; create an OAuth client of "
                 "type 'TVs and Limited Input devices' in the Google Cloud console, or use "
-                "OAuthCredentials.from_youtube_tv()"
+                "OAuthCredentials.from_youtube_tv() (a public client of another server, "
+                "without a secret, needs endpoints with client_auth='none')"
+            )
+        if public and client_secret:
+            raise BadOAuthClientError(
+                "a client secret was given for a public client (client_auth='none'); drop "
+                "the secret, or choose client_secret_basic or client_secret_post"
             )
         self.client_id = client_id
-        self.client_secret = client_secret
-        self.endpoints = endpoints or OAuthEndpoints.google()
+        self.client_secret = client_secret or ""
         self.scope = scope
         self.timeout = timeout
         self._session = session if session is not None else _http.new_session()
@@ -264,9 +468,7 @@ class OAuthCredentials(Credentials):
             verification URL (``verification_url``, or ``verification_uri`` and maybe
             ``verification_uri_complete``).
         """
-        data = self._post(
-            self.endpoints.device_code_url, {"client_id": self.client_id, "scope": self.scope}
-        )
+        data = self._post(DEVICE_CODE_ENDPOINT, {"scope": self.scope})
         if not isinstance(data.get("device_code"), str) or not isinstance(
             data.get("user_code"), str
         ):
@@ -281,10 +483,8 @@ class OAuthCredentials(Credentials):
         :raises AccessDeniedError: the user refused.
         :raises DeviceCodeExpiredError: the code expired.
         """
-        body = self._device_client().prepare_request_body(
-            device_code, client_secret=self.client_secret, include_client_id=True
-        )
-        data = self._post(self.endpoints.token_url, body)
+        fields = {"grant_type": DEVICE_GRANT, "device_code": device_code}
+        data = self._post(TOKEN_ENDPOINT, fields, secrets=(device_code,))
         _require_token(data)
         token: RefreshableTokenDict = _known_keys(data)  # type: ignore[assignment]
         token["expires_at"] = int(time.time()) + int(data.get("expires_in", 3600))
@@ -297,45 +497,69 @@ class OAuthCredentials(Credentials):
             ``refresh_token`` when the server rotates them.
         :raises LoginRequiredError: the refresh token was revoked or has expired.
         """
-        body = self._device_client().prepare_refresh_body(
-            refresh_token=refresh_token,
-            client_id=self.client_id,
-            client_secret=self.client_secret,
-            include_client_id=True,
-            scope=None,
-        )
-        data = self._post(self.endpoints.token_url, body, secrets=(refresh_token,))
+        fields = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        data = self._post(TOKEN_ENDPOINT, fields, secrets=(refresh_token,))
         _require_token(data)
         return _known_keys(data)  # type: ignore[return-value]
 
     def revoke(self, token: str) -> None:
-        """Revoke an access or refresh token.
+        """Revoke an access or refresh token (RFC 7009).
 
         A token the server does not know (already revoked) is not an error.
+
+        :raises OAuthServerError: the server refused, or has no revocation endpoint.
         """
+        if not self.endpoints.revoke_url:
+            raise OAuthServerError(
+                f"{_http.host_of(self.endpoints.token_url)} has no revocation endpoint: the "
+                "token stays valid until it expires; remove the app's access at the server"
+            )
         try:
-            self._post(self.endpoints.revoke_url, {"token": token}, secrets=(token,))
+            self._post(REVOKE_ENDPOINT, {"token": token}, secrets=(token,))
         except OAuthServerError as exc:
             if exc.error not in ("invalid_token", "invalid_grant"):
                 raise
 
     # -- plumbing ----------------------------------------------------------------------
 
-    def _device_client(self) -> Any:
-        from oauthlib.oauth2 import DeviceClient  # kept out of `import ytsession`
+    def _authenticated(
+        self, endpoint: str, fields: Mapping[str, str]
+    ) -> tuple[dict[str, str], requests.auth.AuthBase | None]:
+        """The form and ``auth`` of one request to ``endpoint`` (RFC 6749 §2.3.1).
 
-        client = DeviceClient(self.client_id, client_secret=self.client_secret)
-        client.grant_type = DEVICE_GRANT
-        return client
+        Basic: the form carries no client fields. In the body: ``client_id`` and
+        ``client_secret``. Public clients, and endpoints without client authentication:
+        ``client_id`` only, except Google's revoke endpoint, which takes the token alone.
+        """
+        endpoints = self.endpoints
+        method = endpoints.client_auth if endpoint in endpoints.client_auth_at else None
+        if method == CLIENT_SECRET_BASIC:
+            return dict(fields), _basic_auth(self.client_id, self.client_secret)
+        form = dict(fields)
+        if method is not None or endpoint != REVOKE_ENDPOINT:
+            form["client_id"] = self.client_id
+        if method == CLIENT_SECRET_POST:
+            form["client_secret"] = self.client_secret
+        return form, None
+
+    def _url(self, endpoint: str) -> str:
+        return {
+            DEVICE_CODE_ENDPOINT: self.endpoints.device_code_url,
+            TOKEN_ENDPOINT: self.endpoints.token_url,
+            REVOKE_ENDPOINT: self.endpoints.revoke_url,
+        }[endpoint]
 
     def _post(
-        self, url: str, body: str | Mapping[str, str], *, secrets: tuple[str, ...] = ()
+        self, endpoint: str, fields: Mapping[str, str], *, secrets: tuple[str, ...] = ()
     ) -> dict[str, Any]:
+        url = self._url(endpoint)
+        form, auth = self._authenticated(endpoint, fields)
         response = _http.send(
             self._session,
             "POST",
             url,
-            data=body,
+            data=form,
+            auth=auth,
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/json",
@@ -355,12 +579,20 @@ class OAuthCredentials(Credentials):
         return data
 
     def __repr__(self) -> str:
+        secret = "<hidden>" if self.client_secret else "None"
         return (
-            f"{type(self).__name__}(client_id={self.client_id!r}, client_secret=<hidden>, "
-            f"token_url={self.endpoints.token_url!r})"
+            f"{type(self).__name__}(client_id={self.client_id!r}, client_secret={secret}, "
+            f"token_url={self.endpoints.token_url!r}, "
+            f"client_auth={self.endpoints.client_auth!r})"
         )
 
     __str__ = __repr__
+
+
+def _basic_auth(client_id: str, client_secret: str) -> requests.auth.HTTPBasicAuth:
+    """HTTP Basic client authentication: RFC 6749 §2.3.1 form-encodes the id and secret
+    before they are joined and base64-encoded (so any character is safe to send)."""
+    return requests.auth.HTTPBasicAuth(quote_plus(client_id), quote_plus(client_secret))
 
 
 _KNOWN_TOKEN_KEYS = (
@@ -423,7 +655,8 @@ _ERROR_TYPES: dict[str, tuple[type[OAuthServerError], str]] = {
     "invalid_client": (
         BadOAuthClientError,
         "the OAuth client id or secret was refused; check them, and that the YouTube Data "
-        "API is enabled for the client's project",
+        "API is enabled for the client's project (a server other than Google's may want "
+        "another client authentication: see OAuthEndpoints.client_auth)",
     ),
     "unauthorized_client": (
         UnauthorizedOAuthClientError,
