@@ -1,7 +1,7 @@
 """ytsession: authenticated, long-lived sessions for YouTube's InnerTube API and PeerTube.
 
 Public names are imported lazily on first use, so ``import ytsession`` stays cheap for cron
-jobs: it imports neither ``requests`` nor ``oauthlib``.
+jobs: it does not import ``requests``.
 """
 
 from __future__ import annotations

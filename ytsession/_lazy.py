@@ -1,7 +1,7 @@
-"""Lazy re-exports, so that ``import ytsession`` loads no HTTP or OAuth library.
+"""Lazy re-exports, so that ``import ytsession`` loads no HTTP library.
 
-A cron job that only needs a fresh token from a file should not pay for ``requests`` or
-``oauthlib``; names are imported from their modules the first time they are used.
+A cron job that only needs a fresh token from a file should not pay for ``requests``; names
+are imported from their modules the first time they are used.
 """
 
 from __future__ import annotations

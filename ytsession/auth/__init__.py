@@ -1,6 +1,6 @@
 """Authentication: OAuth clients, tokens, token files, browser cookies and profiles.
 
-Names load lazily: importing this package imports neither ``requests`` nor ``oauthlib``.
+Names load lazily: importing this package does not import ``requests``.
 """
 
 from __future__ import annotations
