@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
+from ytsession.testing import (
+    EMULATED_ACCOUNT_NAME,
+    EMULATED_USER_EMAIL,
+    EMULATOR_CLIENT_ID,
+    EMULATOR_CLIENT_SECRET,
+    Emulator,
+)
 
 CLI = [sys.executable, "-m", "ytsession"]
 
@@ -83,7 +89,11 @@ def test_login_token_status_logout(emu: Emulator, tmp_path: Path) -> None:
     for secret in (stored["access_token"], stored["refresh_token"], EMULATOR_CLIENT_SECRET):
         assert secret not in status.stdout + status.stderr
     info = json.loads(run(home, "status", "--json").stdout)
-    assert info["profile"] == "default" and info["expires_at"] == stored["expires_at"]
+    refreshed = json.loads(token_path.read_text())  # status used the refresh token
+    assert info["profile"] == "default"
+    assert info["access_token_expires_at"] == refreshed["expires_at"]
+    assert info["login_ok"] is True
+    assert info["account"] == f"{EMULATED_ACCOUNT_NAME} ({EMULATED_USER_EMAIL})"
 
     logout = run(home, "logout")
     assert logout.returncode == 0, logout.stderr

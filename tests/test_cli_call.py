@@ -58,7 +58,9 @@ def call(capsys: pytest.CaptureFixture[str], emu: Emulator, *args: str) -> tuple
 def test_an_anonymous_call_prints_the_json_answer(
     emu: Emulator, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, answer, err = call(capsys, emu, "browse", "--data", '{"browseId": "FEwhat_to_watch"}')
+    status, answer, err = call(
+        capsys, emu, "--anonymous", "browse", "--data", '{"browseId": "FEwhat_to_watch"}'
+    )
     assert status == 0, err
     assert answer["responseContext"]["mainAppWebResponseContext"]["loggedOut"] is True
     (made,) = emu.innertube.calls
@@ -75,12 +77,12 @@ def test_data_comes_from_a_file_or_standard_input(
 ) -> None:
     request = tmp_path / "request.json"
     request.write_text('{"videoId": "dQw4w9WgXcQ"}')
-    status, answer, err = call(capsys, emu, "player", "--data", f"@{request}")
+    status, answer, err = call(capsys, emu, "--anonymous", "player", "--data", f"@{request}")
     assert status == 0, err
     assert answer["videoDetails"]["videoId"] == "dQw4w9WgXcQ"
 
     monkeypatch.setattr(sys, "stdin", io.StringIO('{"query": "cats"}'))
-    status, answer, err = call(capsys, emu, "search", "--data", "@-", "--compact")
+    status, answer, err = call(capsys, emu, "--anonymous", "search", "--data", "@-", "--compact")
     assert status == 0, err
     assert emu.innertube.calls[-1].body["query"] == "cats"
 
@@ -162,7 +164,7 @@ def test_errors_from_innertube_are_one_line_with_status_and_message(
             }
         },
     )
-    status, _, err = call(capsys, emu, "browse")
+    status, _, err = call(capsys, emu, "--anonymous", "browse")
     assert status == 1
     assert err.strip() == (
         "ytsession: InnerTube browse failed with HTTP 403 PERMISSION_DENIED: "
@@ -173,9 +175,9 @@ def test_errors_from_innertube_are_one_line_with_status_and_message(
 def test_an_unknown_client_or_time_zone_is_reported_in_one_line(
     emu: Emulator, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, _, err = call(capsys, emu, "browse", "--client", "NOKIA_3310")
+    status, _, err = call(capsys, emu, "--anonymous", "browse", "--client", "NOKIA_3310")
     assert status == 1 and "unknown InnerTube client" in err
-    status, _, err = call(capsys, emu, "browse", "--tz", "Mars/Olympus_Mons")
+    status, _, err = call(capsys, emu, "--anonymous", "browse", "--tz", "Mars/Olympus_Mons")
     assert status == 2 and "time zone" in err
 
 

@@ -139,7 +139,9 @@ def test_login_token_status_logout_with_the_password_on_stdin(
     result = login(emu, home)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""  # messages go to stderr
-    assert f"Logged in to {emu.url} as {PEERTUBE_USERNAME}" in result.stderr
+    assert f"Logged in as {PEERTUBE_USERNAME} on {emu.url} (profile default, {home})" in (
+        result.stderr
+    )
     assert PEERTUBE_PASSWORD not in result.stderr
     token_path = _profile_dir(home) / "oauth.json"
     assert token_path.stat().st_mode & 0o777 == 0o600
@@ -167,7 +169,8 @@ def test_login_token_status_logout_with_the_password_on_stdin(
     info = json.loads(run(home, "status", "--json").stdout)
     assert info["instance"] == emu.url
     assert info["user"] == PEERTUBE_USERNAME
-    assert info["expires_at"] == stored["expires_at"]
+    assert info["access_token_expires_at"] == stored["expires_at"]
+    assert info["login_ok"] is True and info["account"] == PEERTUBE_USERNAME
 
     logout = run(home, "logout")
     assert logout.returncode == 0, logout.stderr
@@ -336,7 +339,7 @@ def test_a_client_given_by_flags_skips_discovery(emu: Emulator, tmp_path: Path) 
         PEERTUBE_CLIENT_SECRET,
     )
     assert result.returncode == 0, result.stderr
-    assert [entry.path for entry in emu.log] == [TOKEN_PATH]
+    assert [entry.path for entry in emu.log] == [TOKEN_PATH, ME_PATH]  # ME: the account
 
 
 def test_the_google_client_in_the_environment_is_not_sent_to_peertube(
@@ -348,7 +351,7 @@ def test_the_google_client_in_the_environment_is_not_sent_to_peertube(
     }
     result = login(emu, tmp_path, env=google)
     assert result.returncode == 0, result.stderr
-    assert [entry.path for entry in emu.log] == [CLIENT_PATH, TOKEN_PATH]
+    assert [entry.path for entry in emu.log] == [CLIENT_PATH, TOKEN_PATH, ME_PATH]
     assert emu.requests_to(TOKEN_PATH)[0].form["client_id"] == PEERTUBE_CLIENT_ID
 
 

@@ -79,6 +79,9 @@ def new_session(
     mount_retries(session, policy)
     if proxies:
         session.proxies.update(proxies)
+    from ._debug import log_response  # `-v`: one line per answer, in one place
+
+    session.hooks["response"].append(log_response)
     return session
 
 

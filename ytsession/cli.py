@@ -2,33 +2,29 @@
 
 Data goes to standard output, messages to standard error. A failure exits non-zero with one
 line saying why: 1 for most errors, 2 for usage errors, 3 when a login is missing or dead
-(run ``ytsession login``), 4 when the network failed, 130 on Ctrl-C.
+(run ``ytsession login``), 4 when the network failed, 130 on Ctrl-C. A person at a terminal
+never sees a traceback.
 
-Only the standard library is imported up front: ``ytsession token`` with a fresh token
-reads the token file and prints it without importing ``requests``.
+``ytsession token`` with a fresh token is dispatched before anything else is imported: it
+reads the token file with :mod:`json` and :mod:`os` alone, without ``argparse``,
+``typing``, ``pathlib`` or ``requests``.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
-from ._console import local_time, print_fields, say, stdin_is_tty
-from ._version import __version__
-from .errors import (
-    InteractionRequiredError,
-    LoggedOutError,
-    LoginRequiredError,
-    NetworkError,
-    YTSessionError,
-)
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
     from .auth.credentials import OAuthCredentials
     from .auth.profiles import Profile, ProfileSettings
+
+    Handler = Callable[[argparse.Namespace], int]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -38,8 +34,75 @@ EXIT_INTERRUPTED = 130
 
 CLIENT_ID_ENV = "YTSESSION_CLIENT_ID"
 CLIENT_SECRET_ENV = "YTSESSION_CLIENT_SECRET"
+#: Environment variable naming the server every command talks to (e.g. an emulator).
+SERVER_ENV = "YTSESSION_SERVER"
 
-Handler = Callable[[argparse.Namespace], int]
+
+# --- the fast path of `ytsession token` --------------------------------------------------
+
+_NAME_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_NAME_REST = _NAME_FIRST | frozenset(".-")
+#: Mirrors ``ytsession.auth.tokenfile.REFRESH_MARGIN`` (a test keeps them equal).
+_FAST_REFRESH_MARGIN = 60
+
+
+def _fast_token(argv: list[str]) -> int | None:
+    """``ytsession token [--profile NAME] [--home DIR]`` with a fresh token: print it.
+
+    :return: 0 when printed; ``None`` when anything is unusual (another option, no token,
+        an expiring or unreadable one), leaving it to the full command line to handle
+        and report.
+    """
+    options = {"--profile": "", "--home": ""}
+    rest = iter(argv)
+    for arg in rest:
+        name, eq, value = arg.partition("=")
+        if name not in options:
+            return None
+        if not eq:
+            value = next(rest, "")
+        if not value:
+            return None
+        options[name] = value
+    profile = options["--profile"] or os.environ.get("YTSESSION_PROFILE") or "default"
+    if (
+        len(profile) > 64
+        or profile[0] not in _NAME_FIRST
+        or not all(c in _NAME_REST for c in profile)
+    ):
+        return None
+    home = options["--home"] or os.environ.get("YTSESSION_HOME")
+    if not home:
+        if sys.platform != "linux":
+            return None  # platformdirs knows the other platforms' conventions
+        data = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.expanduser("~/.local/share")
+        home = os.path.join(data, "ytsession")
+    directory = os.path.join(home, "profiles", profile)
+    if not os.path.isfile(os.path.join(directory, "profile.json")):
+        return None
+    import json
+    import time
+
+    try:
+        with open(os.path.join(directory, "oauth.json"), encoding="utf-8") as file:
+            stored = json.load(file)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict):
+        return None
+    access, expires_at = stored.get("access_token"), stored.get("expires_at")
+    if not isinstance(access, str) or not access or not access.isprintable():
+        return None
+    if type(expires_at) is not int or expires_at - time.time() <= _FAST_REFRESH_MARGIN:
+        return None
+    if not isinstance(stored.get("refresh_token"), str):
+        return None
+    sys.stdout.write(access + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+# --- shared helpers ----------------------------------------------------------------------
 
 
 def _profile(args: argparse.Namespace) -> Profile:
@@ -48,86 +111,256 @@ def _profile(args: argparse.Namespace) -> Profile:
     return Profile.named(args.profile, home=args.home)
 
 
+def _flag(profile: Profile) -> str:
+    """`` --profile NAME`` for hints about ``profile`` (nothing for the default one)."""
+    from .auth._paths import default_profile_name
+
+    return "" if profile.name == default_profile_name() else f" --profile {profile.name}"
+
+
+def _server(args: argparse.Namespace, settings: ProfileSettings | None = None) -> str | None:
+    """The server a command talks to: ``--server``, else ``$YTSESSION_SERVER``, else the
+    one the profile was made against, else ``None`` (YouTube and Google themselves).
+
+    :raises UsageError: the URL is unusable.
+    """
+    from ._console import checked_server_url
+
+    given = getattr(args, "server", None)
+    if given:
+        return checked_server_url(given, what="--server")
+    env = os.environ.get(SERVER_ENV)
+    if env:
+        return checked_server_url(env, what=f"${SERVER_ENV}")
+    remembered = settings.extra.get("server") if settings is not None else None
+    return remembered if isinstance(remembered, str) and remembered else None
+
+
+def _where(profile: Profile) -> str:
+    """Where a profile lives, for the success line of a login."""
+    from .auth._paths import home_dir
+
+    return str(home_dir(profile.directory.parent.parent))
+
+
+def _logged_in_line(account: str | None, profile: Profile) -> str:
+    who = account or "an account the server did not name"
+    return f"Logged in as {who} (profile {profile.name}, {_where(profile)})"
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def account_of(profile: Profile, settings: ProfileSettings, server: str | None) -> str | None:
+    """Ask the server which account the profile's login belongs to.
+
+    Google and cookie logins: InnerTube's ``account/account_menu``; PeerTube:
+    ``/api/v1/users/me``.
+
+    :return: the account's name, or ``None`` when the answer names none.
+    :raises LoginRequiredError: the login is dead (the refresh was refused).
+    :raises NetworkError: the server could not be reached.
+    """
+    from .auth.profiles import KIND_COOKIES, KIND_PEERTUBE
+
+    if settings.kind == KIND_PEERTUBE:
+        from .peertube.session import PeerTubeSession
+
+        with PeerTubeSession(profile.refreshing_token(settings)) as peertube:
+            user = peertube.me()
+        name = user.get("username")
+        return str(name) if isinstance(name, str) and name else None
+    from .innertube.account import account_name
+    from .session import Session
+
+    auth: Any
+    if settings.kind == KIND_COOKIES:
+        from .auth.cookie_auth import CookieAuth
+
+        auth = CookieAuth.from_profile(profile, settings)
+        if server:
+            from urllib.parse import urlsplit
+
+            auth.add_host_alias(urlsplit(server).netloc)
+    else:
+        auth = profile.refreshing_token(settings)
+    with Session.create(
+        auth=auth, base_url=server, cache=False, generate_session_locally=True
+    ) as session:
+        return account_name(session.call("account/account_menu"))
+
+
+def _record_account(profile: Profile, settings: ProfileSettings, account: str | None) -> None:
+    if account and settings.extra.get("account") != account:
+        settings.extra["account"] = account
+        profile.save_settings(settings)
+
+
+def _look_up_account(profile: Profile, settings: ProfileSettings) -> str | None:
+    """The account right after a login: a failure here must not fail the login."""
+    from .errors import YTSessionError
+
+    try:
+        account = account_of(profile, settings, _stored_server(settings))
+    except (YTSessionError, ValueError) as exc:
+        from ._console import say
+
+        say(f"(could not ask the server for the account's name: {_one_line(exc)})")
+        return None
+    _record_account(profile, settings, account)
+    return account
+
+
+def _stored_server(settings: ProfileSettings) -> str | None:
+    server = settings.extra.get("server")
+    return server if isinstance(server, str) and server else None
+
+
 # --- login -------------------------------------------------------------------------------
 
 
-def _cached_tv_client(profile: Profile, tv_url: str) -> OAuthCredentials | None:
+def _cached_tv_client(previous: ProfileSettings | None, tv_url: str) -> OAuthCredentials | None:
     """The YouTube TV client identity a previous login of this profile discovered."""
     from .auth.credentials import OAuthCredentials
-    from .auth.profiles import KIND_YOUTUBE_TV
+    from .auth.profiles import KIND_YOUTUBE_TV, credentials_for
 
-    if not profile.exists():
+    if previous is None or previous.kind != KIND_YOUTUBE_TV:
         return None
-    settings = profile.load_settings()
-    if settings.kind != KIND_YOUTUBE_TV or settings.extra.get("tv_url") != tv_url:
+    if previous.extra.get("tv_url") != tv_url:
         return None
-    credentials = profile.credentials(settings)
+    credentials = credentials_for(previous)
     return credentials if isinstance(credentials, OAuthCredentials) else None
 
 
 def _oauth_client(
-    args: argparse.Namespace, profile: Profile
+    args: argparse.Namespace, profile: Profile, previous: ProfileSettings | None
 ) -> tuple[OAuthCredentials, ProfileSettings]:
+    """The OAuth client of a Google login: the flags, else the profile's own (a re-login),
+    else the environment; the server likewise."""
+    from ._console import ask, say, stdin_is_tty
     from .auth.credentials import OAuthCredentials, OAuthEndpoints
-    from .auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV
+    from .auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, credentials_for
+    from .errors import InteractionRequiredError
 
-    server = args.server.rstrip("/") if args.server else None
-    extra: dict[str, Any] = {}
-    if args.youtube_tv:
+    server = _server(args, previous)
+    extra: dict[str, Any] = {"server": server} if server else {}
+    reuse = (
+        previous is not None
+        and previous.kind in (KIND_OAUTH, KIND_YOUTUBE_TV)
+        and not args.client_id
+        and not args.youtube_tv
+        and (previous.kind == KIND_YOUTUBE_TV or not args.client_secret)
+        and _stored_server(previous) == server
+    )
+    if args.youtube_tv or (reuse and previous is not None and previous.kind == KIND_YOUTUBE_TV):
         tv_url = f"{server}/tv" if server else "https://www.youtube.com/tv"
-        cached = None if args.rediscover else _cached_tv_client(profile, tv_url)
+        cached = None if args.rediscover else _cached_tv_client(previous, tv_url)
         if cached is not None:
             say("Using the YouTube TV client identity cached in the profile.")
             credentials = cached
         else:
             say(f"Reading the YouTube TV app's client identity from {tv_url} ...")
             credentials = OAuthCredentials.from_youtube_tv(tv_url=tv_url)
-        kind = KIND_YOUTUBE_TV
         extra["tv_url"] = tv_url
-    else:
-        client_id = args.client_id or os.environ.get(CLIENT_ID_ENV)
-        client_secret = args.client_secret or os.environ.get(CLIENT_SECRET_ENV)
-        if not client_id:
+        return credentials, credentials.profile_settings(KIND_YOUTUBE_TV, extra=extra)
+    if reuse and previous is not None:
+        say(f"Logging in again with profile '{profile.name}''s own OAuth client.")
+        reused = credentials_for(previous)
+        assert isinstance(reused, OAuthCredentials)
+        return reused, reused.profile_settings(KIND_OAUTH, extra=extra)
+    client_id = args.client_id or os.environ.get(CLIENT_ID_ENV)
+    client_secret = args.client_secret or os.environ.get(CLIENT_SECRET_ENV)
+    if not client_id:
+        raise InteractionRequiredError(
+            "no OAuth client given: pass --client-id (or set "
+            f"{CLIENT_ID_ENV}) and the secret, or use --youtube-tv"
+        )
+    if not client_secret:
+        if not stdin_is_tty():
             raise InteractionRequiredError(
-                "no OAuth client given: pass --client-id (or set "
-                f"{CLIENT_ID_ENV}) and the secret, or use --youtube-tv"
+                f"no client secret given and no terminal to ask for it: set "
+                f"{CLIENT_SECRET_ENV} or pass --client-secret"
             )
+        client_secret = ask("OAuth client secret: ", what="client secret", secret=True)
         if not client_secret:
-            if not stdin_is_tty():
-                raise InteractionRequiredError(
-                    f"no client secret given and no terminal to ask for it: set "
-                    f"{CLIENT_SECRET_ENV} or pass --client-secret"
-                )
-            import getpass
+            raise InteractionRequiredError("no client secret was entered; nothing was sent")
+    endpoints = OAuthEndpoints.under(server) if server else OAuthEndpoints.google()
+    credentials = OAuthCredentials(client_id, client_secret, endpoints=endpoints)
+    return credentials, credentials.profile_settings(KIND_OAUTH, extra=extra)
 
-            client_secret = getpass.getpass("OAuth client secret: ")
-        endpoints = OAuthEndpoints.under(server) if server else OAuthEndpoints.google()
-        credentials = OAuthCredentials(client_id, client_secret, endpoints=endpoints)
-        kind = KIND_OAUTH
-    return credentials, credentials.profile_settings(kind, extra=extra)
+
+def _browser_mode(args: argparse.Namespace) -> str:
+    from ._console import BROWSER_NO, BROWSER_OFFER, BROWSER_OPEN, stdin_is_tty
+
+    if args.no_browser:
+        return BROWSER_NO
+    if args.open_browser:
+        return BROWSER_OPEN
+    return BROWSER_OFFER if stdin_is_tty() else BROWSER_NO
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    """Log in with Google's device flow and store the token in the profile."""
-    from .auth.token import RefreshingToken
+    """Log in with Google's device flow (or PeerTube, or cookies) and store the profile."""
+    from .auth.profiles import KIND_COOKIES, KIND_PEERTUBE
 
     profile = _profile(args)
-    if args.peertube:
-        from .peertube._cli import cmd_login as cmd_login_peertube
-
-        return cmd_login_peertube(args, profile)
-    if args.cookies or args.cookies_from_stdin:
-        from .auth._cookie_cli import cmd_login_cookies
-
-        return cmd_login_cookies(args, profile)
+    previous = profile.load_settings() if profile.exists() else None  # corrupt: reported
     if profile.token_path.exists():
         profile.load_token()  # a corrupt token file is reported, never overwritten
-    credentials, settings = _oauth_client(args, profile)
-    token = RefreshingToken.prompt_for_token(credentials, open_browser=args.open_browser)
+    google_flags = args.client_id or args.youtube_tv
+    cookie_flags = args.cookies or args.cookies_from_stdin
+    if args.peertube is not None or (
+        previous is not None
+        and previous.kind == KIND_PEERTUBE
+        and not google_flags
+        and not cookie_flags
+    ):
+        from ._console import say
+        from .peertube._cli import login_profile
+
+        settings = login_profile(args, profile, previous)
+        account = _look_up_account(profile, settings) or settings.extra.get("username")
+        instance = settings.endpoints.get("instance_url", "")
+        say(_logged_in_line(f"{account} on {instance}", profile))
+        return 0
+    if cookie_flags or (
+        previous is not None and previous.kind == KIND_COOKIES and not google_flags
+    ):
+        from .auth._cookie_cli import cmd_login_cookies
+
+        if not cookie_flags:
+            from .errors import InteractionRequiredError
+
+            raise InteractionRequiredError(
+                f"profile '{profile.name}' signs in with browser cookies: export them again "
+                f"and run `ytsession login --cookies FILE{_flag(profile)}`"
+            )
+        from ._console import say
+
+        server = _server(args, previous)
+        settings = cmd_login_cookies(args, profile)
+        if server:
+            settings.extra["server"] = server
+            profile.save_settings(settings)
+        say(_logged_in_line(_look_up_account(profile, settings), profile))
+        return 0
+    return _login_google(args, profile, previous)
+
+
+def _login_google(
+    args: argparse.Namespace, profile: Profile, previous: ProfileSettings | None
+) -> int:
+    from ._console import device_login, say
+    from .auth.token import RefreshingToken
+
+    credentials, settings = _oauth_client(args, profile, previous)
+    qr = False if args.no_qr else None  # None: when stderr is a terminal
+    raw = device_login(credentials, out=sys.stderr, qr=qr, browser=_browser_mode(args))
+    token = RefreshingToken.from_login_answer(credentials, raw)
     # The token first, then the settings that make the profile visible: both atomic.
     token.store(profile.token_path)
     profile.save_settings(settings)
-    say(f"Logged in; profile '{profile.name}' stored in {profile.directory}")
+    say(_logged_in_line(_look_up_account(profile, settings), profile))
     return 0
 
 
@@ -136,26 +369,11 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 def cmd_token(args: argparse.Namespace) -> int:
     """Print a valid access token, refreshing it first when it is about to expire."""
-    import time
-
-    from .auth import _paths, tokenfile
-
-    # Fast path, standard library only: a fresh token is read and printed.
-    directory = _paths.profile_dir(args.profile, args.home)
-    try:
-        stored = tokenfile.load_token(directory / _paths.TOKEN_FILE)
-    except FileNotFoundError:
-        stored = None
-    if (
-        stored is not None
-        and stored["expires_at"] - time.time() > tokenfile.REFRESH_MARGIN
-        and (directory / _paths.SETTINGS_FILE).is_file()
-    ):
-        print(stored["access_token"])
-        return 0
     from .auth.profiles import KIND_COOKIES
 
     profile = _profile(args)
+    if profile.token_path.exists():
+        profile.load_token()  # a corrupt token file is named before anything else
     settings = profile.load_settings()
     if settings.kind == KIND_COOKIES:
         from .auth._cookie_cli import no_bearer_token
@@ -166,53 +384,142 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- status ------------------------------------------------------------------------------
+# --- status and whoami -------------------------------------------------------------------
 
 
-def _describe_expiry(expires_at: int) -> str:
+def _describe_access_token(expires_at: int) -> str:
     import time
+
+    from ._console import local_time
 
     left = expires_at - time.time()
     stamp = local_time(expires_at)
     if left <= 0:
-        return f"expired at {stamp} (refreshed on next use)"
-    return f"valid until {stamp} ({int(left // 60)} min left)"
+        return f"expired at {stamp}; a new one is fetched on next use"
+    return f"valid until {stamp} ({int(left // 60)} min left; renewed automatically)"
 
 
-def cmd_status(args: argparse.Namespace) -> int:
-    """Show what a profile is and when its token expires; never a secret."""
-    import json
+def _check_login(
+    profile: Profile, settings: ProfileSettings, server: str | None
+) -> tuple[str, str | None, str]:
+    """Check a login with the server.
 
+    :return: ``(state, account, detail)``: state ``"valid"`` or ``"dead"``.
+    :raises NetworkError: the server could not be reached.
+    """
+    from .auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV
+    from .errors import LoggedOutError, LoginRequiredError
+
+    try:
+        if settings.kind in (KIND_OAUTH, KIND_YOUTUBE_TV):
+            # Google's refresh token is the login, and using it changes nothing: refresh to
+            # know it works. (PeerTube rotates refresh tokens; its users/me call below
+            # refreshes only when the access token is refused, and that says as much.)
+            profile.refreshing_token(settings).refresh(force=True)
+        account = account_of(profile, settings, server)
+    except (LoginRequiredError, LoggedOutError) as exc:
+        return "dead", None, _one_line(exc)
+    _record_account(profile, settings, account)
+    return "valid", account, ""
+
+
+def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
+    """:return: the fields ``status`` shows and whether the login is dead."""
     from .auth.profiles import KIND_COOKIES
 
     profile = _profile(args)
     settings = profile.load_settings()
+    server = _server(args, settings)
+    info: dict[str, Any] = {"profile": profile.name, "kind": settings.kind}
+    stored_account = settings.extra.get("account")
     if settings.kind == KIND_COOKIES:
-        from .auth._cookie_cli import cmd_status_cookies
+        from .auth._cookie_cli import cookie_status
 
-        return cmd_status_cookies(args, profile, settings)
-    stored = profile.load_token()
-    info: dict[str, Any] = {
-        "profile": profile.name,
-        "kind": settings.kind,
-        "client_id": settings.client_id,
-        "scope": stored["scope"] or settings.scope,
-        "token_file": str(profile.token_path),
-        "expires_at": stored["expires_at"],
-        "expires": _describe_expiry(stored["expires_at"]),
-    }
-    if settings.endpoints.get("token_url"):
-        from urllib.parse import urlsplit
-
-        info["server"] = urlsplit(settings.endpoints["token_url"]).netloc
+        cookie = cookie_status(profile, settings)
+        info.update({k: v for k, v in cookie.items() if k not in ("profile", "kind")})
+    else:
+        stored = profile.load_token()
+        info["client_id"] = settings.client_id
+        info["scope"] = stored["scope"] or settings.scope
+        info["token_file"] = str(profile.token_path)
+        info["access_token_expires_at"] = stored["expires_at"]
+        info["access_token"] = _describe_access_token(stored["expires_at"])
+        if settings.extra.get("username"):
+            info["user"] = settings.extra["username"]
     if settings.endpoints.get("instance_url"):  # PeerTube profiles
         info["instance"] = settings.endpoints["instance_url"]
-    if settings.extra.get("username"):
-        info["user"] = settings.extra["username"]
+    else:
+        info["server"] = server or "YouTube (www.youtube.com)"
+    dead = False
+    if args.offline:
+        info["account"] = stored_account or "unknown (not checked: --offline)"
+        info["login"] = "not checked (--offline)"
+    else:
+        state, account, detail = _check_login(profile, settings, server)
+        dead = state == "dead"
+        info["account"] = account or stored_account or "unknown (the server named none)"
+        if dead:
+            info["login"] = f"DEAD: {detail}. Log in again: `ytsession login{_flag(profile)}`"
+        else:
+            info["login"] = "valid (the server accepted the refresh token just now)"
+            if settings.kind != KIND_COOKIES:
+                stored = profile.load_token()
+                info["access_token_expires_at"] = stored["expires_at"]
+                info["access_token"] = _describe_access_token(stored["expires_at"])
+    return info, dead
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Show a profile: kind, account, server, whether the login still works (asked of the
+    server unless ``--offline``) and the access token's expiry; never a secret.
+
+    :return: 0, or 3 when the server refused the login.
+    """
+    import json
+
+    from ._console import print_fields
+
+    info, dead = _status_info(args)
     if args.json:
+        info["login_ok"] = None if args.offline else not dead
         print(json.dumps(info, indent=2))
     else:
-        print_fields(info, hide=("expires_at",))
+        print_fields(
+            info, hide=("access_token_expires_at", "saved_at", "soonest_expiry", "soonest_expiring")
+        )
+    return EXIT_LOGIN if dead else 0
+
+
+def cmd_whoami(args: argparse.Namespace) -> int:
+    """Print the account a profile is logged in as (asked of the server).
+
+    :return: 0, or 3 when there is no login or it is dead.
+    """
+    import json
+
+    from .errors import LoginRequiredError
+
+    profile = _profile(args)
+    settings = profile.load_settings()
+    server = _server(args, settings)
+    if args.offline:
+        stored = settings.extra.get("account")
+        account = stored if isinstance(stored, str) and stored else None
+    else:
+        state, account, detail = _check_login(profile, settings, server)
+        if state == "dead":
+            raise LoginRequiredError(
+                f"{detail}; log in again with `ytsession login{_flag(profile)}`"
+            )
+    if args.json:
+        print(json.dumps({"profile": profile.name, "kind": settings.kind, "account": account}))
+    elif account:
+        print(account)
+    else:
+        from ._console import say
+
+        say(f"ytsession: the server named no account for profile '{profile.name}'")
+        return EXIT_ERROR
     return 0
 
 
@@ -221,6 +528,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_logout(args: argparse.Namespace) -> int:
     """Revoke the profile's token at the server, then delete the profile."""
+    from ._console import say
+    from .errors import YTSessionError
+
     profile = _profile(args)
     if not profile.directory.exists():
         say(f"profile '{profile.name}' does not exist; nothing to do")
@@ -248,10 +558,11 @@ def cmd_logout(args: argparse.Namespace) -> int:
     except YTSessionError as exc:  # NetworkError included
         if not args.local:
             raise YTSessionError(
-                f"could not revoke the token ({exc}); the profile is kept. Use "
-                "`ytsession logout --local` to delete it without revoking"
+                f"could not revoke the token ({_one_line(exc)}); the profile is kept. Use "
+                f"`ytsession logout --local --profile {profile.name}` to delete it without "
+                "revoking"
             ) from None
-        say(f"Not revoked at the server ({exc}).")
+        say(f"Not revoked at the server ({_one_line(exc)}).")
     profile.delete()
     say(f"Deleted profile '{profile.name}'.")
     return 0
@@ -263,9 +574,11 @@ def cmd_logout(args: argparse.Namespace) -> int:
 def _call_payload(data: str | None) -> dict[str, Any]:
     """Parse ``--data``: JSON, ``@file`` or ``@-`` (standard input).
 
-    :raises ValueError: the text is not a JSON object, or the file cannot be read.
+    :raises UsageError: the text is not a JSON object, or the file cannot be read.
     """
     import json
+
+    from ._console import UsageError
 
     if data is None:
         return {}
@@ -279,93 +592,155 @@ def _call_payload(data: str | None) -> dict[str, Any]:
                 with open(source, encoding="utf-8") as file:
                     text = file.read()
         except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"cannot read --data file {source!r} ({exc})") from None
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise UsageError(f"cannot read --data file {source!r} ({reason})") from None
     try:
         payload = json.loads(text)
     except ValueError as exc:
-        raise ValueError(f"--data is not valid JSON ({exc})") from None
+        raise UsageError(f"--data is not valid JSON ({exc})") from None
     if not isinstance(payload, dict):
-        raise ValueError('--data must be a JSON object, e.g. \'{"browseId": "FEwhat_to_watch"}\'')
+        raise UsageError('--data must be a JSON object, e.g. \'{"browseId": "FEwhat_to_watch"}\'')
     return payload
 
 
 def cmd_call(args: argparse.Namespace) -> int:
     """Call an InnerTube endpoint and print the JSON answer.
 
-    Signed with the profile's login when the profile exists (an explicitly named profile
-    must exist), anonymous otherwise or with ``--anonymous``.
+    Signed with the profile's login; a missing login is an error (exit 3) unless
+    ``--anonymous`` asks for an unsigned call.
     """
     import json
 
+    from ._console import UsageError
     from .auth.cookie_auth import CookieAuth
+    from .errors import NotLoggedInError, YTSessionError
     from .session import Session, youtube_login
 
-    try:
-        payload = _call_payload(args.data)
-    except ValueError as exc:
-        say(f"ytsession: {exc}")
-        return EXIT_USAGE
+    payload = _call_payload(args.data)
+    auth = None
+    settings = None
+    if not args.anonymous:
+        profile = _profile(args)
+        if not profile.exists():
+            raise NotLoggedInError(
+                f"there is no login for profile '{profile.name}'; run `ytsession login"
+                f"{_flag(profile)}` first, or pass --anonymous for an unsigned call"
+            )
+        settings = profile.load_settings()
+        auth = youtube_login(profile.name, home=args.home)
+    server = _server(args, settings)
+    if server and isinstance(auth, CookieAuth):
+        # the server stands for YouTube: its cookies go there
+        from urllib.parse import urlsplit
+
+        auth.add_host_alias(urlsplit(server).netloc)
     options: dict[str, Any] = {
         "client": args.client,
         "client_version": args.client_version,
         "lang": args.lang,
         "location": args.location,
         "tz": args.tz,
-        "base_url": args.base_url,
+        "base_url": server,
         "cache": not args.no_cache,
         "generate_session_locally": args.generate_session_locally,
         "po_token": args.po_token,
         "timeout": args.timeout,
     }
-    auth = None
-    if not args.anonymous and (args.profile is not None or _profile(args).exists()):
-        auth = youtube_login(args.profile, home=args.home)  # a named profile must exist
-        if args.base_url and isinstance(auth, CookieAuth):
-            # --base-url names the server that stands for YouTube
-            from urllib.parse import urlsplit
-
-            auth.add_host_alias(urlsplit(args.base_url).netloc)
     try:
         session = Session.create(auth=auth, **options)
     except ValueError as exc:
         if isinstance(exc, YTSessionError):
             raise
-        say(f"ytsession: {exc}")
-        return EXIT_USAGE
+        raise UsageError(str(exc)) from None
     with session:
         answer = session.call(args.endpoint, payload)
     print(json.dumps(answer, indent=None if args.compact else 2, ensure_ascii=False))
     return 0
 
 
-# --- emulator and demo -------------------------------------------------------------------
+# --- emulator, demo, completion ----------------------------------------------------------
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
     """Run the loopback emulator until Ctrl-C."""
     from .testing import serve
 
-    serve(args.host, args.port)
+    try:
+        serve(args.host, args.port)
+    except OSError as exc:
+        import errno
+
+        from ._console import say
+
+        if exc.errno == errno.EADDRINUSE:
+            say(
+                f"ytsession: port {args.port} on {args.host} is already in use; pick another "
+                "with --port, or --port 0 for a free one"
+            )
+        else:
+            say(f"ytsession: cannot listen on {args.host}:{args.port} ({exc.strerror or exc})")
+        return EXIT_ERROR
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the whole story against an embedded emulator."""
+    from ._console import stdin_is_tty
     from .demo import run_demo
 
     return run_demo(auto_approve=args.auto_approve or not stdin_is_tty())
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    """Print a shell completion script."""
+    from ._completion import script
+
+    print(script(args.shell, build_parser()), end="")
+    return 0
+
+
 # --- parser ------------------------------------------------------------------------------
+
+
+def _port(text: str) -> int:
+    import argparse
+
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535; 0 picks a free one)")
+    return port
+
+
+def _server_option(parser: argparse.ArgumentParser, *aliases: str, help: str) -> None:
+    parser.add_argument(
+        "--server",
+        *aliases,
+        dest="server",
+        metavar="URL",
+        help=f"{help} (default: ${SERVER_ENV}, else the profile's own, else YouTube)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """:return: the argument parser of the ``ytsession`` command."""
+    import argparse
+
+    from ._version import __version__
+
     parser = argparse.ArgumentParser(
         prog="ytsession",
         description="Authenticated, long-lived sessions for YouTube InnerTube and PeerTube.",
     )
     parser.add_argument("--version", action="version", version=f"ytsession {__version__}")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log every HTTP request and answer on stderr (or set YTSESSION_DEBUG=1)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -378,12 +753,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--home",
         help="directory holding the profiles (default: $YTSESSION_HOME or the user data dir)",
     )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", help=argparse.SUPPRESS, default=argparse.SUPPRESS
+    )
 
     login = sub.add_parser(
         "login",
         parents=[common],
         help="log in with Google's device flow (or a PeerTube password, with --peertube, or "
         "a browser's cookies, with --cookies)",
+        description="Log in and store the login as a profile. Logging in again to an "
+        "existing profile reuses its OAuth client, secret and server.",
     )
     who = login.add_mutually_exclusive_group()
     who.add_argument("--client-id", help=f"your OAuth client's id (or set {CLIENT_ID_ENV})")
@@ -419,22 +799,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--client-secret",
         help=f"your OAuth client's secret (better: set {CLIENT_SECRET_ENV}, or be asked)",
     )
-    login.add_argument("--open-browser", action="store_true", help="open the verification page")
+    browser = login.add_mutually_exclusive_group()
+    browser.add_argument(
+        "--open-browser", action="store_true", help="open the verification page at once"
+    )
+    browser.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="do not offer to open a browser (on a terminal, Enter opens it by default)",
+    )
+    login.add_argument("--no-qr", action="store_true", help="do not draw the QR code")
     login.add_argument(
         "--rediscover",
         action="store_true",
         help="with --youtube-tv: read the TV client identity again instead of the cached one",
     )
-    login.add_argument(
-        "--server",
-        metavar="URL",
-        help="an OAuth server with Google's paths, e.g. `ytsession emulator`'s URL",
+    _server_option(
+        login, help="the server to log in to, e.g. `ytsession emulator`'s URL; remembered"
     )
     login.add_argument(
         "--peertube",
         metavar="URL",
-        help="log in to this PeerTube instance with a password instead (asked, never an "
-        "argument; read as one line from stdin when it is not a terminal)",
+        nargs="?",
+        const="",
+        help="log in to this PeerTube instance (or --server's) with a password instead "
+        "(asked, never an argument; read as one line from stdin when it is not a terminal)",
     )
     login.add_argument("--username", help="PeerTube username or e-mail (with --peertube)")
     login.add_argument(
@@ -449,9 +838,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.set_defaults(handler=cmd_token)
 
-    status = sub.add_parser("status", parents=[common], help="show a profile (no secrets)")
+    status = sub.add_parser(
+        "status",
+        parents=[common],
+        help="show a profile and check its login with the server (no secrets)",
+        description="Show the profile's kind, account and server, ask the server whether "
+        "the login still works (exit 3 when it does not), and when the short-lived access "
+        "token expires (it is renewed automatically while the login works).",
+    )
     status.add_argument("--json", action="store_true", help="print JSON")
+    status.add_argument(
+        "--offline", action="store_true", help="do not ask the server; show what is stored"
+    )
+    _server_option(status, help="the server the profile's login lives on")
     status.set_defaults(handler=cmd_status)
+
+    whoami = sub.add_parser(
+        "whoami", parents=[common], help="print the account the profile is logged in as"
+    )
+    whoami.add_argument("--json", action="store_true", help="print JSON")
+    whoami.add_argument(
+        "--offline", action="store_true", help="print the account recorded at login"
+    )
+    _server_option(whoami, help="the server the profile's login lives on")
+    whoami.set_defaults(handler=cmd_whoami)
 
     logout = sub.add_parser(
         "logout", parents=[common], help="revoke the token and delete the profile"
@@ -469,8 +879,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="call an InnerTube endpoint and print the JSON answer",
         description=(
             "POST to /youtubei/v1/ENDPOINT with the session's context and print the answer. "
-            "Signed with the profile's login when the profile exists (a login defaults to "
-            "the TVHTML5 client, the one that accepts it), anonymous otherwise."
+            "Signed with the profile's login (a login defaults to the TVHTML5 client, the "
+            "one that accepts it); without a login it fails (exit 3) unless --anonymous."
         ),
     )
     call.add_argument("endpoint", metavar="ENDPOINT", help="e.g. browse, player, next, search")
@@ -485,10 +895,8 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--location", default="US", help="content region, gl (default US)")
     call.add_argument("--tz", default="UTC", help="IANA time zone (default UTC)")
     call.add_argument("--po-token", metavar="TOKEN", help="PO token for player calls")
-    call.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="send everything here instead of YouTube, e.g. `ytsession emulator`'s URL",
+    _server_option(
+        call, "--base-url", help="send everything here instead of YouTube, e.g. an emulator"
     )
     call.add_argument("--anonymous", action="store_true", help="do not sign the call")
     call.add_argument(
@@ -505,7 +913,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     emulator = sub.add_parser("emulator", help="run the loopback emulator until Ctrl-C")
     emulator.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    emulator.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    emulator.add_argument("--port", type=_port, default=0, help="port (default 0: a free one)")
     emulator.set_defaults(handler=cmd_emulator)
 
     demo = sub.add_parser("demo", help="the whole story against a built-in emulator")
@@ -519,22 +927,101 @@ def build_parser() -> argparse.ArgumentParser:
     from .innertube.potoken._cli import add_parsers as add_po_token_parsers
 
     add_po_token_parsers(sub)  # session-tokens, botguard-setup
+
+    completion = sub.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description='Print a completion script. bash: `eval "$(ytsession completion '
+        'bash)"` in ~/.bashrc; zsh: `eval "$(ytsession completion zsh)"` in ~/.zshrc; '
+        "fish: `ytsession completion fish > ~/.config/fish/completions/ytsession.fish`.",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"))
+    completion.set_defaults(handler=cmd_completion)
     return parser
 
 
+# --- errors at the boundary --------------------------------------------------------------
+
+#: Python advice inside library messages, and what a person at the command line does
+#: instead. The one place where errors are put into CLI words (a test checks that each
+#: Python phrase still occurs in the library, so none goes stale).
+CLI_WORDS: tuple[tuple[str, str], ...] = (
+    (
+        "pass generate_session_locally=True to make visitor data locally instead",
+        "pass --generate-session-locally to make visitor data locally instead",
+    ),
+    ("or pass node= its path", "or pass --node PATH"),
+    ("pass unsupported_client='warn' to send it anyway", "pick a TV client with --client TVHTML5"),
+    ("or use OAuthCredentials.from_youtube_tv()", "or use `ytsession login --youtube-tv`"),
+)
+
+
+def cli_words(text: str) -> str:
+    """:return: ``text`` with Python advice replaced by the command line's."""
+    for python, cli in CLI_WORDS:
+        text = text.replace(python, cli)
+    return text
+
+
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+    return cli_words(" ".join(str(exc).split())) or type(exc).__name__
+
+
+def _setup_logging(verbose: bool) -> None:
+    """Show the library's warnings (long waits, fallbacks) on stderr, one line each, and
+    with ``-v`` one line per HTTP request and answer."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("ytsession: %(message)s"))
+    logger = logging.getLogger("ytsession")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line. :return: the exit status."""
-    args = build_parser().parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["token"] and not os.environ.get("YTSESSION_DEBUG"):
+        status = _fast_token(args_list[1:])
+        if status is not None:
+            return status
+    try:
+        return _run(args_list)
+    except KeyboardInterrupt:
+        print("\nytsession: interrupted", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: list[str]) -> int:
+    from ._console import UsageError, say
+    from .errors import (
+        LoggedOutError,
+        LoginRequiredError,
+        NetworkError,
+        YTSessionError,
+    )
+
+    args = _parse(argv)
+    verbose = bool(getattr(args, "verbose", False)) or os.environ.get(
+        "YTSESSION_DEBUG", ""
+    ) not in ("", "0")
+    _setup_logging(verbose)
     handler: Handler = args.handler
     try:
+        if getattr(args, "server", None):  # a bad URL is a usage error, before anything
+            from ._console import checked_server_url
+
+            args.server = checked_server_url(args.server, what="--server")
         return handler(args)
-    except KeyboardInterrupt:
-        say("\nytsession: interrupted")
-        return EXIT_INTERRUPTED
+    except UsageError as exc:
+        say(f"ytsession: {_one_line(exc)}")
+        return EXIT_USAGE
     except (LoginRequiredError, LoggedOutError) as exc:
         say(f"ytsession: {_one_line(exc)}")
         return EXIT_LOGIN
@@ -543,4 +1030,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_NETWORK
     except YTSessionError as exc:
         say(f"ytsession: {_one_line(exc)}")
+        return EXIT_ERROR
+    except (EOFError, BrokenPipeError):
+        return EXIT_ERROR
+    except OSError as exc:  # an unreadable file named on the command line
+        name = f" {exc.filename}" if exc.filename else ""
+        say(f"ytsession: cannot use{name}: {exc.strerror or type(exc).__name__}")
         return EXIT_ERROR

@@ -12,12 +12,13 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Any, TextIO
+from typing import TextIO
 
 from .auth.credentials import OAuthCredentials, OAuthEndpoints
 from .auth.profiles import Profile
 from .auth.signing import BearerAuth
 from .auth.token import RefreshingToken
+from .innertube.account import account_name
 from .session import Session
 from .testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
@@ -45,15 +46,6 @@ def _approver(emu: Emulator, *, auto_approve: bool, out: TextIO) -> threading.Th
     thread = threading.Thread(target=approve, name="ytsession-demo-approver", daemon=True)
     thread.start()
     return thread
-
-
-def _account_name(menu: dict[str, Any]) -> str:
-    """The signed-in account's name in an ``account/account_menu`` answer."""
-    try:
-        popup = menu["actions"][0]["openPopupAction"]["popup"]["multiPageMenuRenderer"]
-        return str(popup["header"]["activeAccountHeaderRenderer"]["accountName"]["simpleText"])
-    except (KeyError, IndexError, TypeError):
-        return "(not signed in)"
 
 
 def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
@@ -98,7 +90,7 @@ def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
             menu = session.call("account/account_menu")
         say(
             f"   Signed InnerTube call as {session.client_name} (the client that accepts "
-            f"OAuth): account/account_menu shows {_account_name(menu)!r}"
+            f"OAuth): account/account_menu shows {account_name(menu) or '(not signed in)'!r}"
         )
 
         say("5. Forcing expiry: the server expires the access token, the file says so too")

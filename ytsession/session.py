@@ -39,6 +39,7 @@ from .errors import (
     ClientNotSupportedError,
     ClientNotSupportedWarning,
     InnerTubeError,
+    InteractionRequiredError,
     ProfileError,
     YTSessionError,
 )
@@ -660,7 +661,10 @@ class Session:
 
         With :class:`~ytsession.auth.credentials.Credentials`, runs the device flow:
         ``auth_pending`` listeners get the code to show (``verification_url``,
-        ``user_code``), then the call waits for approval. When the session's client does
+        ``user_code``), then the call waits for approval. Without such a listener the
+        code, URL and QR code are shown on standard error when it is a terminal; with
+        neither, :class:`~ytsession.InteractionRequiredError` is raised at once rather
+        than waiting for an approval nobody knows about. When the session's client does
         not accept the new auth and was not chosen explicitly, the session moves to the
         auth's default client (``TVHTML5`` for a token).
 
@@ -670,6 +674,7 @@ class Session:
         :raises ClientNotSupportedError: the explicitly chosen client does not accept it.
         :raises AccessDeniedError: the user refused (device flow).
         :raises DeviceCodeExpiredError: the code expired (device flow).
+        :raises InteractionRequiredError: a device flow with no listener and no terminal.
         """
         if isinstance(auth, Credentials):
             auth = self._device_login(auth, to_file)
@@ -689,14 +694,40 @@ class Session:
     def _device_login(
         self, credentials: Credentials, to_file: str | Path | None
     ) -> RefreshingToken:
+        import sys
+
+        from ._console import Countdown, show_device_code, stderr_is_tty
+
+        listened = bool(self._listeners["auth_pending"])
+        if not listened and not stderr_is_tty():
+            raise InteractionRequiredError(
+                "sign_in(credentials) runs a device-flow login that a person must approve, "
+                "but nobody would see the code: add an 'auth_pending' listener "
+                "(session.on('auth_pending', show)) or run it at a terminal"
+            )
+        countdown = None
         try:
             code: AuthCodeDict = credentials.get_code()
-            self._emit("auth_pending", code)
-            raw = credentials.wait_for_token(code)
+            if listened:
+                self._emit("auth_pending", code)
+            else:
+                show_device_code(code, out=sys.stderr)
+                countdown = Countdown(sys.stderr)
+            try:
+                raw = credentials.wait_for_token(
+                    code, on_wait=countdown.show if countdown is not None else None
+                )
+            finally:
+                if countdown is not None:
+                    countdown.done()
         except YTSessionError as exc:
             self._emit("auth_error", exc)
             raise
-        return RefreshingToken.from_login_answer(credentials, raw, to_file=to_file)
+        token = RefreshingToken.from_login_answer(credentials, raw, to_file=to_file)
+        if not listened:
+            saved = f"; the token is saved to {to_file}" if to_file is not None else ""
+            print(f"Logged in{saved}", file=sys.stderr, flush=True)
+        return token
 
     def sign_out(self) -> None:
         """Revoke the session's credentials at the server and stop signing calls.

@@ -23,12 +23,14 @@ _PASTE_HELP = (
 )
 
 
-def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> int:
+def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> ProfileSettings:
     """Store a logged-in browser's cookies as profile ``profile`` (kind ``cookies``).
 
     The cookies come from ``--cookies FILE`` (``cookies.txt``, ``browser.json``, pasted
     headers or a ``Cookie`` header) or from standard input (``--cookies-from-stdin``);
     they are checked to be logged in, then written to the profile's ``cookies.txt`` (0600).
+
+    :return: the stored profile settings.
     """
     if args.cookies_from_stdin:
         if stdin_is_tty():
@@ -52,7 +54,8 @@ def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> int:
         extra["user_agent"] = cookies.user_agent
     # The cookies first, then the settings that make the profile visible: both atomic.
     cookies.save(profile.cookies_path, file_format="netscape")
-    profile.save_settings(ProfileSettings(kind=KIND_COOKIES, extra=extra))
+    settings = ProfileSettings(kind=KIND_COOKIES, extra=extra)
+    profile.save_settings(settings)
     say(
         f"Stored {len(cookies)} youtube.com cookies of a logged-in browser in profile "
         f"'{profile.name}' ({profile.cookies_path})."
@@ -63,7 +66,7 @@ def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> int:
         "Cookies the server rotates are written back to that file. If the browser signs out "
         "or the cookies go stale, export them again and run this command once more."
     )
-    return 0
+    return settings
 
 
 def _when(stamp: float, now: float) -> str:
@@ -132,5 +135,5 @@ def no_bearer_token(profile: Profile) -> ProfileError:
     """:return: the error ``ytsession token`` raises for a cookie profile."""
     return ProfileError(
         f"profile '{profile.name}' signs in with browser cookies: cookie profiles have no "
-        "bearer token. Use `ytsession call`, or Session.from_profile() in Python"
+        "bearer token. Use `ytsession call` (it signs with the cookies)"
     )

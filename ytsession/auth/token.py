@@ -281,39 +281,44 @@ class RefreshingToken(OAuthToken):
         to_file: str | Path | None = None,
         *,
         out: TextIO | None = None,
+        qr: bool | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> RefreshingToken:
         """Run the device flow for a person at a REPL or terminal.
 
-        Shows the URL and code (and the complete URL when the server gives one), optionally
-        opens the browser, polls by itself while showing the time left, and returns the
-        token. Ctrl-C stops the wait (``KeyboardInterrupt``).
+        Shows the URL and code, a QR code of the URL with the code filled in (on a
+        terminal), optionally opens the browser (and says so when none could be opened),
+        polls by itself while counting down the time left, and says where the token went.
+        Ctrl-C stops the wait (``KeyboardInterrupt``).
 
         :param credentials: the OAuth client to log in with.
         :param open_browser: open the verification page in the default browser.
         :param to_file: write the token there and keep it in step.
         :param out: where the instructions go (standard error by default).
+        :param qr: draw the QR code; by default when ``out`` is a terminal.
         :raises AccessDeniedError: the user refused.
         :raises DeviceCodeExpiredError: the code expired before the user approved it.
         """
-        stream = out if out is not None else sys.stderr
-        code = credentials.get_code()
-        url = code.get("verification_url") or code.get("verification_uri") or ""
-        complete = code.get("verification_uri_complete")
-        print(f"Open {url} and enter the code {code['user_code']}", file=stream)
-        if complete:
-            print(f"(or open {complete} directly)", file=stream)
-        if open_browser:
-            import webbrowser
+        from .._console import BROWSER_NO, BROWSER_OPEN, device_login
 
-            webbrowser.open(complete or url)
-        print("Waiting for approval; press Ctrl-C to give up.", file=stream, flush=True)
-        progress = _Progress(stream)
-        try:
-            raw = credentials.wait_for_token(code, on_wait=progress.show, sleep=sleep)
-        finally:
-            progress.done()
-        return cls.from_login_answer(credentials, raw, to_file=to_file)
+        stream = out if out is not None else sys.stderr
+        raw = device_login(
+            credentials,
+            out=stream,
+            qr=qr,
+            browser=BROWSER_OPEN if open_browser else BROWSER_NO,
+            sleep=sleep,
+        )
+        token = cls.from_login_answer(credentials, raw, to_file=to_file)
+        if to_file is not None:
+            print(f"Logged in; the token is saved to {to_file}", file=stream, flush=True)
+        else:
+            print(
+                "Logged in; the token lives in this object only (pass to_file= to keep it)",
+                file=stream,
+                flush=True,
+            )
+        return token
 
     @classmethod
     def from_login_answer(
@@ -351,29 +356,3 @@ class RefreshingToken(OAuthToken):
         return f"{base}, local_cache={self._local_cache}, credentials={self.credentials!r})"
 
     __str__ = __repr__
-
-
-class _Progress:
-    """Shows the time left of a device code: in place on a terminal, else once a minute."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._tty = stream.isatty()
-        self._last_minute: int | None = None
-        self._shown = False
-
-    def show(self, seconds_left: float) -> None:
-        left = max(0, int(seconds_left))
-        text = f"{left // 60:d}:{left % 60:02d} left to approve"
-        if self._tty:
-            self._stream.write(f"\r{text} ")
-            self._stream.flush()
-            self._shown = True
-        elif left // 60 != self._last_minute:
-            self._last_minute = left // 60
-            print(text, file=self._stream, flush=True)
-
-    def done(self) -> None:
-        if self._tty and self._shown:
-            self._stream.write("\n")
-            self._stream.flush()

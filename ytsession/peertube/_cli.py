@@ -3,39 +3,26 @@
 The password is never a command-line argument (it would land in the shell's history and in
 ``ps``): it is asked with :func:`getpass.getpass` on a terminal, or read as one line from
 standard input otherwise. The two-factor code is asked the same way when the instance
-wants one (from standard input only with ``--otp-stdin``).
+wants one (from standard input only with ``--otp-stdin``). Ctrl-D at a prompt ends the login
+with one line, nothing sent.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
+from functools import partial
 
-from .._console import say, stdin_is_tty
-from ..auth.profiles import Profile, ProfileSettings
+from .._console import ask, line_reader, say, stdin_is_tty
+from ..auth.profiles import KIND_PEERTUBE, Profile, ProfileSettings
 from ..errors import InteractionRequiredError, ProfileError
-
-
-def _read_line(what: str) -> Callable[[str], str]:
-    def read(prompt: str) -> str:
-        line = sys.stdin.readline()
-        if not line:
-            raise InteractionRequiredError(
-                f"standard input ended before the {what}; send it as one line"
-            )
-        return line.rstrip("\r\n")
-
-    return read
 
 
 def _otp_reader(args: argparse.Namespace, tty: bool) -> Callable[[str], str]:
     if tty and not args.otp_stdin:
-        import getpass
-
-        return getpass.getpass
+        return partial(ask, what="two-factor code", secret=True)
     if args.otp_stdin:
-        return _read_line("two-factor code")
+        return line_reader("two-factor code")
 
     def refuse(prompt: str) -> str:
         raise InteractionRequiredError(
@@ -46,53 +33,82 @@ def _otp_reader(args: argparse.Namespace, tty: bool) -> Callable[[str], str]:
     return refuse
 
 
-def cmd_login(args: argparse.Namespace, profile: Profile) -> int:
+def _instance(args: argparse.Namespace, previous: ProfileSettings | None) -> str:
+    """The instance: ``--peertube URL``, else ``--server`` or ``$YTSESSION_SERVER``, else
+    the profile's own (a re-login)."""
+    from .._console import checked_server_url
+
+    if args.peertube:
+        return str(args.peertube)  # PeerTube's own rule: https:// when no scheme is given
+    if args.server:
+        return checked_server_url(args.server, what="--server")
+    import os
+
+    if os.environ.get("YTSESSION_SERVER"):
+        return checked_server_url(os.environ["YTSESSION_SERVER"], what="$YTSESSION_SERVER")
+    if previous is not None and previous.kind == KIND_PEERTUBE:
+        instance = previous.endpoints.get("instance_url")
+        if instance:
+            return instance
+    from .._console import UsageError
+
+    raise UsageError("--peertube needs the instance's URL (or --server URL)")
+
+
+def login_profile(
+    args: argparse.Namespace, profile: Profile, previous: ProfileSettings | None = None
+) -> ProfileSettings:
     """``ytsession login --peertube URL --username NAME``: log in and store the profile.
 
-    :return: the exit status.
+    Logging in again to a PeerTube profile reuses its instance, client and username.
+
+    :return: the stored profile settings.
     """
+    from .._console import UsageError
     from .credentials import PeerTubeCredentials
 
-    if args.youtube_tv or args.server or args.open_browser:
-        say("ytsession: --youtube-tv, --server and --open-browser do not apply to --peertube")
-        return 2
-    if profile.token_path.exists():
-        profile.load_token()  # a corrupt token file is reported, never overwritten
+    if args.youtube_tv or args.open_browser:
+        raise UsageError("--youtube-tv and --open-browser do not apply to --peertube")
+    if args.server and args.peertube:
+        raise UsageError("give the PeerTube instance once: --peertube URL or --server URL")
+    instance = _instance(args, previous)
+    same = (
+        previous is not None
+        and previous.kind == KIND_PEERTUBE
+        and previous.endpoints.get("instance_url") in (instance, instance.rstrip("/"))
+    )
     tty = stdin_is_tty()
     username = args.username
+    if not username and same and previous is not None:
+        username = previous.extra.get("username")
     if not username:
         if not tty:
             raise InteractionRequiredError(
                 "no username given and no terminal to ask for it: pass --username"
             )
-        sys.stderr.write("Username or e-mail: ")
-        sys.stderr.flush()
-        username = sys.stdin.readline().strip()
+        username = ask("Username or e-mail: ", what="username").strip()
         if not username:
             raise InteractionRequiredError("no username was entered; nothing was sent")
     # Only the flags: $YTSESSION_CLIENT_ID names a Google client, never a PeerTube one.
     client_id, client_secret = args.client_id, args.client_secret
+    if (not client_id or not client_secret) and same and previous is not None:
+        client_id, client_secret = previous.client_id, previous.client_secret
     if not client_id or not client_secret:
-        say(f"Fetching the OAuth client of {args.peertube} ...")
+        say(f"Fetching the OAuth client of {instance} ...")
         client_id = client_secret = None
-    credentials = PeerTubeCredentials(args.peertube, client_id, client_secret)
+    credentials = PeerTubeCredentials(instance, client_id, client_secret)
     if tty:
-        import getpass
-
-        ask_password: Callable[[str], str] = getpass.getpass
+        ask_password: Callable[[str], str] = partial(ask, what="password", secret=True)
     else:
-        ask_password = _read_line("password")
+        ask_password = line_reader("password")
     token = credentials.prompt_login(
-        username, ask_password=ask_password, ask_otp=_otp_reader(args, tty)
+        username, ask_password=ask_password, ask_otp=_otp_reader(args, tty), announce=False
     )
     # The token first, then the settings that make the profile visible: both atomic.
     token.store(profile.token_path)
-    profile.save_settings(credentials.profile_settings(username))
-    say(
-        f"Logged in to {credentials.instance_url} as {username}; profile '{profile.name}' "
-        f"stored in {profile.directory}"
-    )
-    return 0
+    settings = credentials.profile_settings(username)
+    profile.save_settings(settings)
+    return settings
 
 
 def logout_profile(profile: Profile, settings: ProfileSettings) -> None:

@@ -206,35 +206,52 @@ class PeerTubeCredentials(Credentials):
         to_file: str | Path | None = None,
         ask_password: Callable[[str], str] | None = None,
         ask_otp: Callable[[str], str] | None = None,
+        announce: bool = True,
     ) -> RefreshingToken:
         """Log in a person at a terminal or REPL: ask for the password (not echoed), and for
-        the one-time password when the instance wants one.
+        the one-time password when the instance wants one, then say who is logged in and
+        where the token went (on standard error).
 
         :param username_or_email: the account's username or e-mail address.
         :param to_file: write the token there and keep it in step.
-        :param ask_password: called with a prompt, returns the password
-            (:func:`getpass.getpass` by default).
-        :param ask_otp: called with a prompt, returns the one-time password
-            (:func:`getpass.getpass` by default).
+        :param ask_password: called with a prompt, returns the password (by default asked
+            on the terminal without echo; Ctrl-D raises :class:`InteractionRequiredError`).
+        :param ask_otp: called with a prompt, returns the one-time password (asked the same
+            way by default).
+        :param announce: print the ``Logged in as ...`` line.
         :raises InvalidLoginError: the password was wrong.
         :raises InvalidTwoFactorError: the one-time password was wrong.
         :raises InteractionRequiredError: nothing was entered.
         """
-        import getpass
+        from functools import partial
 
-        password = (ask_password or getpass.getpass)(f"Password for {username_or_email}: ")
+        from .._console import ask, say
+
+        password = (ask_password or partial(ask, what="password", secret=True))(
+            f"Password for {username_or_email}: "
+        )
         if not password:
             raise InteractionRequiredError("no password was entered; nothing was sent")
         try:
             raw = self.login(username_or_email, password)
         except TwoFactorRequiredError:
-            otp = (ask_otp or getpass.getpass)("Two-factor code: ").strip()
+            otp = (ask_otp or partial(ask, what="two-factor code", secret=True))(
+                "Two-factor code: "
+            ).strip()
             if not otp:
                 raise InteractionRequiredError(
                     "the account uses two-factor authentication and no code was entered"
                 ) from None
             raw = self.login(username_or_email, password, otp)
-        return self._refreshing(raw, to_file)
+        token = self._refreshing(raw, to_file)
+        if announce:
+            where = (
+                f"the token is saved to {to_file}"
+                if to_file is not None
+                else "the token lives in this object only (pass to_file= to keep it)"
+            )
+            say(f"Logged in as {username_or_email} on {self.instance_url}; {where}")
+        return token
 
     # -- Credentials -----------------------------------------------------------------------
 

@@ -661,11 +661,40 @@ class GoogleOAuthService(Service):
 # ---------------------------------------------------------------------- HTML and JS
 
 
+_STYLE = """
+:root { color-scheme: light dark; --accent: #c00; --muted: #666; --line: #ccc; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  background: Canvas; color: CanvasText; }
+.emulator { margin: 0; padding: .5rem 1rem; background: #ffd23f; color: #222;
+  font-size: .875rem; text-align: center; }
+main { max-width: 26rem; margin: 2rem auto; padding: 0 1rem; }
+.card { border: 1px solid var(--line); border-radius: 12px; padding: 1.5rem; }
+h1 { font-size: 1.5rem; font-weight: 500; margin: 0 0 1rem; }
+label { display: block; margin-bottom: .5rem; }
+input { width: 100%; font: 1.5rem/1.2 ui-monospace, monospace; letter-spacing: .15em;
+  text-transform: uppercase; text-align: center; padding: .6rem; border: 1px solid
+  var(--line); border-radius: 8px; background: Field; color: FieldText; }
+input:focus { outline: 2px solid #1a73e8; outline-offset: 1px; }
+.account { color: var(--muted); font-size: .875rem; }
+.actions { display: flex; gap: .75rem; margin-top: 1.25rem; }
+button { flex: 1; min-height: 44px; font-size: 1rem; border-radius: 8px; cursor: pointer;
+  border: 1px solid var(--line); background: transparent; color: inherit; }
+button.primary { background: #1a73e8; border-color: #1a73e8; color: #fff; }
+.error { color: var(--accent); font-weight: 500; }
+code { font-size: 1.1em; }
+"""
+
+
 def _page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)} \u2013 ytsession emulator</title></head>\n"
-        f"<body>{body}</body></html>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)} \u2013 ytsession emulator</title>"
+        f"<style>{_STYLE}</style></head>\n"
+        '<body><p class="emulator" role="note">ytsession emulator: a stand-in for Google '
+        "on this machine. Nothing here reaches a real account.</p>"
+        f'<main><div class="card">{body}</div></main></body></html>\n'
     )
 
 
@@ -676,14 +705,16 @@ def _verification_form(user_code: str, message: str = "") -> str:
         "<h1>Connect a device</h1>"
         f"{error}"
         f'<form method="post" action="{_VERIFICATION_PATH}">'
-        '<label for="user_code">Enter the code shown on your device</label> '
-        '<input id="user_code" name="user_code" autocomplete="off" '
+        '<label for="user_code">Enter the code shown on your device</label>'
+        '<input id="user_code" name="user_code" autocomplete="off" autocapitalize="characters" '
+        'spellcheck="false" autofocus placeholder="ABC-DEF-GHI" '
         f'value="{html.escape(user_code, quote=True)}">'
-        "<p>The emulated account <b>"
+        '<p class="account">The emulated account <b>'
         f"{html.escape(EMULATED_USER_EMAIL)}</b> will be connected.</p>"
-        '<button type="submit" name="action" value="allow">Allow</button> '
+        '<div class="actions">'
         '<button type="submit" name="action" value="deny">Deny</button>'
-        "</form>",
+        '<button type="submit" name="action" value="allow" class="primary">Allow</button>'
+        "</div></form>",
     )
 
 

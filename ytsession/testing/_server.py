@@ -988,6 +988,11 @@ class Emulator:
                 return _control_error(str(exc))
             return Response.json(self.settings())
 
+        @router.route("GET", prefix + "cookies.txt")
+        def get_cookies_txt(request: Request) -> Response:
+            # The emulated signed-in browser's cookies, as a browser extension exports them.
+            return Response.text(self.innertube.cookies.cookies_txt())
+
         @router.route("POST", prefix + "faults")
         def post_fault(request: Request) -> Response:
             return self._control_fault(request)
@@ -1053,6 +1058,44 @@ def _merge_headers(target: dict[str, str], extra: Mapping[str, str]) -> None:
 # --------------------------------------------------------------------------- serve
 
 
+def banner(url: str) -> list[str]:
+    """The lines ``ytsession emulator`` prints: the exact commands for each kind of login.
+
+    :param url: the emulator's URL.
+    """
+    from ytsession.testing._google import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET
+    from ytsession.testing._peertube import (
+        PEERTUBE_2FA_PASSWORD,
+        PEERTUBE_2FA_USERNAME,
+        PEERTUBE_PASSWORD,
+        PEERTUBE_USERNAME,
+    )
+
+    browse = """'{"browseId": "FEwhat_to_watch"}'"""
+    return [
+        f"ytsession emulator listening on {url}",
+        f"  point every command at it: export YTSESSION_SERVER={url}",
+        "",
+        "Google login (device flow) with the emulator's test OAuth client:",
+        f"  YTSESSION_CLIENT_ID={EMULATOR_CLIENT_ID} "
+        f"YTSESSION_CLIENT_SECRET={EMULATOR_CLIENT_SECRET} ytsession login --server {url}",
+        f"  approve the code at {url}/device (any browser, or a phone on this machine), then:",
+        f"  ytsession call browse --data {browse}",
+        "Google login with the emulated YouTube TV app's own client:",
+        f"  ytsession login --server {url} --youtube-tv --profile tv",
+        "A signed-in browser's cookies (cookies.txt served ready to use):",
+        f"  curl -s {url}{CONTROL_PREFIX}cookies.txt -o cookies.txt",
+        f"  ytsession login --cookies cookies.txt --server {url} --profile cookies",
+        "PeerTube, at the same address:",
+        f"  ytsession login --peertube {url} --username {PEERTUBE_USERNAME} --profile peertube"
+        f"    (password: {PEERTUBE_PASSWORD})",
+        f"  two-factor account: --username {PEERTUBE_2FA_USERNAME} (password: "
+        f"{PEERTUBE_2FA_PASSWORD}); its current code: "
+        f"curl -s {url}{CONTROL_PREFIX}peertube/otp",
+        "Press Ctrl-C to stop.",
+    ]
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 0,
@@ -1062,27 +1105,16 @@ def serve(
     """Run an emulator in the foreground until Ctrl-C or ``stop_event`` is set.
 
     Prints ``ytsession emulator listening on http://HOST:PORT`` as the first line of
-    stdout, then the test OAuth client's id and secret. Used by ``ytsession emulator``.
+    stdout, then the exact commands of each kind of login (:func:`banner`). Used by
+    ``ytsession emulator``.
 
     :param host: the address to bind.
     :param port: the port to bind; ``0`` picks a free one.
     :param stop_event: set it (from another thread) to stop serving.
     """
-    from ytsession.testing._google import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET
-    from ytsession.testing._peertube import PEERTUBE_PASSWORD, PEERTUBE_USERNAME
-
     event = stop_event if stop_event is not None else threading.Event()
     with Emulator(host, port) as emulator:
-        url = emulator.url
-        for line in (
-            f"ytsession emulator listening on {url}",
-            f"test client id: {EMULATOR_CLIENT_ID}",
-            f"test client secret: {EMULATOR_CLIENT_SECRET}",
-            f"approve device codes at {url}/device",
-            f"PeerTube instance at {url}: user {PEERTUBE_USERNAME!r}, password "
-            f"{PEERTUBE_PASSWORD!r} (`ytsession login --peertube {url} --username "
-            f"{PEERTUBE_USERNAME}`)",
-        ):
+        for line in banner(emulator.url):
             print(line, flush=True)
         try:
             while not event.wait(0.2):

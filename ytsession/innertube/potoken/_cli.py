@@ -126,17 +126,22 @@ def _describe(token: PoToken | None) -> dict[str, Any] | None:
 def cmd_session_tokens(args: argparse.Namespace) -> int:
     """Print visitor data, rollout token and PO tokens of a fresh trusted session."""
     import json
+    import os
 
+    from ..._console import UsageError, checked_server_url
     from ...errors import PoTokenError
     from ...session import Session
     from .binding import PoTokenContext
     from .providers import PoTokenRequest
 
+    if args.base_url:
+        args.base_url = checked_server_url(args.base_url, what="--server")
+    elif os.environ.get("YTSESSION_SERVER"):
+        args.base_url = checked_server_url(os.environ["YTSESSION_SERVER"], what="$YTSESSION_SERVER")
     try:
         providers = _providers(args)
     except ValueError as exc:
-        say(f"ytsession: {exc}")
-        return 2
+        raise UsageError(str(exc)) from None
     options: dict[str, Any] = {
         "client": args.client,
         "lang": args.lang,
@@ -253,9 +258,12 @@ def add_parsers(sub: Any) -> None:
     tokens.add_argument("--lang", default="en", help="interface language, hl (default en)")
     tokens.add_argument("--location", default="US", help="content region, gl (default US)")
     tokens.add_argument(
+        "--server",
         "--base-url",
+        dest="base_url",
         metavar="URL",
-        help="fetch everything here instead of YouTube and Google, e.g. `ytsession emulator`",
+        help="fetch everything here instead of YouTube and Google, e.g. `ytsession emulator`'s "
+        "URL (default: $YTSESSION_SERVER)",
     )
     tokens.add_argument("--node", metavar="PATH", help="the Node.js executable (default: node)")
     tokens.add_argument("--timeout", type=float, metavar="SECONDS", help="BotGuard time limit")

@@ -496,6 +496,7 @@ class ProviderChain:
     ) -> dict[str, PoToken]:
         fresh: dict[str, PoToken] = {}
         failures: list[PoTokenError] = []
+        names: list[str] = []
         for provider in self._providers:
             items = [item for key, item in pending.items() if key not in fresh]
             if not items:
@@ -505,8 +506,8 @@ class ProviderChain:
             except PoTokenBindingError:
                 raise
             except PoTokenError as exc:
-                log.warning("PO token provider %r failed: %s", provider.name, exc)
                 failures.append(exc)
+                names.append(provider.name)
                 continue
             now = self._clock()
             for (_request, binding), token in zip(items, tokens, strict=True):
@@ -517,8 +518,12 @@ class ProviderChain:
                     token = replace(token, expires_at=(token.minted_at or now) + self.ttl)
                 log.debug("PO token for the %s from %r", binding.kind.value, provider.name)
                 fresh[binding.key] = token
-        if failures and len(fresh) < len(pending):
-            raise failures[0]
+        raised = failures[0] if failures and len(fresh) < len(pending) else None
+        for name, failure in zip(names, failures, strict=True):
+            if failure is not raised:  # the raised one is reported once, by the caller
+                log.warning("PO token provider %r failed: %s", name, failure)
+        if raised is not None:
+            raise raised
         return fresh
 
     # --- the cache file ------------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""A pseudo-terminal for command-line tests: ``ytsession ARGS`` as a person runs it.
+
+Standard input, output and error are all the terminal (the child makes it its controlling
+terminal, as a login shell would, so getpass reads /dev/tty and Ctrl-C is a SIGINT).
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+_ON_A_TERMINAL = (
+    "import fcntl, sys, termios\n"
+    "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+    "from ytsession.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment without the caller's ytsession settings, with a private home."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YTSESSION_")}
+    env.pop("BROWSER", None)
+    env["YTSESSION_HOME"] = str(home)
+    env["TERM"] = "xterm"
+    env.update(extra)
+    return env
+
+
+class Terminal:
+    """``ytsession ARGS`` on a pseudo-terminal that the test reads and types into."""
+
+    def __init__(self, home: Path, *args: str, **env: str) -> None:
+        self.master, slave = pty.openpty()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _ON_A_TERMINAL, *args],
+            env=clean_env(home, **env),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.screen = ""
+
+    def _read(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return True
+        try:
+            chunk = os.read(self.master, 65536)
+        except OSError:  # the child closed the terminal
+            return False
+        if not chunk:
+            return False
+        self.screen += chunk.decode("utf-8", "replace")
+        return True
+
+    def expect(self, text: str, timeout: float = 30) -> None:
+        """Read the terminal until ``text`` shows up."""
+        deadline = time.monotonic() + timeout
+        while text not in self.screen:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._read(left):
+                raise AssertionError(f"{text!r} never appeared; the terminal shows {self.screen!r}")
+
+    def type(self, text: str) -> None:
+        """Type ``text`` (add ``\\n`` for Enter; ``\\x04`` is Ctrl-D, ``\\x03`` Ctrl-C)."""
+        os.write(self.master, text.encode())
+
+    def finish(self, timeout: float = 60) -> int:
+        """Wait for the command to end, reading what it still prints. :return: its status."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            self._read(0.1)
+        status = self.process.wait(timeout=max(1.0, deadline - time.monotonic()))
+        while self._read(0.1) and select.select([self.master], [], [], 0)[0]:
+            pass
+        os.close(self.master)
+        return status
