@@ -305,7 +305,9 @@ def test_cli_login_with_a_cookie_file_then_status_token_and_call(
     home: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["login", "--cookies", str(cookie_file), "--account-index", "1"]) == 0
+    login = ["login", "--cookies", str(cookie_file), "--account-index", "1", "--server", emu.url]
+    assert main(login) == 0
+    assert "Logged in as" in capsys.readouterr().err  # the emulator's account menu named it
     stored = home / "profiles" / "default" / "cookies.txt"
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
     assert YouTubeCookies.from_file(stored).is_logged_in()

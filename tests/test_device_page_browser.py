@@ -75,6 +75,19 @@ def browser() -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def _wait_for_text(driver: Any, selector: str, text: str) -> None:
+    """Wait until the page the click led to shows ``text`` in ``selector``."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(
+        driver,
+        30,
+        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+    ).until(lambda d: text in d.find_element(By.CSS_SELECTOR, selector).text)
+
+
 def _start_login(emu: Emulator, home: Path) -> subprocess.Popen[str]:
     env = clean_env(
         home,
@@ -120,7 +133,7 @@ def test_a_person_approves_on_the_device_page_and_the_waiting_login_completes(
             assert field.size["width"] <= width and field.size["width"] >= width * 0.6
         field.send_keys(user_code.replace("-", "").lower())  # as people type it
         allow.click()
-        assert "Access granted" in find(By.TAG_NAME, "h1").text
+        _wait_for_text(driver, "h1", "Access granted")
         _, err = login.communicate(timeout=60)
     finally:
         if login.poll() is None:
@@ -139,4 +152,4 @@ def test_a_wrong_code_is_said_on_the_page(emu: Emulator, browser: Any) -> None:
     find = driver.find_element
     assert find(By.ID, "user_code").get_attribute("value") == "BCD-FGH-JKL"
     find(By.CSS_SELECTOR, "button[value=allow]").click()
-    assert "didn\u2019t work" in find(By.CSS_SELECTOR, "[role=alert]").text
+    _wait_for_text(driver, "[role=alert]", "didn\u2019t work")

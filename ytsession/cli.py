@@ -425,7 +425,7 @@ def _check_login(
 
 def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     """:return: the fields ``status`` shows and whether the login is dead."""
-    from .auth.profiles import KIND_COOKIES
+    from .auth.profiles import KIND_COOKIES, KIND_PEERTUBE
 
     profile = _profile(args)
     settings = profile.load_settings()
@@ -437,6 +437,7 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
 
         cookie = cookie_status(profile, settings)
         info.update({k: v for k, v in cookie.items() if k not in ("profile", "kind")})
+        login_word = "the server accepted the cookies just now"
     else:
         stored = profile.load_token()
         info["client_id"] = settings.client_id
@@ -446,6 +447,11 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         info["access_token"] = _describe_access_token(stored["expires_at"])
         if settings.extra.get("username"):
             info["user"] = settings.extra["username"]
+        login_word = (
+            "the server accepted the session just now"
+            if settings.kind == KIND_PEERTUBE
+            else "the server accepted the refresh token just now"
+        )
     if settings.endpoints.get("instance_url"):  # PeerTube profiles
         info["instance"] = settings.endpoints["instance_url"]
     else:
@@ -461,7 +467,7 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         if dead:
             info["login"] = f"DEAD: {detail}. Log in again: `ytsession login{_flag(profile)}`"
         else:
-            info["login"] = "valid (the server accepted the refresh token just now)"
+            info["login"] = f"valid ({login_word})"
             if settings.kind != KIND_COOKIES:
                 stored = profile.load_token()
                 info["access_token_expires_at"] = stored["expires_at"]
@@ -484,6 +490,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         info["login_ok"] = None if args.offline else not dead
         print(json.dumps(info, indent=2))
     else:
+        if "logged_in" in info:  # a cookie profile
+            from .auth._cookie_cli import shown_logged_in
+
+            info["logged_in"] = shown_logged_in(info, _flag(_profile(args)))
         print_fields(
             info, hide=("access_token_expires_at", "saved_at", "soonest_expiry", "soonest_expiring")
         )

@@ -6,12 +6,11 @@ Kept beside the cookie code so that :mod:`ytsession.cli` only dispatches here.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import Any
 
-from .._console import local_time, print_fields, say, stdin_is_tty
+from .._console import local_time, say, stdin_is_tty
 from ..errors import ProfileError
 from .cookies import YouTubeCookies
 from .profiles import KIND_COOKIES, Profile, ProfileSettings
@@ -113,22 +112,14 @@ def cookie_status(profile: Profile, settings: ProfileSettings) -> dict[str, Any]
     return info
 
 
-def cmd_status_cookies(
-    args: argparse.Namespace, profile: Profile, settings: ProfileSettings
-) -> int:
-    """Print :func:`cookie_status` as aligned lines, or as JSON with ``--json``."""
-    info = cookie_status(profile, settings)
-    if args.json:
-        print(json.dumps(info, indent=2))
-        return 0
-    shown = dict(info)
-    shown["logged_in"] = (
-        "yes"
-        if info["logged_in"]
-        else "NO: export the cookies again and run `ytsession login --cookies FILE`"
-    )
-    print_fields(shown, hide=("saved_at", "soonest_expiry", "soonest_expiring"))
-    return 0
+def shown_logged_in(info: dict[str, Any], flag: str = "") -> str:
+    """:return: how ``ytsession status`` words :func:`cookie_status`'s ``logged_in``.
+
+    :param flag: `` --profile NAME`` for the hint, when not the default profile.
+    """
+    if info["logged_in"]:
+        return "yes"
+    return f"NO: export the cookies again and run `ytsession login --cookies FILE{flag}`"
 
 
 def no_bearer_token(profile: Profile) -> ProfileError:
