@@ -1,0 +1,385 @@
+"""yt-dlp loads ytsession's PO token provider plugin and gets tokens bound as it says.
+
+yt-dlp's own plugin loader, registry, request objects and content-binding rules are the
+judges; cold-start tokens are decoded by BgUtils and minted ones verified by the
+emulator's BotGuard. Nothing leaves the loopback interface.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from peers_support import require_yt_dlp, run_node
+
+from ytsession.innertube.potoken.providers import default_cache_file
+from ytsession.innertube.visitor import encode_visitor_data
+from ytsession.testing import Emulator
+
+VISITOR_DATA = encode_visitor_data("Vis1tor_Id-", 1750000000)
+VIDEO = "dQw4w9WgXcQ"
+DATA_SYNC_IDS = ("1122334455||", "9988776655||1122334455")
+
+DECODE = """
+import { decodeColdStartToken } from 'bgutils-js/webpo';
+let data = '';
+for await (const chunk of process.stdin) data += chunk;
+const tokens = JSON.parse(data);
+console.log(JSON.stringify(tokens.map((t) => decodeColdStartToken(t).contentBinding)));
+"""
+
+
+YTSESSION = [sys.executable, "-m", "ytsession"]
+OTHER_PROCESS = """
+import sys, yt_dlp
+from yt_dlp.extractor.youtube.pot._director import initialize_pot_director
+from yt_dlp.extractor.youtube.pot.provider import PoTokenContext, PoTokenRequest
+store, base_url, video = sys.argv[1:]
+args = {"store": [store], "base_url": [base_url], "provider": ["coldstart"]}
+ydl = yt_dlp.YoutubeDL({"quiet": True, "extractor_args": {"youtubepot-ytsession": args}})
+director = initialize_pot_director(ydl.get_info_extractor("Youtube"))
+print(director.get_po_token(PoTokenRequest(
+    context=PoTokenContext.PLAYER, video_id=video,
+    innertube_context={"client": {"clientName": "WEB", "clientVersion": "2.2026"}})))
+"""
+
+
+@pytest.fixture(autouse=True)
+def _yt_dlp() -> Iterator[None]:
+    require_yt_dlp()
+    from yt_dlp.extractor.youtube.pot._registry import _pot_memory_cache
+
+    # yt-dlp's own memory cache lives as long as the process: empty it between tests.
+    _pot_memory_cache.value.get("cache", {}).clear()
+    yield
+    _pot_memory_cache.value.get("cache", {}).clear()
+
+
+class Lines:
+    """A yt-dlp ``logger``: keeps what yt-dlp (and the plugin through it) writes."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def debug(self, message: str) -> None:
+        self.lines.append(message)
+
+    info = warning = error = debug
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+class YtDlp:
+    """One yt-dlp run: a ``YoutubeDL`` with its PO token director, as the extractor
+    makes it."""
+
+    def __init__(self, args: dict[str, str], *, verbose: bool = False) -> None:
+        import yt_dlp
+        from yt_dlp.extractor.youtube.pot._director import initialize_pot_director
+
+        self.log = Lines()
+        self.ydl = yt_dlp.YoutubeDL(
+            {
+                "quiet": not verbose,
+                "verbose": verbose,
+                "logger": self.log,
+                "extractor_args": {"youtubepot-ytsession": {k: [v] for k, v in args.items()}},
+            }
+        )
+        self.ie = self.ydl.get_info_extractor("Youtube")
+        self.director = initialize_pot_director(self.ie)
+        self.provider = self.director.providers["YTSession"]
+
+    def request(self, context: str, client: str = "WEB", **fields: Any) -> Any:
+        from yt_dlp.extractor.youtube.pot.provider import PoTokenContext, PoTokenRequest
+
+        return PoTokenRequest(
+            context=PoTokenContext(context),
+            innertube_context={"client": {"clientName": client, "clientVersion": "2.2026"}},
+            **fields,
+        )
+
+    def close(self) -> None:
+        self.ydl.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def ytdlp(store: Path) -> Iterator[YtDlp]:
+    run = YtDlp({"store": str(store), "provider": "coldstart"}, verbose=True)
+    yield run
+    run.close()
+
+
+def binding_of(request: Any) -> str:
+    from yt_dlp.extractor.youtube.pot.utils import get_webpo_content_binding
+
+    value, _kind = get_webpo_content_binding(request)
+    assert isinstance(value, str) and value
+    return value
+
+
+def decoded(tokens: list[str]) -> list[str]:
+    result = run_node(DECODE, packages=("bgutils-js",), payload=tokens)
+    assert isinstance(result, list)
+    return [str(v) for v in result]
+
+
+def test_yt_dlp_lists_the_provider_and_its_cache_spec(ytdlp: YtDlp) -> None:
+    from yt_dlp.extractor.youtube.pot._registry import _pot_pcs_providers, _pot_providers
+    from yt_dlp.plugins import directories
+
+    assert any(Path(d, "extractor", "getpot_ytsession.py").is_file() for d in directories())
+    assert _pot_providers.value["YTSession"].PROVIDER_NAME == "ytsession"
+    assert "YTSession" in _pot_pcs_providers.value
+    text = ytdlp.log.text()
+    providers = next(line for line in ytdlp.log.lines if "PO Token Providers:" in line)
+    assert "ytsession" in providers and "(external)" in providers, text
+    specs = next(line for line in ytdlp.log.lines if "Cache Spec Providers:" in line)
+    assert "ytsession" in specs, text
+
+
+def requests_of_every_kind(ytdlp: YtDlp) -> list[Any]:
+    made = []
+    for client in ("WEB", "MWEB", "WEB_EMBEDDED_PLAYER", "TVHTML5"):
+        made.append(ytdlp.request("gvs", client, visitor_data=VISITOR_DATA, video_id=VIDEO))
+        made.append(ytdlp.request("player", client, visitor_data=VISITOR_DATA, video_id=VIDEO))
+        made.append(ytdlp.request("subs", client, visitor_data=VISITOR_DATA, video_id=VIDEO))
+        made.append(
+            ytdlp.request(
+                "gvs", client, visitor_data=VISITOR_DATA, video_id=VIDEO, _gvs_bind_to_video_id=True
+            )
+        )
+        for data_sync_id in DATA_SYNC_IDS:
+            for context in ("gvs", "player", "subs"):
+                made.append(
+                    ytdlp.request(
+                        context,
+                        client,
+                        is_authenticated=True,
+                        data_sync_id=data_sync_id,
+                        visitor_data=VISITOR_DATA,
+                        video_id=VIDEO,
+                    )
+                )
+    made.append(ytdlp.request("gvs", "WEB_REMIX", visitor_data=VISITOR_DATA))
+    made.append(
+        ytdlp.request(
+            "player", "WEB_REMIX", is_authenticated=True, data_sync_id="1||", video_id=VIDEO
+        )
+    )
+    return made
+
+
+def test_tokens_are_bound_exactly_as_yt_dlp_says(ytdlp: YtDlp) -> None:
+    requests = requests_of_every_kind(ytdlp)
+    tokens = [ytdlp.director.get_po_token(request) for request in requests]
+    assert all(isinstance(t, str) and t for t in tokens)
+    assert decoded([str(t) for t in tokens]) == [binding_of(r) for r in requests]
+    assert "from coldstart" in ytdlp.log.text()
+
+
+def test_what_it_cannot_serve_is_rejected_so_yt_dlp_moves_on(ytdlp: YtDlp) -> None:
+    from yt_dlp.extractor.youtube.pot.provider import PoTokenProviderRejectedRequest
+
+    refused = {
+        "not a web client": ytdlp.request("gvs", "ANDROID", visitor_data=VISITOR_DATA),
+        "player without a video": ytdlp.request("player", visitor_data=VISITOR_DATA),
+        "stream without visitor data": ytdlp.request("gvs"),
+        "signed in without a data sync id": ytdlp.request(
+            "gvs", is_authenticated=True, visitor_data=VISITOR_DATA
+        ),
+    }
+    for what, request in refused.items():
+        with pytest.raises(PoTokenProviderRejectedRequest):
+            ytdlp.provider.request_pot(request)
+        assert ytdlp.director.get_po_token(request) is None, what
+    with pytest.raises(PoTokenProviderRejectedRequest, match="ANDROID"):
+        ytdlp.provider.request_pot(refused["not a web client"])
+
+
+def test_tokens_are_shared_with_session_tokens_and_other_processes(
+    tmp_path: Path, emu: Emulator
+) -> None:
+    store = tmp_path / "cache"
+    env = {**os.environ, "YTSESSION_CACHE_DIR": str(store), "YTSESSION_HOME": str(tmp_path)}
+    # `ytsession session-tokens` makes the session's stream token in its own process ...
+    done = subprocess.run(
+        [
+            *YTSESSION,
+            "session-tokens",
+            "--provider",
+            "coldstart",
+            "--base-url",
+            emu.url,
+            "--visitor-data",
+            VISITOR_DATA,
+            "--compact",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    pasted = json.loads(done.stdout)["po_token"]
+    # ... and yt-dlp gets that very token from the shared store (cold-start tokens differ
+    # on every mint, so equal tokens mean the cache answered).
+    run = YtDlp({"store": str(store), "base_url": emu.url, "provider": "coldstart"}, verbose=True)
+    request = run.request("gvs", visitor_data=VISITOR_DATA)
+    assert run.director.get_po_token(request) == pasted
+    assert run.provider.request_pot(request).po_token == pasted
+    assert "from ytsession's cache" in run.log.text()
+    player = run.provider.request_pot(run.request("player", video_id=VIDEO)).po_token
+    run.close()
+    cache = default_cache_file(store, host=emu.url)
+    assert oct(cache.stat().st_mode & 0o777) == "0o600"
+    # Another yt-dlp process finds the player token this one made.
+    other = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, str(store), emu.url, VIDEO],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    assert other.stdout.strip() == player
+
+
+def test_bypass_cache_mints_again_and_keeps_the_new_token(ytdlp: YtDlp) -> None:
+    request = ytdlp.request("player", video_id=VIDEO)
+    token = ytdlp.provider.request_pot(request).po_token
+    fresh = ytdlp.provider.request_pot(ytdlp.request("player", video_id=VIDEO, bypass_cache=True))
+    assert fresh.po_token != token
+    assert ytdlp.provider.request_pot(request).po_token == fresh.po_token
+    assert decoded([fresh.po_token]) == [VIDEO]
+    assert fresh.expires_at is not None
+
+
+def test_proxy_headers_and_bad_settings(store: Path, emu: Emulator) -> None:
+    from yt_dlp.extractor.youtube.pot.provider import (
+        PoTokenProviderError,
+        PoTokenProviderRejectedRequest,
+    )
+
+    botguard = YtDlp({"store": str(store), "provider": "botguard", "base_url": emu.url})
+    proxied = botguard.request("gvs", visitor_data=VISITOR_DATA, request_proxy="http://127.0.0.1:9")
+    with pytest.raises(PoTokenProviderRejectedRequest, match="proxy"):
+        botguard.provider.request_pot(proxied)
+    assert emu.log == []  # nothing went around the proxy
+    botguard.close()
+    # Cold-start tokens need no network, so a proxy is no obstacle.
+    cold = YtDlp({"store": str(store), "provider": "coldstart"})
+    assert cold.provider.request_pot(proxied).po_token
+    cold.close()
+    wrong = YtDlp({"store": str(store), "provider": "nonsense"})
+    with pytest.raises(PoTokenProviderError, match="provider=nonsense"):
+        wrong.provider.request_pot(wrong.request("gvs", visitor_data=VISITOR_DATA))
+    wrong.close()
+
+
+def test_an_unknown_profile_is_a_clear_error(store: Path, home: Path) -> None:
+    from yt_dlp.extractor.youtube.pot.provider import PoTokenProviderError
+
+    run = YtDlp({"store": str(store), "profile": "nobody", "provider": "coldstart"})
+    with pytest.raises(PoTokenProviderError, match="ytsession login"):
+        run.provider.request_pot(run.request("gvs", visitor_data=VISITOR_DATA))
+    run.close()
+
+
+def test_cache_spec_names_the_binding_the_token_has(ytdlp: YtDlp, store: Path) -> None:
+    from yt_dlp.extractor.youtube.pot.cache import CacheProviderWritePolicy
+
+    spec_provider = ytdlp.director.cache.cache_spec_providers["YTSession"]
+    signed_in = ytdlp.request("gvs", is_authenticated=True, data_sync_id="7||8")
+    spec = spec_provider.generate_cache_spec(signed_in)
+    assert spec.key_bindings["cb"] == "7||8" == binding_of(signed_in)
+    assert spec.key_bindings["store"] == str(store)
+    assert spec.write_policy is CacheProviderWritePolicy.WRITE_ALL
+    video = spec_provider.generate_cache_spec(ytdlp.request("subs", video_id=VIDEO))
+    assert video.key_bindings["cb"] == VIDEO
+    assert video.write_policy is CacheProviderWritePolicy.WRITE_FIRST
+    assert spec_provider.generate_cache_spec(ytdlp.request("gvs", "IOS")) is None
+
+
+def test_botguard_mints_from_the_emulators_challenge(store: Path, emu: Emulator) -> None:
+    from botguard_support import require_botguard_runtime
+
+    require_botguard_runtime()
+    run = YtDlp({"store": str(store), "base_url": emu.url}, verbose=True)
+    requests = [
+        run.request("gvs", visitor_data=VISITOR_DATA, request_timeout=60),
+        run.request("player", video_id=VIDEO, request_timeout=60),
+    ]
+    tokens = [run.director.get_po_token(r) for r in requests]
+    verified = [emu.botguard.verify(str(t)) for t in tokens]
+    assert [(v.kind, v.binding) for v in verified] == [
+        ("botguard", VISITOR_DATA),
+        ("botguard", VIDEO),
+    ]
+    assert "Minting a gvs PO token for WEB" in run.log.text()
+    # Cached: a new run asks BotGuard no more.
+    challenges = emu.botguard.challenges_issued
+    again = YtDlp({"store": str(store), "base_url": emu.url})
+    assert again.director.get_po_token(requests[0]) == tokens[0]
+    assert emu.botguard.challenges_issued == challenges
+    again.close()
+    run.close()
+
+
+def test_a_wheel_ships_the_plugin_where_yt_dlp_looks(tmp_path: Path) -> None:
+    import zipfile
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "-w",
+            str(tmp_path / "dist"),
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    wheel = next((tmp_path / "dist").glob("ytsession-*.whl"))
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        archive.extractall(site)
+    assert "yt_dlp_plugins/extractor/getpot_ytsession.py" in names
+    assert not any(n.startswith("yt_dlp_plugins/") and n.endswith("__init__.py") for n in names)
+    # A plain install directory on sys.path is where yt-dlp's loader finds plugins.
+    script = (
+        "import yt_dlp; from yt_dlp.plugins import directories; yt_dlp.YoutubeDL({'quiet': True});"
+        "from yt_dlp.extractor.youtube.pot._registry import _pot_providers;"
+        "print(directories()); print(list(_pot_providers.value))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    found, providers = done.stdout.strip().splitlines()
+    assert str(site / "yt_dlp_plugins") in found and "YTSession" in providers
