@@ -161,6 +161,29 @@ def test_a_provider_expiry_overrides_the_chain_ttl() -> None:
     assert chain.get(GVS) != token
 
 
+def test_an_expired_static_token_is_not_served_and_the_chain_falls_through() -> None:
+    clock = Clock()
+    static = StaticProvider("pasted", expires_at=clock.now + 60, clock=clock)
+    chain = ProviderChain([static, ColdStartProvider(clock=clock)], clock=clock, refresh_margin=0)
+    token = chain.get(GVS)
+    assert token is not None and token.provider == "static"
+    clock.now += 61
+    assert static.get_token(GVS, token.binding) is None
+    fallback = chain.get(GVS)
+    assert fallback is not None and fallback.provider == "coldstart"
+
+
+def test_a_provider_handing_out_an_expired_token_is_passed_over(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = Clock()
+    stale, fresh = Counting(clock, ttl=-1), Counting(clock)
+    with caplog.at_level(logging.WARNING, logger="ytsession.potoken"):
+        token = ProviderChain([stale, fresh], clock=clock).get(GVS)
+    assert token is not None and fresh.asked and not token.expired(clock.now)
+    assert "already expired" in caplog.text
+
+
 def test_chain_ttl_is_configurable() -> None:
     clock = Clock()
     token = ProviderChain([Counting(clock)], ttl=60, clock=clock).get(GVS)

@@ -254,6 +254,8 @@ class StaticProvider(PoTokenProvider):
     :param binding: the id it was minted for (visitor data, data sync id or video id).
     :param contexts: the contexts it may be used for; all when ``None``.
     :param expires_at: when it expires, in Unix seconds; the chain's TTL when ``None``.
+        Once past, the provider declines (so a chain moves on to its next provider).
+    :param clock: the time source (for tests).
     :raises PoTokenBindingError: ``binding`` contradicts the binding inside a cold-start
         token.
     :raises ValueError: the token is empty.
@@ -268,6 +270,7 @@ class StaticProvider(PoTokenProvider):
         binding: str | None = None,
         contexts: Iterable[PoTokenContext | str] | None = None,
         expires_at: float | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         token = token.strip()
         if not token:
@@ -277,6 +280,7 @@ class StaticProvider(PoTokenProvider):
             None if contexts is None else frozenset(PoTokenContext.parse(c) for c in contexts)
         )
         self._expires_at = expires_at
+        self._clock = clock
         try:
             inner: str | None = decode_cold_start_token(token).binding
         except ValueError:
@@ -295,7 +299,12 @@ class StaticProvider(PoTokenProvider):
         return self._binding
 
     def get_token(self, request: PoTokenRequest, binding: ContentBinding) -> PoToken | None:
-        """:return: the pasted token when its binding and contexts fit, else ``None``."""
+        """:return: the pasted token when its binding and contexts fit and it has not
+        expired, else ``None``."""
+        now = self._clock()
+        if self._expires_at is not None and self._expires_at <= now:
+            log.debug("static PO token: expired")
+            return None
         if self._contexts is not None and request.context not in self._contexts:
             log.debug("static PO token: not for the %s context", request.context.value)
             return None
@@ -307,7 +316,7 @@ class StaticProvider(PoTokenProvider):
             binding=binding,
             provider=self.name,
             expires_at=self._expires_at,
-            minted_at=time.time(),
+            minted_at=now,
             placeholder=self._placeholder,
         )
 
@@ -516,6 +525,13 @@ class ProviderChain:
                     continue
                 if token.expires_at is None:
                     token = replace(token, expires_at=(token.minted_at or now) + self.ttl)
+                if token.expired(now):
+                    log.warning(
+                        "PO token provider %r gave a token that has already expired; "
+                        "asking the next provider",
+                        provider.name,
+                    )
+                    continue
                 log.debug("PO token for the %s from %r", binding.kind.value, provider.name)
                 fresh[binding.key] = token
         raised = failures[0] if failures and len(fresh) < len(pending) else None
