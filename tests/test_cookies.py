@@ -110,16 +110,29 @@ def test_session_cookie_host_only_cookie_and_empty_value() -> None:
     assert empty.value == "" and empty.expires == 1700000000
 
 
-def test_spaces_instead_of_tabs_name_the_line_never_the_value(tmp_path: Path) -> None:
+def test_a_bad_line_is_skipped_with_a_warning_naming_the_line_never_the_value(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "cookies.txt"
     lines = youtube_lines()
-    lines.insert(2, lines[2].replace("\t", "    "))
+    lines.insert(2, line("PREF", "pref-secret-value-6").replace("\t", "    "))
     path.write_text(netscape(*lines))
+    with caplog.at_level("WARNING", logger="ytsession.cookies"):
+        cookies = YouTubeCookies.from_file(path)  # as yt-dlp's jar: skipped, not refused
+    assert cookies.is_logged_in() and "PREF" not in cookies.names()
+    assert sorted(cookies.names()) == sorted(SECRETS)
+    assert "line 5" in caplog.text and "tabs" in caplog.text  # magic, blank, two good ones
+    assert_no_secret(caplog.text)
+    assert "pref-secret-value-6" not in caplog.text
+
+
+def test_a_file_of_bad_lines_only_names_the_first_never_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "cookies.txt"
+    path.write_text(netscape(*(text.replace("\t", "    ") for text in youtube_lines())))
     with pytest.raises(CookieError) as caught:
         YouTubeCookies.from_file(path)
-    assert caught.value.line == 5  # magic line, blank line, two good ones, then this
-    assert caught.value.path == str(path)
-    assert "line 5" in str(caught.value) and "tabs" in str(caught.value)
+    assert caught.value.line == 3 and caught.value.path == str(path)
+    assert "line 3" in str(caught.value) and "tabs" in str(caught.value)
     assert_no_secret(str(caught.value))
 
 
@@ -144,7 +157,7 @@ def test_spaces_instead_of_tabs_name_the_line_never_the_value(tmp_path: Path) ->
 )
 def test_malformed_fields_are_reported_with_their_line(bad: str, why: str) -> None:
     with pytest.raises(CookieError) as caught:
-        parse_netscape(netscape(line("HSID", "x"), bad), path="cookies.txt")
+        parse_netscape(netscape("# a comment", bad), path="cookies.txt")
     assert caught.value.line == 4
     assert why in str(caught.value)
     assert_no_secret(str(caught.value))
@@ -221,6 +234,42 @@ def test_raw_cookie_header_with_or_without_its_name() -> None:
 def test_a_header_wrapped_by_the_terminal_is_joined_again() -> None:
     header = "SID=sid-secret-val\nue-1; LOGIN_INFO=x; SAPISID=y"
     assert parse_cookie_header(header)["SID"] == "sid-secret-value-1"
+
+
+def test_a_wrapped_header_whose_line_starts_like_word_colon_is_still_a_header() -> None:
+    # LOGIN_INFO values hold colons: a terminal may wrap the header right before one.
+    header = (
+        "SID=sid-secret-value-1; SAPISID=sapisid-secret-value/3; LOGIN_INFO=AFmmF2swRQIhAKx\n"
+        "QUQ3MjNmeEhjTn:ZJM2x4; HSID=hsid-secret-value-2"
+    )
+    assert detect_format(header) == "cookie-header"
+    cookies = YouTubeCookies.from_text(header)
+    assert cookies.is_logged_in()
+    assert cookies.get("LOGIN_INFO") == "AFmmF2swRQIhAKxQUQ3MjNmeEhjTn:ZJM2x4"
+    indented = "Cookie: SID=a; LOGIN_INFO=AFm\n\tx:y; SAPISID=b"  # a tab-indented wrap
+    assert parse_cookie_header(indented)["LOGIN_INFO"] == "AFmx:y"
+
+
+def test_a_tab_inside_a_header_value_is_refused_and_never_written(tmp_path: Path) -> None:
+    with pytest.raises(CookieError, match="tab") as caught:
+        YouTubeCookies.from_cookie_header("SID=sid-secret\tvalue-1; LOGIN_INFO=x; SAPISID=y")
+    assert "element 1" in str(caught.value) and "sid-secret" not in str(caught.value)
+    cookies = YouTubeCookies.from_mapping({**SECRETS, "PREF": "a\tb"})  # given directly
+    cookies.save(tmp_path / "cookies.txt")
+    again = YouTubeCookies.from_file(tmp_path / "cookies.txt")  # loads: no broken line
+    assert "PREF" not in again.names() and again.is_logged_in()
+
+
+@pytest.mark.parametrize("spelling", ["HttpOnly", "httponly", "HTTPOnly", "HTTPONLY"])
+def test_httponly_of_any_spelling_survives_a_write_back(tmp_path: Path, spelling: str) -> None:
+    path = tmp_path / "cookies.txt"
+    path.write_text(netscape(*youtube_lines()))
+    cookies = YouTubeCookies.from_file(path)
+    cookies.apply_set_cookie(
+        "https://www.youtube.com/",
+        [f"SIDCC=rotated; Domain=.youtube.com; Path=/; Secure; {spelling}"],
+    )
+    assert "#HttpOnly_.youtube.com\tTRUE\t/\tTRUE\t0\tSIDCC\trotated" in path.read_text()
 
 
 def test_malformed_header_element_is_named_by_position_not_value() -> None:

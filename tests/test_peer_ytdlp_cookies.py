@@ -110,3 +110,46 @@ def test_cookies_txt_we_write_is_loaded_by_yt_dlps_jar(tmp_path: Path) -> None:
         jar.load()
         theirs = {c.name: c.value for c in jar if c.domain.endswith("youtube.com")}
         assert theirs == {name: cookies.get(name) for name in cookies.names()}
+
+
+def test_a_file_with_a_bad_line_loads_the_same_cookies_in_both(tmp_path: Path) -> None:
+    require_yt_dlp()
+    from yt_dlp.cookies import YoutubeDLCookieJar
+
+    from ytsession.auth.cookies import YouTubeCookies
+
+    good = [
+        "#HttpOnly_.youtube.com\tTRUE\t/\tTRUE\t2000000000\tSID\tsid-value",
+        ".youtube.com\tTRUE\t/\tTRUE\t2000000000\tSAPISID\tsapisid/value",
+        ".youtube.com\tTRUE\t/\tFALSE\t0\tLOGIN_INFO\tAFmm:xyz=",
+        "www.youtube.com\tFALSE\t/\tFALSE\t2000000000\tHOSTONLY\th",
+    ]
+    bad = ".youtube.com    TRUE    /    FALSE    0    PREF    spaces-not-tabs"
+    path = tmp_path / "cookies.txt"
+    path.write_text("# Netscape HTTP Cookie File\n" + "\n".join([good[0], bad, *good[1:]]) + "\n")
+    jar = YoutubeDLCookieJar(str(path))
+    jar.load(ignore_discard=True, ignore_expires=True)
+    ours = YouTubeCookies.from_file(path)
+    assert {c.name: c.value for c in jar} == {n: ours.get(n) for n in ours.names()}
+
+    # and what we write back from it, yt-dlp loads again
+    ours.save(tmp_path / "again.txt")
+    again = YoutubeDLCookieJar(str(tmp_path / "again.txt"))
+    again.load(ignore_discard=True, ignore_expires=True)
+    theirs = {(c.domain, c.name): (c.value, c.secure, bool(c.expires)) for c in again}
+    assert theirs == {(c.domain, c.name): (c.value, c.secure, bool(c.expires)) for c in jar}
+
+
+def test_cookies_yt_dlp_writes_are_read_by_us(tmp_path: Path) -> None:
+    require_yt_dlp()
+    from yt_dlp.cookies import YoutubeDLCookieJar
+
+    from ytsession.auth.cookies import YouTubeCookies
+
+    jar = YoutubeDLCookieJar(str(tmp_path / "theirs.txt"))
+    for name, value in (("SID", "a"), ("SAPISID", "b/c"), ("LOGIN_INFO", "d:e="), ("YSC", "f")):
+        jar.set_cookie(_cookie(name, value))
+    jar.save(ignore_discard=True, ignore_expires=True)
+    ours = YouTubeCookies.from_file(tmp_path / "theirs.txt")
+    assert {n: ours.get(n) for n in ours.names()} == {c.name: c.value for c in jar}
+    assert ours.is_logged_in()

@@ -107,6 +107,7 @@ _NETSCAPE_LINE = re.compile(r"^(#HttpOnly_)?[^\s#][^\t]*\t(TRUE|FALSE)\t", re.IG
 _HEADER_LINE = re.compile(r"^\s*:?[A-Za-z0-9-]+\s*:")
 _REQUEST_LINE = re.compile(r"^[A-Z]+ \S+ HTTP/\d(\.\d)?$")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def is_youtube_domain(domain: str) -> bool:
@@ -163,7 +164,10 @@ def make_cookie(
 
 
 def _is_http_only(cookie: http.cookiejar.Cookie) -> bool:
-    return cookie.has_nonstandard_attr("HttpOnly") or cookie.has_nonstandard_attr("httponly")
+    # Any spelling: the standard library's jar keeps the attribute as the server wrote it
+    # ("HttpOnly", "httponly", "HTTPOnly", ...).
+    rest: Mapping[str, Any] = getattr(cookie, "_rest", {})
+    return any(key.lower() == "httponly" for key in rest)
 
 
 # --- parsing ---------------------------------------------------------------------------
@@ -182,12 +186,18 @@ def parse_netscape(text: str, *, path: str = _TEXT) -> list[http.cookiejar.Cooki
     cookie; an expiry of 0 means a session cookie; Windows line endings are fine. Cookies
     of every domain are returned (:class:`YouTubeCookies` keeps YouTube's).
 
+    A malformed line is skipped with a warning naming its number (never its content), as
+    yt-dlp's cookie jar skips it; only a file whose every cookie line is malformed is an
+    error.
+
     :param text: the file's content.
     :param path: the file's name, for messages.
-    :raises CookieError: a line is malformed (its number is in the message and in
+    :raises CookieError: no line is a cookie and some line is malformed (the first such
+        line's number is in the message and in
         :attr:`~ytsession.errors.CookieError.line`; its content never is).
     """
     cookies = []
+    problems: list[CookieError] = []
     for number, raw in enumerate(_lines(text), 1):
         line = raw.strip("\r\n")
         http_only = line.startswith(HTTPONLY_PREFIX)
@@ -199,13 +209,16 @@ def parse_netscape(text: str, *, path: str = _TEXT) -> list[http.cookiejar.Cooki
         if len(fields) == 6:  # some exporters drop an empty value's field
             fields.append("")
         if len(fields) != 7:
-            raise CookieError(
-                f"cookie file {path}, line {number}: expected 7 tab-separated fields, found "
-                f"{len(fields)} (an editor may have turned the tabs into spaces); export the "
-                "cookies again",
-                path=path,
-                line=number,
+            problems.append(
+                CookieError(
+                    f"cookie file {path}, line {number}: expected 7 tab-separated fields, "
+                    f"found {len(fields)} (an editor may have turned the tabs into spaces); "
+                    "export the cookies again",
+                    path=path,
+                    line=number,
+                )
             )
+            continue
         domain, subdomains, cookie_path, secure, expires_text, name, value = fields
         domain = domain.strip().lower()
         problem = None
@@ -226,12 +239,15 @@ def parse_netscape(text: str, *, path: str = _TEXT) -> list[http.cookiejar.Cooki
             else:
                 expires = stamp if stamp > 0 else None
         if problem is not None:
-            raise CookieError(
-                f"cookie file {path}, line {number}: {problem}; fix the line or export the "
-                "cookies again",
-                path=path,
-                line=number,
+            problems.append(
+                CookieError(
+                    f"cookie file {path}, line {number}: {problem}; fix the line or export "
+                    "the cookies again",
+                    path=path,
+                    line=number,
+                )
             )
+            continue
         include_subdomains = subdomains.upper() == "TRUE"
         if include_subdomains and not domain.startswith("."):
             domain = "." + domain
@@ -247,6 +263,10 @@ def parse_netscape(text: str, *, path: str = _TEXT) -> list[http.cookiejar.Cooki
                 host_only=not include_subdomains,
             )
         )
+    if problems and not cookies:
+        raise problems[0]
+    for problem in problems:
+        log.warning("skipping a malformed cookie line: %s", problem)
     return cookies
 
 
@@ -260,7 +280,7 @@ def parse_cookie_header(text: str, *, path: str = _TEXT, line: int | None = None
     :return: the cookies by name, in order (a repeated name keeps its last value).
     :raises CookieError: an element is not ``name=value`` or a name is invalid.
     """
-    text = "".join(_lines(text)).strip()
+    text = "".join(line.strip() for line in _lines(text))
     if text[:7].lower() == "cookie:":
         text = text[7:]
     where = f"{path}, line {line}" if line is not None else path
@@ -278,7 +298,16 @@ def parse_cookie_header(text: str, *, path: str = _TEXT, line: int | None = None
                 path=path,
                 line=line,
             )
-        cookies[name] = value.strip()
+        value = value.strip()
+        if _CONTROL.search(value):
+            raise CookieError(
+                f"{where}: the value of element {position} of the Cookie header holds a tab "
+                "or another control character, which no cookie value may hold (a cookies.txt "
+                "written from it would not load); copy the whole header again",
+                path=path,
+                line=line,
+            )
+        cookies[name] = value
     return cookies
 
 
@@ -370,15 +399,27 @@ def parse_browser_json(data: Mapping[str, Any], *, path: str = _TEXT) -> dict[st
 
 def detect_format(text: str) -> FileFormat | Literal["cookie-header"]:
     """Return what ``text`` holds: ``"browser.json"``, ``"netscape"``, ``"headers"``
-    (pasted request headers) or ``"cookie-header"`` (a bare ``Cookie`` header)."""
+    (pasted request headers) or ``"cookie-header"`` (a bare ``Cookie`` header).
+
+    A ``Cookie`` header a terminal wrapped across lines is a ``"cookie-header"`` even when
+    a wrapped line happens to start like ``word:`` (``LOGIN_INFO`` values hold colons):
+    text that reads as one valid header once its line breaks are dropped is one.
+    """
     lines = _lines(text)
     if text.removeprefix("\ufeff").lstrip().startswith("{"):
         return "browser.json"
     if any(_NETSCAPE_MAGIC.match(line) or _NETSCAPE_LINE.match(line) for line in lines):
         return "netscape"
-    if any(_HEADER_LINE.match(line) for line in lines):
+    if any(_HEADER_LINE.match(line) for line in lines) and not _is_cookie_header(text):
         return "headers"
     return "cookie-header"
+
+
+def _is_cookie_header(text: str) -> bool:
+    try:
+        return bool(parse_cookie_header(text))
+    except CookieError:
+        return False
 
 
 def render_netscape(
@@ -396,6 +437,9 @@ def render_netscape(
         *keep_lines,
     ]
     for cookie in sorted(cookies, key=lambda c: (c.domain, c.path, c.name)):
+        if _CONTROL.search(cookie.name) or _CONTROL.search(cookie.value or ""):
+            log.warning("not writing cookie %s: it holds a control character", cookie.name)
+            continue
         prefix = HTTPONLY_PREFIX if _is_http_only(cookie) else ""
         fields = [
             prefix + cookie.domain,
