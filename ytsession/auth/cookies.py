@@ -265,8 +265,8 @@ def parse_netscape(text: str, *, path: str = _TEXT) -> list[http.cookiejar.Cooki
         )
     if problems and not cookies:
         raise problems[0]
-    for problem in problems:
-        log.warning("skipping a malformed cookie line: %s", problem)
+    for skipped in problems:
+        log.warning("skipping a malformed cookie line: %s", skipped)
     return cookies
 
 
