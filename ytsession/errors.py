@@ -15,6 +15,7 @@ __all__ = [
     "ClientNotSupportedError",
     "ClientNotSupportedWarning",
     "CookieError",
+    "CookieFileChangedError",
     "CookiesRefusedError",
     "CookiesRotatedOutError",
     "CookiesRotatedOutWarning",
@@ -277,3 +278,10 @@ class CookieError(YTSessionError, ValueError):
         super().__init__(message)
         self.path = path
         self.line = line
+
+
+class CookieFileChangedError(CookieError):
+    """The cookie file was replaced on disk since it was read (a newer export, most
+    likely), and the new file cannot be used: it is malformed or not logged in. The
+    rotated cookies were not written over it; fix the file or export it again.
+    """

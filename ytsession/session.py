@@ -634,6 +634,8 @@ class Session:
                 endpoint=endpoint,
             )
         self._adopt_visitor_data(data)
+        if signer is not None:  # session facts from the parsed answer: no body re-scan
+            self._guarded(lambda: signer.observe_answer(data))
         return data
 
     def _adopt_visitor_data(self, answer: Mapping[str, Any]) -> None:

@@ -13,8 +13,18 @@ it
 - sets ``X-Origin``, ``X-Goog-AuthUser`` (the account index) and, for a brand account,
   ``X-Goog-PageId``;
 - reads the response: cookies the server rotates (``Set-Cookie``) go into the jar and back
-  to the cookie file; a data sync id is adopted; a response that drops the login cookies
-  raises :class:`~ytsession.errors.CookiesRotatedOutError` (or warns).
+  to the cookie file (see :meth:`~ytsession.auth.cookies.YouTubeCookies.apply_set_cookie`
+  for the write-back rules); a data sync id is adopted; a response that drops the login
+  cookies raises :class:`~ytsession.errors.CookiesRotatedOutError` (or warns);
+- follows a redirect to another YouTube URL itself, signing the next hop for its host
+  (requests would send it without the cookies), as requests' own digest auth answers its
+  401s; a redirect anywhere else is left to requests with nothing of ours attached.
+
+Under a :class:`~ytsession.Session`, the session facts (``loggedOut``, the data sync id)
+are read from the answer the session parses anyway (:meth:`CookieAuth.observe_answer`); on
+a plain :class:`requests.Session` the signer reads them from the JSON body itself. The
+``Cookie`` header and the SAPISIDHASH are built once per jar change (and per second), so a
+burst of calls costs little more than unsigned ones.
 
 Requests to any other host pass through untouched: no cookie, no signature. Tests that
 run YouTube on a loopback address name it explicitly in ``host_aliases``; the jar's domain
@@ -58,6 +68,9 @@ StalePolicy = Literal["raise", "warn"]
 
 #: The headers a signed request carries that must not follow a redirect to another host.
 _SIGNED_HEADERS = ("Cookie", "Authorization", "X-Origin", "X-Goog-AuthUser", "X-Goog-PageId")
+#: The most redirects between YouTube URLs the signer follows for one request.
+MAX_REDIRECTS = 10
+_URL_CACHE_SIZE = 256
 _LOGGED_OUT = re.compile(rb'"loggedOut"\s*:\s*true')
 _ROTATED_OUT = (
     "YouTube dropped the login cookies ({names}): your exported cookies have been rotated "
@@ -119,6 +132,10 @@ class CookieAuth(InnerTubeAuth):
         self._datasync = parse_datasync_id(datasync_id) if datasync_id else DataSyncId()
         self._datasync_given = datasync_id is not None
         self._rotated_out: tuple[str, ...] | None = None
+        self._observed = False  # a Session hands us its parsed answers
+        self._targets: dict[str, str | None] = {}
+        self._hash_cache: tuple[tuple[object, ...], str | None] = ((), None)
+        self._merge_cache: tuple[str, str, str] = ("", "", "")
         self._aliases: dict[str, str] = {}
         for alias, host in (host_aliases or {}).items():
             self.add_host_alias(alias, host)
@@ -133,6 +150,7 @@ class CookieAuth(InnerTubeAuth):
         if not is_youtube_domain(host) or host.startswith("."):
             raise ValueError(f"a host alias must map to a youtube.com host, not {host!r}")
         self._aliases[alias.strip().lower()] = host.strip().lower()
+        self._targets = {}
 
     def check_base_url(self, base_url: str | None) -> None:
         """Make sure calls sent to ``base_url`` get the cookies.
@@ -176,6 +194,17 @@ class CookieAuth(InnerTubeAuth):
         """Return the YouTube URL a request to ``url`` is signed for (``url`` itself for
         an HTTPS URL of ``youtube.com`` or a subdomain, the mapped URL for an alias), or
         ``None`` when ``url`` is not YouTube's: such a request gets nothing."""
+        try:
+            return self._targets[url]
+        except KeyError:
+            pass
+        target = self._youtube_url(url)
+        if len(self._targets) >= _URL_CACHE_SIZE:
+            self._targets = {}
+        self._targets[url] = target
+        return target
+
+    def _youtube_url(self, url: str) -> str | None:
         parts = urlsplit(url)
         netloc = parts.netloc.rpartition("@")[2].lower()
         mapped = self._aliases.get(netloc) or self._aliases.get(parts.hostname or "")
@@ -284,19 +313,13 @@ class CookieAuth(InnerTubeAuth):
         self._check_logged_in()
         jar_header = self.cookies.cookie_header(target)
         if jar_header:
-            r.headers["Cookie"] = _merged_cookie_header(jar_header, r.headers.get("Cookie"))
-        target_parts = urlsplit(target)
+            r.headers["Cookie"] = self._merged(jar_header, r.headers.get("Cookie"))
         origin = (
             r.headers.get("X-Origin")
             or r.headers.get("Origin")
-            or f"https://{target_parts.hostname or 'www.youtube.com'}"
+            or f"https://{urlsplit(target).hostname or 'www.youtube.com'}"
         )
-        authorization = sapisidhash(
-            self.cookies.signing_values(),
-            origin,
-            user_session_id=self.user_session_id,
-            now=self._clock(),
-        )
+        authorization = self._authorization(origin)
         if authorization is not None:  # check_logged_in made sure of it
             r.headers["Authorization"] = authorization
         r.headers.setdefault("X-Origin", origin)
@@ -304,21 +327,38 @@ class CookieAuth(InnerTubeAuth):
         page_id = self.page_id()
         if page_id:
             r.headers.setdefault("X-Goog-PageId", page_id)
-        r.register_hook("response", self._on_response)  # type: ignore[no-untyped-call]
+        if self._on_response not in r.hooks["response"]:
+            r.register_hook("response", self._on_response)  # type: ignore[no-untyped-call]
         return r
+
+    def _authorization(self, origin: str) -> str | None:
+        """The SAPISIDHASH value, computed once per second, origin and cookie values."""
+        now = self._clock()
+        values = self.cookies.signing_values()
+        key = (round(now), origin, self.user_session_id, *values.items())
+        cached_key, cached = self._hash_cache
+        if cached_key == key:
+            return cached
+        authorization = sapisidhash(values, origin, user_session_id=self.user_session_id, now=now)
+        self._hash_cache = (key, authorization)
+        return authorization
+
+    def _merged(self, ours: str, existing: str | bytes | None) -> str:
+        if not existing:
+            return ours
+        text = existing.decode("latin-1") if isinstance(existing, bytes) else existing
+        last_ours, last_existing, merged = self._merge_cache
+        if last_ours == ours and last_existing == text:
+            return merged
+        merged = _merged_cookie_header(ours, text)
+        self._merge_cache = (ours, text, merged)
+        return merged
 
     def _on_response(self, response: Response, **kwargs: Any) -> Response:
         request_url = response.request.url if response.request is not None else response.url
         target = self.youtube_url(request_url or "")
         if target is None:
             return response
-        if response.is_redirect and response.request is not None:
-            # requests copies this request for the next hop: nothing of ours may go along
-            # to a host that is not YouTube's.
-            location = urljoin(request_url or "", response.headers.get("Location", ""))
-            if self.youtube_url(location) is None:
-                for name in _SIGNED_HEADERS:
-                    response.request.headers.pop(name, None)
         values = _set_cookie_values(response)
         if values:
             update = self.cookies.apply_set_cookie(target, values)
@@ -328,7 +368,18 @@ class CookieAuth(InnerTubeAuth):
                     _ROTATED_OUT.format(names=", ".join(update.changed)),
                     CookiesRotatedOutError,
                 )
-        if kwargs.get("stream") or "json" not in response.headers.get("Content-Type", ""):
+        if response.is_redirect and response.request is not None:
+            location = urljoin(request_url or "", response.headers.get("Location", ""))
+            if self.youtube_url(location) is not None and len(response.history) < MAX_REDIRECTS:
+                return self._follow(response, location, **kwargs)
+            # requests copies this request for the next hop: nothing of ours may go along
+            # to a host that is not YouTube's.
+            for name in _SIGNED_HEADERS:
+                response.request.headers.pop(name, None)
+            return response
+        if self._observed or kwargs.get("stream"):
+            return response  # the Session reads the parsed answer (observe_answer)
+        if "json" not in response.headers.get("Content-Type", ""):
             return response
         content = response.content
         if b"datasyncId" in content:
@@ -336,13 +387,56 @@ class CookieAuth(InnerTubeAuth):
             if found:
                 self.adopt_datasync_id(found)
         if response.ok and b"loggedOut" in content and _LOGGED_OUT.search(content):
-            self._stale(
-                "YouTube answered the cookie-signed request as logged out: the cookies no "
-                "longer sign in (rotated out, or signed out in the browser). Export them again "
-                "from a browser that is logged in to YouTube",
-                CookiesRefusedError,
-            )
+            self._logged_out_answer()
         return response
+
+    def _follow(self, response: Response, location: str, **kwargs: Any) -> Response:
+        """Send the next hop of a redirect between YouTube URLs, signed for its host."""
+        assert response.request is not None and response.connection is not None
+        response.content  # noqa: B018 (read the body so the connection can be reused)
+        response.close()
+        hop = response.request.copy()
+        hop.url = location
+        status, method = response.status_code, (hop.method or "GET").upper()
+        if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
+            hop.method = "GET"
+            hop.body = None
+            for name in ("Content-Length", "Content-Type", "Transfer-Encoding"):
+                hop.headers.pop(name, None)
+        for name in _SIGNED_HEADERS:
+            hop.headers.pop(name, None)
+        self(hop)
+        answer: Response = response.connection.send(hop, **kwargs)
+        answer.history = [*response.history, response]
+        answer.request = hop
+        log.debug("followed a redirect between YouTube URLs, signed for the next host")
+        return self._on_response(answer, **kwargs)
+
+    def observe_answer(self, answer: Mapping[str, Any]) -> None:
+        """Read ``responseContext.mainAppWebResponseContext`` of a parsed 2xx answer: adopt
+        its ``datasyncId``; a ``loggedOut: true`` means the cookies no longer sign in
+        (:class:`~ytsession.errors.CookiesRefusedError`, or a warning with
+        ``stale="warn"``). Called by :class:`~ytsession.Session`; from then on the signer
+        no longer reads bodies itself.
+        """
+        self._observed = True
+        context = answer.get("responseContext")
+        main = context.get("mainAppWebResponseContext") if isinstance(context, Mapping) else None
+        if not isinstance(main, Mapping):
+            return
+        found = main.get("datasyncId")
+        if isinstance(found, str) and found:
+            self.adopt_datasync_id(found)
+        if main.get("loggedOut") is True:
+            self._logged_out_answer()
+
+    def _logged_out_answer(self) -> None:
+        self._stale(
+            "YouTube answered the cookie-signed request as logged out: the cookies no "
+            "longer sign in (rotated out, or signed out in the browser). Export them again "
+            "from a browser that is logged in to YouTube",
+            CookiesRefusedError,
+        )
 
     def _check_logged_in(self) -> None:
         try:

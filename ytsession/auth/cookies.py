@@ -20,13 +20,18 @@ No cookie value ever appears in a ``repr``, a log line or an error message.
 
 from __future__ import annotations
 
+import atexit
+import dataclasses
+import hashlib
 import http.cookiejar
 import json
 import logging
+import math
 import re
 import threading
 import time
 import urllib.request
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import Message
@@ -35,7 +40,7 @@ from typing import Any, Literal
 
 from requests.cookies import RequestsCookieJar
 
-from ..errors import CookieError, LoggedOutError
+from ..errors import CookieError, CookieFileChangedError, LoggedOutError, YTSessionError
 from . import tokenfile
 
 __all__ = [
@@ -44,6 +49,7 @@ __all__ = [
     "COOKIE_DOMAIN",
     "LOGIN_COOKIE",
     "SID_COOKIES",
+    "WRITE_BACK_INTERVAL",
     "CookieFreshness",
     "CookieUpdate",
     "YouTubeCookies",
@@ -100,6 +106,13 @@ KEPT_HEADERS = (
 )
 
 FileFormat = Literal["netscape", "browser.json", "headers"]
+
+#: Seconds between two write-backs of the cookie file: a burst of answers that rotate
+#: cookies is written once, then at most once per interval (the last change is written
+#: when the interval ends, by :meth:`YouTubeCookies.flush` or at exit).
+WRITE_BACK_INTERVAL = 5.0
+#: Seconds a write-back waits for another process's write-back of the same file.
+WRITE_BACK_LOCK_TIMEOUT = 10.0
 
 _TEXT = "<text>"
 _NETSCAPE_MAGIC = re.compile(r"^#\s*(Netscape\s+)?HTTP Cookie File", re.IGNORECASE)
@@ -503,11 +516,16 @@ class CookieUpdate:
     :ivar logged_out: the jar was logged in before and is not any more (the login cookies
         were dropped: the exported cookies have been rotated out).
     :ivar saved: the change was written back to the cookie file.
+    :ivar pending: the change waits for the end of the write-back interval (a burst).
+    :ivar adopted: the cookie file had been replaced on disk (a newer export) and was read
+        instead of being written over; the jar now holds the file's cookies.
     """
 
     changed: tuple[str, ...] = ()
     logged_out: bool = False
     saved: bool = False
+    pending: bool = False
+    adopted: bool = False
 
 
 class _SetCookieResponse:
@@ -545,7 +563,11 @@ class YouTubeCookies:
     :param headers: request headers that came with the cookies (pasted headers,
         ``browser.json``): the user agent, ``X-Goog-AuthUser``, ... (``Cookie`` and
         ``Authorization`` are dropped).
-    :param write_back: write cookies the server updates back to ``path``.
+    :param write_back: write cookies the server updates back to ``path``: under an
+        inter-process lock, only while the file on disk is still the one read here (a newer
+        export is adopted instead, see :meth:`apply_set_cookie`), only while the jar is
+        logged in, and at most once per ``write_back_interval`` seconds.
+    :param write_back_interval: see :data:`WRITE_BACK_INTERVAL`.
     """
 
     def __init__(
@@ -556,10 +578,16 @@ class YouTubeCookies:
         file_format: FileFormat = "netscape",
         headers: Mapping[str, str] | None = None,
         write_back: bool = True,
+        write_back_interval: float = WRITE_BACK_INTERVAL,
     ) -> None:
         self._lock = threading.RLock()
         self._jar = RequestsCookieJar()
         self.ignored = 0
+        #: Bumped by every change of the jar: the caches below are of one generation.
+        self._generation = 0
+        self._live_cache: tuple[int, float, dict[str, str]] | None = None
+        self._header_cache: dict[tuple[str, str, str], str | None] = {}
+        self._header_cache_key: tuple[int, float] = (-1, 0.0)
         self._fill(cookies)
         self.path = Path(path) if path is not None else None
         self.file_format: FileFormat = file_format
@@ -567,9 +595,14 @@ class YouTubeCookies:
             k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEPT_HEADERS
         }
         self.write_back = write_back and file_format != "headers"
+        self.write_back_interval = write_back_interval
         #: Incremented each time the server changes the jar: a credentials "version".
         self.version = 0
         self._stamp = self._file_stamp()
+        self._digest = self._file_digest()
+        self._pending = False  # a change waits for the end of the write-back interval
+        self._last_write: float | None = None  # time.monotonic() of the last write-back
+        self._timer: threading.Timer | None = None
 
     def _fill(self, cookies: Iterable[http.cookiejar.Cookie]) -> None:
         for cookie in cookies:
@@ -577,22 +610,32 @@ class YouTubeCookies:
                 self._jar.set_cookie(cookie)
             else:
                 self.ignored += 1
+        self._generation += 1
 
     # --- making one ------------------------------------------------------------------
 
     @classmethod
-    def from_file(cls, path: str | Path, *, write_back: bool = True) -> YouTubeCookies:
+    def from_file(
+        cls,
+        path: str | Path,
+        *,
+        write_back: bool = True,
+        write_back_interval: float = WRITE_BACK_INTERVAL,
+    ) -> YouTubeCookies:
         """Read cookies from a file, whatever it holds: a Netscape ``cookies.txt``,
         ytmusicapi's ``browser.json``, pasted request headers or a ``Cookie`` header.
 
         :param path: the file.
         :param write_back: write cookies the server updates back to the file (Netscape
-            and ``browser.json`` files only).
+            and ``browser.json`` files only; see the class for the rules).
+        :param write_back_interval: see :data:`WRITE_BACK_INTERVAL`.
         :raises CookieError: the file is missing, unreadable or malformed.
         """
         path = Path(path)
         try:
-            text = path.read_bytes().decode("utf-8")
+            stamp = path.stat()
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
         except FileNotFoundError:
             raise CookieError(f"cookie file {path} does not exist", path=str(path)) from None
         except UnicodeDecodeError:
@@ -604,7 +647,12 @@ class YouTubeCookies:
                 f"cannot read cookie file {path} ({exc.strerror}); check its permissions",
                 path=str(path),
             ) from None
-        return cls._from_text(text, source=str(path), path=path, write_back=write_back)
+        cookies = cls._from_text(text, source=str(path), path=path, write_back=write_back)
+        cookies.write_back_interval = write_back_interval
+        # what was read, not what the file may hold a moment later
+        cookies._stamp = (stamp.st_mtime_ns, stamp.st_size)
+        cookies._digest = hashlib.sha256(raw).hexdigest()
+        return cookies
 
     @classmethod
     def from_text(cls, text: str, *, source: str = _TEXT) -> YouTubeCookies:
@@ -720,17 +768,37 @@ class YouTubeCookies:
         return self._live(now).get(name)
 
     def _live(self, now: float | None = None) -> dict[str, str]:
-        """Unexpired cookies by name; for a name held by several domains, the broadest."""
-        stamp = int(time.time() if now is None else now)
+        """Unexpired cookies by name; for a name held by several domains, the broadest.
+
+        Without ``now`` the answer is kept until the jar changes or its soonest expiry
+        passes, so a burst of signed calls scans the jar once.
+        """
+        current_time = time.time() if now is None else now
+        cached = self._live_cache
+        if (
+            now is None
+            and cached is not None
+            and cached[0] == self._generation
+            and current_time < cached[1]
+        ):
+            return cached[2]
+        stamp = int(current_time)
         chosen: dict[str, http.cookiejar.Cookie] = {}
+        valid_until = math.inf
         with self._lock:
+            generation = self._generation
             for cookie in self._jar:
+                if cookie.expires is not None and cookie.expires > stamp:
+                    valid_until = min(valid_until, float(cookie.expires))
                 if cookie.is_expired(stamp) or cookie.value is None:
                     continue
                 current = chosen.get(cookie.name)
                 if current is None or _breadth(cookie) > _breadth(current):
                     chosen[cookie.name] = cookie
-        return {name: cookie.value or "" for name, cookie in chosen.items()}
+        live = {name: cookie.value or "" for name, cookie in chosen.items()}
+        if now is None:
+            self._live_cache = (generation, valid_until, live)
+        return live
 
     def signing_values(self, *, now: float | None = None) -> dict[str, str]:
         """:return: the ``*APISID`` cookies the SAPISIDHASH is computed from."""
@@ -820,23 +888,53 @@ class YouTubeCookies:
 
     def cookie_header(self, url: str) -> str | None:
         """Return the ``Cookie`` header the jar sends to ``url`` (a YouTube URL), by the
-        jar's own domain, path, secure and expiry rules; ``None`` when it sends none."""
+        jar's own domain, path, secure and expiry rules; ``None`` when it sends none.
+
+        The header is built once per jar change, URL scheme, host and path (and again once
+        the soonest expiry passes), not on every call.
+        """
+        scheme, _, rest = url.partition("://")
+        host, _, path = rest.partition("/")
+        key = (scheme, host, path.partition("?")[0])
+        self._live()  # one scan per jar change; also bounds the cache by the soonest expiry
+        cached = self._live_cache
+        bound = (cached[0], cached[1]) if cached is not None else (-1, 0.0)
+        if self._header_cache_key != bound:
+            self._header_cache = {}
+            self._header_cache_key = bound
+        elif key in self._header_cache:
+            return self._header_cache[key]
         request = urllib.request.Request(url)  # noqa: S310 (never opened: cookie rules only)
         with self._lock:
             self._jar.add_cookie_header(request)
-        return request.get_header("Cookie")
+        header = request.get_header("Cookie")
+        self._header_cache[key] = header
+        return header
 
     def apply_set_cookie(self, url: str, values: Sequence[str]) -> CookieUpdate:
         """Take the ``Set-Cookie`` headers of a response from ``url`` into the jar and
         write the change back to the cookie file.
 
-        A change that logs the jar out (the server dropped ``LOGIN_INFO`` or every SID
-        cookie) is not written: the file keeps the cookies as they were exported.
+        The write-back rules:
+
+        - a jar that is not logged in (the server dropped ``LOGIN_INFO`` or every SID
+          cookie, now or earlier) is never written: the file keeps the cookies as they
+          were exported;
+        - the write holds the file's inter-process lock, and happens only while the file
+          on disk is still the one read or written here; when it was replaced (the user
+          exported again, or another process wrote it), the new file is read and used
+          instead (``adopted``), or, when it cannot be used, a
+          :class:`~ytsession.errors.CookieFileChangedError` says so and the file is left
+          alone;
+        - a burst of changes is written once, then at most once per
+          :attr:`write_back_interval` seconds (``pending``); the last change is written
+          when the interval ends, by :meth:`flush`, or when the process exits.
 
         :param url: the (YouTube) URL the response came from; cookies it may not set (of
             other domains) are refused by the jar's rules.
         :param values: the ``Set-Cookie`` header values.
         :return: what changed.
+        :raises CookieFileChangedError: the file was replaced by one that cannot be used.
         """
         if not values:
             return CookieUpdate()
@@ -859,22 +957,101 @@ class YouTubeCookies:
             )
             if not changed:
                 return CookieUpdate()
+            self._generation += 1
             self.version += 1
-            logged_out = was_logged_in and not self.is_logged_in()
-            saved = False
-            if not logged_out and self.write_back and self.path is not None:
-                try:
-                    self.save()
-                    saved = True
-                except (OSError, CookieError) as exc:
-                    log.warning(
-                        "could not write the rotated cookies back to %s (%s); the next run "
-                        "may start from stale cookies",
-                        self.path,
-                        exc,
-                    )
+            logged_in = self.is_logged_in()
             log.debug("the server updated cookies %s", ", ".join(changed))
-            return CookieUpdate(changed=changed, logged_out=logged_out, saved=saved)
+            update = CookieUpdate(changed=changed, logged_out=was_logged_in and not logged_in)
+            if not logged_in or not self.write_back or self.path is None:
+                if not logged_in and self._pending:
+                    self._pending = False  # what waited was of a jar now logged out
+                return update
+            self._pending = True
+            since = None if self._last_write is None else time.monotonic() - self._last_write
+            if since is not None and since < self.write_back_interval:
+                self._schedule_flush(self.write_back_interval - since)
+                return dataclasses.replace(update, pending=True)
+            outcome = self._write_back()
+            return dataclasses.replace(
+                update, saved=outcome == "saved", adopted=outcome == "adopted"
+            )
+
+    def flush(self) -> bool:
+        """Write a change that waits for the end of the write-back interval now (same
+        rules as :meth:`apply_set_cookie`).
+
+        :return: whether the file was written.
+        :raises CookieFileChangedError: the file was replaced by one that cannot be used.
+        """
+        with self._lock:
+            if not self._pending or self.path is None or not self.is_logged_in():
+                self._pending = False
+                return False
+            return self._write_back() == "saved"
+
+    def _schedule_flush(self, delay: float) -> None:
+        if self._timer is not None and self._timer.is_alive():
+            return
+        self._timer = threading.Timer(delay, _flush_quietly, args=(weakref.ref(self),))
+        self._timer.daemon = True
+        self._timer.start()
+        _PENDING.add(self)
+
+    def _write_back(self) -> Literal["saved", "adopted", "kept"]:
+        """Write the jar to its file under the file's lock, unless the file changed on disk
+        (then adopt it). Called with ``self._lock`` held and a logged-in jar."""
+        assert self.path is not None
+        path = self.path
+        try:
+            with tokenfile.locked(path, timeout=WRITE_BACK_LOCK_TIMEOUT):
+                if self.changed_on_disk():
+                    self._adopt_newer_file()
+                    return "adopted"
+                self.save()
+        except CookieFileChangedError:
+            self._pending = False
+            raise
+        except (OSError, CookieError, YTSessionError) as exc:
+            log.warning(
+                "could not write the rotated cookies back to %s (%s); the next run may start "
+                "from stale cookies",
+                path,
+                exc,
+            )
+            return "kept"
+        self._pending = False
+        self._last_write = time.monotonic()
+        return "saved"
+
+    def _adopt_newer_file(self) -> None:
+        """The file on disk is not the one read here: use it instead of writing over it.
+
+        :raises CookieFileChangedError: it cannot be used (malformed, gone or logged out).
+        """
+        assert self.path is not None
+        path = self.path
+        self._pending = False
+        reason = ""
+        try:
+            fresh = YouTubeCookies.from_file(path, write_back=self.write_back)
+        except CookieError as exc:
+            reason = f"cannot be read ({exc})"
+        else:
+            if not fresh.is_logged_in():
+                reason = "is not logged in"
+        if reason:
+            raise CookieFileChangedError(
+                f"the cookie file {path} was replaced since it was read (a newer export?) and "
+                f"it {reason}; the rotated cookies were not written over it. Fix the file or "
+                "export the cookies again from a browser that is logged in to YouTube",
+                path=str(path),
+            )
+        log.info(
+            "the cookie file %s was replaced since it was read (a newer export?): using it "
+            "instead of writing this process's rotated cookies over it",
+            path,
+        )
+        self._take(fresh)
 
     def _cookies(self) -> list[http.cookiejar.Cookie]:
         with self._lock:
@@ -919,8 +1096,10 @@ class YouTubeCookies:
                 self._save_browser_json(target)
             else:
                 raise ValueError("cookies can be saved as 'netscape' or 'browser.json' only")
+            self._generation += 1  # expired cookies were dropped
             if target == self.path:
                 self._stamp = self._file_stamp()
+                self._digest = self._file_digest()
 
     def _save_browser_json(self, target: Path) -> None:
         try:
@@ -943,10 +1122,21 @@ class YouTubeCookies:
             return None
         return (stat.st_mtime_ns, stat.st_size)
 
+    def _file_digest(self) -> str | None:
+        if self.path is None:
+            return None
+        try:
+            return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+
     def changed_on_disk(self) -> bool:
         """Return whether the cookie file was written by someone else since it was
-        read or saved here (another process, or the user exporting again)."""
-        return self.path is not None and self._file_stamp() != self._stamp
+        read or saved here (another process, or the user exporting again): its content
+        differs, whatever its time stamp says."""
+        if self.path is None:
+            return False
+        return self._file_stamp() != self._stamp or self._file_digest() != self._digest
 
     def reload(self) -> None:
         """Read the cookie file again, replacing the jar's cookies.
@@ -958,19 +1148,45 @@ class YouTubeCookies:
             raise ValueError("these cookies have no file to reload")
         fresh = YouTubeCookies.from_file(self.path, write_back=self.write_back)
         with self._lock:
-            self._jar.clear()
-            self._fill(fresh._cookies())  # all of youtube.com: none is ignored again
-            self.ignored = fresh.ignored
-            self.file_format = fresh.file_format
-            self.headers = dict(fresh.headers)
-            self.version += 1
-            self._stamp = fresh._stamp
+            self._take(fresh)
+
+    def _take(self, fresh: YouTubeCookies) -> None:
+        """Replace the jar's cookies and file state with those of ``fresh`` (same file)."""
+        self._jar.clear()
+        self._fill(fresh._cookies())  # all of youtube.com: none is ignored again
+        self.ignored = fresh.ignored
+        self.file_format = fresh.file_format
+        self.headers = dict(fresh.headers)
+        self.version += 1
+        self._stamp = fresh._stamp
+        self._digest = fresh._digest
+        self._pending = False
 
     def __repr__(self) -> str:
         where = f"path={str(self.path)!r}, " if self.path is not None else ""
         return f"YouTubeCookies({where}cookies={len(self._jar)}, logged_in={self.is_logged_in()})"
 
     __str__ = __repr__
+
+
+#: Jars with a write-back waiting for the end of its interval, flushed at exit.
+_PENDING: weakref.WeakSet[YouTubeCookies] = weakref.WeakSet()
+
+
+def _flush_quietly(ref: weakref.ref[YouTubeCookies]) -> None:
+    cookies = ref()
+    if cookies is None:
+        return
+    try:
+        cookies.flush()
+    except YTSessionError as exc:
+        log.warning("%s", exc)
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    for cookies in list(_PENDING):
+        _flush_quietly(weakref.ref(cookies))
 
 
 def _breadth(cookie: http.cookiejar.Cookie) -> tuple[bool, int]:

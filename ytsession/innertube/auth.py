@@ -11,7 +11,8 @@ subclass and plugs into the session the same way.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from requests.auth import AuthBase
 
@@ -68,6 +69,14 @@ class InnerTubeAuth(AuthBase):
 
     def revoke(self) -> None:
         """Sign out at the server (revoke the token); nothing by default."""
+
+    def observe_answer(self, answer: Mapping[str, Any]) -> None:
+        """Read what a signed call's parsed answer says about the session (e.g. its
+        ``responseContext``): called by the session with each 2xx JSON answer, so the
+        signer never parses a body again. Nothing by default.
+
+        :param answer: the parsed answer.
+        """
 
     @property
     def account_key(self) -> str:
