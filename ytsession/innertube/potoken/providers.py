@@ -299,8 +299,11 @@ class StaticProvider(PoTokenProvider):
         return self._binding
 
     def get_token(self, request: PoTokenRequest, binding: ContentBinding) -> PoToken | None:
-        """:return: the pasted token when its binding and contexts fit and it has not
-        expired, else ``None``."""
+        """Hand out the pasted token.
+
+        :return: the token when its binding and contexts fit and it has not expired, else
+            ``None``.
+        """
         now = self._clock()
         if self._expires_at is not None and self._expires_at <= now:
             log.debug("static PO token: expired")
