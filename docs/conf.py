@@ -29,5 +29,6 @@ nitpicky = False
 
 intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
 
-html_theme = "alabaster"
+html_theme = "furo"
+html_title = f"ytsession {release}"
 exclude_patterns = ["_build"]

@@ -59,3 +59,56 @@ def test_token_command_with_a_fresh_token_does_not_import_requests(tmp_path: Pat
         "assert out.getvalue() == 'ya29.fresh\\n', out.getvalue()\n"
     )
     assert _loaded(code) == []
+
+
+def test_token_fast_path_loads_no_parser_typing_or_regex(tmp_path: Path) -> None:
+    """`ytsession token` with a fresh token is dispatched before anything heavy is loaded:
+    no argparse, typing, pathlib, re or json beyond what the interpreter loaded already."""
+    directory = tmp_path / "profiles" / "default"
+    directory.mkdir(parents=True)
+    (directory / "profile.json").write_text(json.dumps({"kind": "oauth", "client_id": "x"}))
+    token = {"scope": "s", "token_type": "Bearer", "access_token": "ya29.fast"}
+    token.update(refresh_token="1//r", expires_at=int(time.time()) + 3600, expires_in=3600)
+    (directory / "oauth.json").write_text(json.dumps(token, indent=2))
+    probe = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "from ytsession.cli import main\n"
+        f"status = main(['token', '--home', {str(tmp_path)!r}])\n"
+        "new = sorted(set(sys.modules) - before - {'__main__'})\n"
+        "print(status, ' '.join(new), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert result.stdout == "ya29.fast\n"
+    status, *loaded = result.stderr.split()
+    assert status == "0"
+    allowed = {"_json", "ytsession", "ytsession._lazy", "ytsession._version", "ytsession.cli"}
+    assert set(loaded) <= allowed | {"ytsession.errors"}, loaded
+
+
+def test_the_fast_path_refreshes_with_the_same_margin() -> None:
+    from ytsession.auth import tokenfile
+    from ytsession.cli import _FAST_REFRESH_MARGIN
+
+    assert tokenfile.REFRESH_MARGIN == _FAST_REFRESH_MARGIN
+
+
+def test_an_expiring_or_odd_token_file_takes_the_full_path(tmp_path: Path) -> None:
+    from ytsession.cli import _fast_token
+
+    directory = tmp_path / "profiles" / "default"
+    directory.mkdir(parents=True)
+    (directory / "profile.json").write_text("{}")
+    home = ["--home", str(tmp_path)]
+    for text in (
+        json.dumps({"access_token": "a", "refresh_token": "r", "expires_at": int(time.time())}),
+        json.dumps({"access_token": "a", "refresh_token": "r", "expires_at": "soon"}),
+        '{"access_token": ',
+        "[]",
+    ):
+        (directory / "oauth.json").write_text(text)
+        assert _fast_token(home) is None, text
+    assert _fast_token([*home, "--verbose"]) is None  # any other option: the full parser
+    assert _fast_token(["--profile", "../etc"]) is None  # not a profile name

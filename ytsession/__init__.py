@@ -6,8 +6,6 @@ jobs: it does not import ``requests``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ._lazy import lazy_getattr
 from ._version import __version__
 from .errors import (
@@ -43,6 +41,7 @@ from .errors import (
     YTSessionError,
 )
 
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:
     from ._http import RetryPolicy
     from .auth.cookie_auth import CookieAuth

@@ -46,6 +46,38 @@ _NAME_REST = _NAME_FIRST | frozenset(".-")
 _FAST_REFRESH_MARGIN = 60
 
 
+class _JSONContext:
+    """What the C JSON scanner reads from a decoder: plain JSON, nothing else."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+
+    def parse_constant(self, name: str) -> float:
+        raise ValueError(f"{name} is not JSON")
+
+
+def _json_object(text: str) -> dict[str, object] | None:
+    """Parse a JSON object with CPython's C scanner directly: :mod:`json` itself imports
+    :mod:`re`, which alone costs more than the rest of the fast path.
+
+    :return: the object, or ``None`` when the text is not one JSON object or the C scanner
+        is not available (the full command line then reads the file and reports).
+    """
+    try:
+        from _json import make_scanner
+    except ImportError:
+        return None
+    stripped = text.strip(" \t\n\r")
+    try:
+        value, end = make_scanner(_JSONContext())(stripped, 0)
+    except Exception:  # StopIteration, ValueError, and a SystemError where the scanner
+        return None  # would import json's own error class: any doubt is the full path's
+    return value if isinstance(value, dict) and end == len(stripped) else None
+
+
 def _fast_token(argv: list[str]) -> int | None:
     """``ytsession token [--profile NAME] [--home DIR]`` with a fresh token: print it.
 
@@ -80,15 +112,14 @@ def _fast_token(argv: list[str]) -> int | None:
     directory = os.path.join(home, "profiles", profile)
     if not os.path.isfile(os.path.join(directory, "profile.json")):
         return None
-    import json
     import time
 
     try:
         with open(os.path.join(directory, "oauth.json"), encoding="utf-8") as file:
-            stored = json.load(file)
+            stored = _json_object(file.read())
     except (OSError, ValueError):
         return None
-    if not isinstance(stored, dict):
+    if stored is None:
         return None
     access, expires_at = stored.get("access_token"), stored.get("expires_at")
     if not isinstance(access, str) or not access or not access.isprintable():
