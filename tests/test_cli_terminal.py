@@ -57,8 +57,9 @@ def test_login_shows_code_qr_and_browser_offer_then_who_is_logged_in(
     terminal.expect(f"Open {emu.url}/device and enter the code ")
     user_code = emu.google.wait_for_user_code(timeout=30)
     terminal.expect("scan this QR code")
-    assert "\u2588" in terminal.screen and "\u2584" in terminal.screen  # the QR code's blocks
-    terminal.expect("Press Enter to open the page in your browser.")
+    terminal.expect("Press Enter to open the page in your browser.")  # after the QR code
+    qr = terminal.screen.split("scan this QR code")[1].split("Press Enter")[0]
+    assert "\u2588" in qr and "\u2584" in qr  # the QR code's blocks
     terminal.type("\n")
     terminal.expect("Opened the page in your browser.")
     (url,) = opened.read_text().split()

@@ -6,8 +6,6 @@ are imported from their modules the first time they are used.
 
 from __future__ import annotations
 
-import importlib
-
 TYPE_CHECKING = False  # typing and collections.abc cost start-up time: annotations only
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -19,6 +17,8 @@ def lazy_getattr(package: str, exports: Mapping[str, str]) -> Callable[[str], An
     relative to ``package``) on first use and caches the name in the package."""
 
     def __getattr__(name: str) -> Any:
+        import importlib  # here, not at the top: `ytsession token` never needs it
+
         module_name = exports.get(name)
         if module_name is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")

@@ -71,8 +71,9 @@ def _json_object(text: str) -> dict[str, object] | None:
     except ImportError:
         return None
     stripped = text.strip(" \t\n\r")
+    context: Any = _JSONContext()  # the scanner reads a decoder's attributes, no more
     try:
-        value, end = make_scanner(_JSONContext())(stripped, 0)
+        value, end = make_scanner(context)(stripped, 0)
     except Exception:  # StopIteration, ValueError, and a SystemError where the scanner
         return None  # would import json's own error class: any doubt is the full path's
     return value if isinstance(value, dict) and end == len(stripped) else None
