@@ -514,3 +514,41 @@ def test_changed_on_disk_and_reload(tmp_path: Path) -> None:
     cookies.reload()
     assert cookies.get("SIDCC") == "fresh-export-value"
     assert not cookies.changed_on_disk()
+
+
+def test_the_cached_cookie_header_is_the_standard_librarys() -> None:
+    """Random jars and URLs: our header (built once per jar change) is byte for byte the
+    one :meth:`http.cookiejar.CookieJar.add_cookie_header` builds."""
+    import random
+    import urllib.request
+
+    from ytsession.auth.cookies import make_cookie
+
+    rng = random.Random(1026)
+    domains = [".youtube.com", "youtube.com", "www.youtube.com", "music.youtube.com"]
+    paths = ["/", "/youtubei", "/youtubei/v1", "/youtubei/v1/", "/api"]
+    urls = [
+        f"{scheme}://{host}{path}"
+        for scheme in ("https", "http")
+        for host in ("www.youtube.com", "music.youtube.com", "youtube.com")
+        for path in ("/", "/youtubei/v1/browse?prettyPrint=false", "/youtubei", "/api/x")
+    ]
+    for _ in range(200):
+        cookies = YouTubeCookies()
+        for number in range(rng.randint(0, 12)):
+            domain = rng.choice(domains)
+            cookies.jar.set_cookie(
+                make_cookie(
+                    f"C{number}",
+                    f"v{number}",
+                    domain=domain,
+                    path=rng.choice(paths),
+                    secure=rng.random() < 0.4,
+                    expires=rng.choice([None, FUTURE, PAST]),
+                    host_only=not domain.startswith("."),
+                )
+            )
+        for url in rng.sample(urls, 6):
+            request = urllib.request.Request(url)
+            cookies.jar.add_cookie_header(request)
+            assert cookies.cookie_header(url) == request.get_header("Cookie"), url

@@ -362,7 +362,24 @@ def test_newer_visitor_data_from_an_answer_is_adopted_and_cached(
     emu.innertube.rotate_visitor_data = False
     session.call("browse")
     assert innertube_requests(emu, "browse")[-1].header("X-Goog-Visitor-Id") == newer
+    session.close()  # stores what waited for the end of the cache write interval
     assert make(emu, open_sessions).visitor_data == newer  # the cache has it too
+
+
+def test_a_burst_of_renewed_visitor_data_writes_the_cache_once_then_on_close(
+    emu: Emulator, cache_dir: Path, open_sessions: list[Session]
+) -> None:
+    session = make(emu, open_sessions)
+    first = session.visitor_data
+    (cache_file,) = [p for p in cache_dir.rglob("*.json") if "potoken" not in p.name]
+    stored = cache_file.stat().st_mtime_ns, cache_file.read_bytes()
+    emu.innertube.rotate_visitor_data = True
+    for _ in range(5):
+        session.call("browse")
+    assert session.visitor_data != first
+    assert (cache_file.stat().st_mtime_ns, cache_file.read_bytes()) == stored  # no rewrite
+    session.close()
+    assert first not in cache_file.read_text() and session.visitor_data in cache_file.read_text()
 
 
 # --- signing ---------------------------------------------------------------------------------

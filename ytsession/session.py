@@ -74,6 +74,11 @@ __all__ = ["EVENTS", "Session", "youtube_login"]
 
 log = logging.getLogger("ytsession.session")
 
+#: Seconds between two writes of the session data cache when answers keep renewing the
+#: visitor data: the first renewal is stored at once, later ones at most this often (and
+#: the last one on :meth:`Session.close`).
+CACHE_STORE_INTERVAL = 60.0
+
 #: The events a session tells its listeners about (see :meth:`Session.on`).
 EVENTS = ("auth", "auth_pending", "auth_error", "update_credentials")
 
@@ -127,6 +132,8 @@ class Session:
         self._cache: SessionCache | None = None
         self._cache_key: CacheKey | None = None
         self._lock = threading.RLock()
+        self._stored_at: float | None = None  # time.monotonic() of the last cache write
+        self._store_pending = False
         self._listeners: dict[str, list[Listener]] = {event: [] for event in EVENTS}
 
     # --- making a session ----------------------------------------------------------------
@@ -352,9 +359,20 @@ class Session:
 
     def _store_session_data(self) -> None:
         data = self._session_data
+        self._store_pending = False
         if self._cache is None or self._cache_key is None or data.source in ("given", "local"):
             return
         self._cache.store(self._cache_key, data)
+        self._stored_at = time.monotonic()
+
+    def _store_session_data_soon(self) -> None:
+        """Store renewed session data, at most once per :data:`CACHE_STORE_INTERVAL`; what
+        waits is stored by :meth:`close` (or the next renewal after the interval)."""
+        stored_at = self._stored_at
+        if stored_at is None or time.monotonic() - stored_at >= CACHE_STORE_INTERVAL:
+            self._store_session_data()
+        else:
+            self._store_pending = True
 
     # --- what a script reads -------------------------------------------------------------
 
@@ -649,7 +667,7 @@ class Session:
             log.debug("adopting newer visitor data from an answer")
             self._session_data = dataclasses.replace(self._session_data, visitor_data=candidate)
             self._settings = dataclasses.replace(self._settings, visitor_data=candidate)
-            self._store_session_data()
+            self._store_session_data_soon()
 
     # --- signing in and out --------------------------------------------------------------
 
@@ -800,7 +818,11 @@ class Session:
     # --- lifetime ------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the HTTP session (unless it was given to :meth:`create`)."""
+        """Store renewed session data still waiting, and close the HTTP session (unless it
+        was given to :meth:`create`)."""
+        with self._lock:
+            if self._store_pending:
+                self._store_session_data()
         if self._owns_http:
             self._http.close()
 

@@ -32,7 +32,7 @@ import threading
 import time
 import urllib.request
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -585,7 +585,7 @@ class YouTubeCookies:
         self.ignored = 0
         #: Bumped by every change of the jar: the caches below are of one generation.
         self._generation = 0
-        self._live_cache: tuple[int, float, dict[str, str]] | None = None
+        self._live_cache: tuple[int, float, dict[str, str], list[Any]] | None = None
         self._header_cache: dict[tuple[str, str, str], str | None] = {}
         self._header_cache_key: tuple[int, float] = (-1, 0.0)
         self._fill(cookies)
@@ -751,7 +751,12 @@ class YouTubeCookies:
 
     @property
     def jar(self) -> RequestsCookieJar:
-        """The jar itself (it holds the values: keep it private)."""
+        """The jar itself (it holds the values: keep it private).
+
+        Reading this property marks the jar as changed, so a change made through it is
+        seen by the next signed call; keep no reference to it for later changes.
+        """
+        self._generation += 1
         return self._jar
 
     def __len__(self) -> int:
@@ -773,6 +778,11 @@ class YouTubeCookies:
         Without ``now`` the answer is kept until the jar changes or its soonest expiry
         passes, so a burst of signed calls scans the jar once.
         """
+        return self._scan(now)[2]
+
+    def _scan(self, now: float | None = None) -> tuple[int, float, dict[str, str], list[Any]]:
+        """One pass over the jar: ``(generation, valid until, live values by name, the
+        unexpired cookies in the jar's own order)``; cached per generation without ``now``."""
         current_time = time.time() if now is None else now
         cached = self._live_cache
         if (
@@ -781,24 +791,29 @@ class YouTubeCookies:
             and cached[0] == self._generation
             and current_time < cached[1]
         ):
-            return cached[2]
+            return cached
         stamp = int(current_time)
         chosen: dict[str, http.cookiejar.Cookie] = {}
+        unexpired: list[http.cookiejar.Cookie] = []
         valid_until = math.inf
         with self._lock:
             generation = self._generation
-            for cookie in self._jar:
+            for cookie in _in_jar_order(self._jar):
                 if cookie.expires is not None and cookie.expires > stamp:
                     valid_until = min(valid_until, float(cookie.expires))
-                if cookie.is_expired(stamp) or cookie.value is None:
+                if cookie.is_expired(stamp):
+                    continue
+                unexpired.append(cookie)
+                if cookie.value is None:
                     continue
                 current = chosen.get(cookie.name)
                 if current is None or _breadth(cookie) > _breadth(current):
                     chosen[cookie.name] = cookie
         live = {name: cookie.value or "" for name, cookie in chosen.items()}
+        scanned = (generation, valid_until, live, unexpired)
         if now is None:
-            self._live_cache = (generation, valid_until, live)
-        return live
+            self._live_cache = scanned
+        return scanned
 
     def signing_values(self, *, now: float | None = None) -> dict[str, str]:
         """:return: the ``*APISID`` cookies the SAPISIDHASH is computed from."""
@@ -895,19 +910,16 @@ class YouTubeCookies:
         """
         scheme, _, rest = url.partition("://")
         host, _, path = rest.partition("/")
-        key = (scheme, host, path.partition("?")[0])
-        self._live()  # one scan per jar change; also bounds the cache by the soonest expiry
-        cached = self._live_cache
-        bound = (cached[0], cached[1]) if cached is not None else (-1, 0.0)
-        if self._header_cache_key != bound:
+        path = "/" + path.partition("?")[0].partition("#")[0]
+        host = host.rpartition("@")[2].partition(":")[0].lower()
+        key = (scheme.lower(), host, path)
+        generation, valid_until, _, unexpired = self._scan()
+        if self._header_cache_key != (generation, valid_until):
             self._header_cache = {}
-            self._header_cache_key = bound
+            self._header_cache_key = (generation, valid_until)
         elif key in self._header_cache:
             return self._header_cache[key]
-        request = urllib.request.Request(url)  # noqa: S310 (never opened: cookie rules only)
-        with self._lock:
-            self._jar.add_cookie_header(request)
-        header = request.get_header("Cookie")
+        header = _cookie_header_for(unexpired, secure=key[0] == "https", host=host, path=path)
         self._header_cache[key] = header
         return header
 
@@ -1005,8 +1017,7 @@ class YouTubeCookies:
         try:
             with tokenfile.locked(path, timeout=WRITE_BACK_LOCK_TIMEOUT):
                 if self.changed_on_disk():
-                    self._adopt_newer_file()
-                    return "adopted"
+                    return "adopted" if self._adopt_newer_file() else "kept"
                 self.save()
         except CookieFileChangedError:
             self._pending = False
@@ -1023,14 +1034,21 @@ class YouTubeCookies:
         self._last_write = time.monotonic()
         return "saved"
 
-    def _adopt_newer_file(self) -> None:
+    def _adopt_newer_file(self) -> bool:
         """The file on disk is not the one read here: use it instead of writing over it.
 
-        :raises CookieFileChangedError: it cannot be used (malformed, gone or logged out).
+        :raises CookieFileChangedError: it cannot be used (malformed or logged out); a
+            removed file is only logged (nothing is written back to it).
         """
         assert self.path is not None
         path = self.path
         self._pending = False
+        if not path.exists():
+            log.warning(
+                "the cookie file %s was removed; the rotated cookies are kept in memory only",
+                path,
+            )
+            return False
         reason = ""
         try:
             fresh = YouTubeCookies.from_file(path, write_back=self.write_back)
@@ -1052,6 +1070,7 @@ class YouTubeCookies:
             path,
         )
         self._take(fresh)
+        return True
 
     def _cookies(self) -> list[http.cookiejar.Cookie]:
         with self._lock:
@@ -1167,6 +1186,47 @@ class YouTubeCookies:
         return f"YouTubeCookies({where}cookies={len(self._jar)}, logged_in={self.is_logged_in()})"
 
     __str__ = __repr__
+
+
+def _in_jar_order(jar: http.cookiejar.CookieJar) -> Iterator[http.cookiejar.Cookie]:
+    """The jar's cookies in the order the standard library sends them (domain, path and
+    name as they were added), without the sorting of ``iter(jar)``."""
+    by_domain: Mapping[str, Mapping[str, Mapping[str, http.cookiejar.Cookie]]] = getattr(
+        jar, "_cookies", {}
+    )
+    for by_path in by_domain.values():
+        for by_name in by_path.values():
+            yield from by_name.values()
+
+
+def _cookie_header_for(
+    cookies: Sequence[http.cookiejar.Cookie], *, secure: bool, host: str, path: str
+) -> str | None:
+    """The ``Cookie`` header for a request, by :class:`http.cookiejar.DefaultCookiePolicy`'s
+    rules for the version-0 (Netscape) cookies a browser jar holds (the rules yt-dlp's jar
+    follows too): the domain and its subdomains, path prefix at a ``/`` boundary,
+    ``Secure`` over HTTPS only; longest path first. The suite checks it against the
+    standard library's own header for random jars and URLs."""
+    if "." not in host:
+        host += ".local"  # as the standard library names a dotless host
+    chosen = []
+    for cookie in cookies:
+        if cookie.secure and not secure:
+            continue
+        domain = cookie.domain.lower()
+        if not ("." + host).endswith(domain if domain.startswith(".") else "." + domain):
+            continue
+        cookie_path = cookie.path or "/"
+        if path != cookie_path and not (
+            path.startswith(cookie_path)
+            and (cookie_path.endswith("/") or path[len(cookie_path) : len(cookie_path) + 1] == "/")
+        ):
+            continue
+        chosen.append(cookie)
+    if not chosen:
+        return None
+    chosen.sort(key=lambda c: len(c.path or ""), reverse=True)
+    return "; ".join(c.name if c.value is None else f"{c.name}={c.value}" for c in chosen)
 
 
 #: Jars with a write-back waiting for the end of its interval, flushed at exit.
