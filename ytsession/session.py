@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     import requests
 
     from .auth.models import AuthCodeDict
+    from .innertube.player import PlayerCache, PlayerInfo
     from .innertube.potoken import PoToken, PoTokenContext, ProviderChain
     from .innertube.potoken.providers import PoTokenProviders
 
@@ -131,6 +132,7 @@ class Session:
         self._session_data = SessionData(visitor_data=settings.visitor_data, source="given")
         self._cache: SessionCache | None = None
         self._cache_key: CacheKey | None = None
+        self._player: PlayerCache | None = None
         self._lock = threading.RLock()
         self._stored_at: float | None = None  # time.monotonic() of the last cache write
         self._store_pending = False
@@ -525,6 +527,8 @@ class Session:
             dimensions = dict(body.get("serviceIntegrityDimensions") or {})
             dimensions.setdefault("poToken", po_token)
             body["serviceIntegrityDimensions"] = dimensions
+        if name == "player":
+            self._add_signature_timestamp(body, timeout)
         headers = build_headers(profile, settings)
         if signer is not None:
             headers.update(
@@ -546,6 +550,45 @@ class Session:
         if signer is not None and signer.state() != before:
             self._emit("update_credentials", _credentials_of(signer))
         return self._answer(response, name, profile, signer)
+
+    # --- the web player's signatureTimestamp (ytsession.innertube.player) ----------------
+
+    def current_player(self, *, timeout: Timeout | None = None) -> PlayerInfo:
+        """The current web player's id and ``signatureTimestamp``, as ``player`` calls send
+        it: cached beside the session data, asked again after
+        :data:`~ytsession.innertube.player.PLAYER_TTL`.
+
+        :param timeout: seconds, or (connect, read), for each fetch; the session's when
+            ``None``.
+        :raises NetworkError: the iframe API or the player script could not be fetched.
+        :raises InnerTubeError: they answered an error or something unexpected.
+        """
+        player = self._player_cache()
+        player.signature_timestamp(self._http, timeout=timeout or self._timeout)
+        assert player.current is not None
+        return player.current
+
+    def _player_cache(self) -> PlayerCache:
+        from .innertube.player import PlayerCache
+
+        with self._lock:
+            if self._player is None:
+                directory = self._cache.directory if self._cache is not None else None
+                self._player = PlayerCache(directory, host=self._base_url or DEFAULT_BASE_URL)
+            return self._player
+
+    def _add_signature_timestamp(self, body: dict[str, Any], timeout: Timeout | None) -> None:
+        playback = body.get("playbackContext")
+        content = playback.get("contentPlaybackContext") if isinstance(playback, Mapping) else None
+        if isinstance(content, Mapping) and "signatureTimestamp" in content:
+            return  # the caller's own
+        timestamp = self._player_cache().signature_timestamp(
+            self._http, timeout=timeout or self._timeout
+        )
+        body["playbackContext"] = _merged(
+            playback if isinstance(playback, Mapping) else {},
+            {"contentPlaybackContext": {"signatureTimestamp": timestamp}},
+        )
 
     # --- PO tokens (ytsession.innertube.potoken) -----------------------------------------
 

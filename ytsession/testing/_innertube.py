@@ -1,7 +1,8 @@
 """YouTube's InnerTube API, emulated: session data sources and a few endpoints.
 
 Serves ``/sw.js_data`` and ``/embed/<video id>`` (where clients get visitor data and a
-rollout token) and ``POST /youtubei/v1/{config,browse,next,player,search,
+rollout token), ``/iframe_api`` and the player script it names (where they get the
+``signatureTimestamp``) and ``POST /youtubei/v1/{config,browse,next,player,search,
 account/account_menu}``. Every InnerTube call is checked the way YouTube checks it: the
 body must carry ``context.client`` with a known ``clientName`` and a ``clientVersion``;
 the ``X-YouTube-Client-Name`` and ``X-YouTube-Client-Version`` headers must match it; an
@@ -160,6 +161,10 @@ class InnerTubeService(Service):
       :func:`~ytsession.testing.po_token_problem`); others answer ``LOGIN_REQUIRED``.
     - ``accept_cold_start_po_token`` (True): with ``require_po_token``, a cold-start
       placeholder with the right binding will do, as on YouTube while a session warms up.
+    - ``player_id`` (``"e7567ecf"``): the player ``/iframe_api`` names; its script is
+      served at ``/s/player/<id>/player_ias.vflset/en_US/base.js`` (and ``player_es6``;
+      other ids: 404).
+    - ``signature_timestamp`` (20358): the ``signatureTimestamp`` in that script.
 
     State: :attr:`issued_visitor_data` (every visitor data handed out, oldest first),
     :attr:`calls` (every InnerTube call answered with 2xx).
@@ -181,6 +186,8 @@ class InnerTubeService(Service):
         "require_client_headers": (bool,),
         "require_po_token": (bool,),
         "accept_cold_start_po_token": (bool,),
+        "player_id": (str,),
+        "signature_timestamp": (int,),
     }
 
     def __init__(self, google: GoogleOAuthService | None = None) -> None:
@@ -192,6 +199,8 @@ class InnerTubeService(Service):
         self.require_client_headers = True
         self.require_po_token = False
         self.accept_cold_start_po_token = True
+        self.player_id = "e7567ecf"
+        self.signature_timestamp = 20358
         self.app_install_data = "CJ-emulated-app-install-data"
         self.cookies = CookieChecker()
         self._lock = threading.Lock()
@@ -242,12 +251,20 @@ class InnerTubeService(Service):
     # ------------------------------------------------------------------ routes
 
     def register(self, router: Router) -> None:
-        """Register ``/sw.js_data``, ``/embed/{video_id}`` and the InnerTube endpoints.
+        """Register ``/sw.js_data``, ``/embed/{video_id}``, ``/iframe_api``, the player
+        script and the InnerTube endpoints.
 
         :param router: the emulator's router.
         """
         router.add("GET", "/sw.js_data", self._sw_js_data)
         router.add("GET", "/embed/{video_id}", self._embed_page)
+        router.add("GET", "/iframe_api", self._iframe_api)
+        for variant in ("player_ias", "player_es6"):  # YouTube serves both builds
+            router.add(
+                "GET",
+                f"/s/player/{{player_id}}/{variant}.vflset/en_US/base.js",
+                self._player_script,
+            )
         handlers: dict[str, Callable[[Request, Mapping[str, Any], bool], dict[str, Any]]] = {
             "config": self._config,
             "browse": self._browse,
@@ -281,6 +298,31 @@ class InnerTubeService(Service):
             ")]}'\n" + json.dumps(body, separators=(",", ":")),
             content_type="application/json; charset=utf-8",
         )
+
+    def _iframe_api(self, request: Request) -> Response:
+        # The loader names the player as YouTube's does: in a script URL with escaped "/".
+        path = f"/s/player/{self.player_id}/www-widgetapi.vflset/www-widgetapi.js"
+        url = ("https://www.youtube.com" + path).replace("/", "\\/")
+        script = (
+            f"var scriptUrl = '{url}';"
+            "try{var ttPolicy=window.trustedTypes.createPolicy('youtube-widget-api',"
+            "{createScriptURL:function(x){return x}});"
+            "scriptUrl=ttPolicy.createScriptURL(scriptUrl)}"
+            "catch(e){}var YT;if(!window['YT'])YT={loading:0,loaded:0};"
+        )
+        return Response.text(script, content_type="text/javascript; charset=utf-8")
+
+    def _player_script(self, request: Request) -> Response:
+        if request.path_params.get("player_id") != self.player_id:
+            return Response.text("Not Found", 404)
+        script = (
+            "var _yt_player={};(function(g){var window=this;"
+            "var Zy=function(a){a=a.split('');a.reverse();return a.join('')};"
+            f"var Qw=function(){{return{{signatureTimestamp:{self.signature_timestamp},"
+            "cpn:'emulated'}};"
+            "})(_yt_player);"
+        )
+        return Response.text(script, content_type="text/javascript; charset=utf-8")
 
     def _embed_page(self, request: Request) -> Response:
         if not self.serve_embed_page:
