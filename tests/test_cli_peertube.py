@@ -321,6 +321,32 @@ def test_logout_of_a_session_ended_elsewhere_still_deletes_the_profile(
     assert not _profile_dir(tmp_path).exists()
     assert emu.requests_to(REVOKE_PATH)[-1].status == 401
     assert stored["access_token"] not in result.stderr
+    assert "already ended" in result.stderr
+    assert "Revoked the token" not in result.stderr  # it was not: the session was gone
+
+
+def test_logging_in_again_ends_the_previous_session_first(emu: Emulator, tmp_path: Path) -> None:
+    old = _logged_in(emu, tmp_path)
+    again = login(emu, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "Ended the previous session" in again.stderr
+    assert not emu.peertube.access_token_valid(old["access_token"])
+    assert not emu.peertube.refresh_token_valid(old["refresh_token"])
+    new = json.loads((_profile_dir(tmp_path) / "oauth.json").read_text())
+    assert new["access_token"] != old["access_token"]
+    assert emu.peertube.access_token_valid(new["access_token"])
+    live = sorted([new["access_token"], new["refresh_token"]])
+    assert sorted(emu.peertube.issued_tokens()) == live  # one session at the server
+
+
+def test_logging_in_again_when_the_old_session_is_gone_says_so(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    _logged_in(emu, tmp_path)
+    emu.peertube.revoke_all()
+    again = login(emu, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "previous session" in again.stderr and "already ended" in again.stderr
 
 
 def test_google_only_options_are_refused_with_peertube(emu: Emulator, tmp_path: Path) -> None:

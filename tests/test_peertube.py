@@ -21,7 +21,9 @@ from ytsession import (
     InvalidTwoFactorError,
     LoginRequiredError,
     NetworkError,
+    OAuthServerError,
     PeerTubeAuthError,
+    PeerTubeBadAnswerError,
     PeerTubeCredentials,
     PeerTubeError,
     PeerTubeLoginRequiredError,
@@ -552,3 +554,34 @@ def test_emulated_instance_is_driven_over_its_control_api(emu: Emulator) -> None
     assert peertube.login_external(PEERTUBE_USERNAME, external["externalAuthToken"])
     stats = requests.get(control + "peertube/stats", timeout=10).json()
     assert stats["login_count"] == 2
+
+
+# --- answers that are not tokens ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("<html><body>Welcome to nginx!</body></html>", "not a JSON object"),
+        ('{"access_token": "abc", "token_type": "Bearer"', "not a JSON object"),  # cut short
+        ({"token_type": "Bearer", "expires_in": 3600}, "no access_token"),
+        ({"access_token": "abc", "token_type": "Bearer"}, "no refresh_token"),
+    ],
+)
+@pytest.mark.parametrize("grant", ["login", "refresh"])
+def test_an_answer_that_is_not_a_token_is_a_peertube_error_naming_the_grant(
+    emu: Emulator, peertube: PeerTubeCredentials, body: object, why: str, grant: str
+) -> None:
+    raw = peertube.login(PEERTUBE_USERNAME, PEERTUBE_PASSWORD)
+    emu.inject_error(TOKEN_PATH, 200, body)
+    with pytest.raises(PeerTubeBadAnswerError) as caught:
+        if grant == "login":
+            peertube.login(PEERTUBE_USERNAME, PEERTUBE_PASSWORD)
+        else:
+            peertube.refresh_token(raw["refresh_token"])
+    error = caught.value
+    assert isinstance(error, PeerTubeError) and isinstance(error, OAuthServerError)
+    assert why in str(error) and error.status == 200
+    what = "the token refresh" if grant == "refresh" else "the login"
+    assert f"answered {what} with" in str(error)
+    assert PEERTUBE_PASSWORD not in str(error) and raw["refresh_token"] not in str(error)

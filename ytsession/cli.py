@@ -591,12 +591,15 @@ def cmd_logout(args: argparse.Namespace) -> int:
         if settings.kind == KIND_PEERTUBE:  # revoked by a live access token, not the refresh one
             from .peertube._cli import logout_profile
 
-            logout_profile(profile, settings)
+            if logout_profile(profile, settings):
+                say("Revoked the token at the server.")
+            else:
+                say("The session had already ended at the server; nothing to revoke.")
         else:
             credentials = profile.credentials(settings)
             stored = profile.load_token()
             credentials.revoke(stored["refresh_token"])
-        say("Revoked the token at the server.")
+            say("Revoked the token at the server.")
     except YTSessionError as exc:  # NetworkError included
         if not args.local:
             raise YTSessionError(

@@ -104,6 +104,7 @@ def login_profile(
     token = credentials.prompt_login(
         username, ask_password=ask_password, ask_otp=_otp_reader(args, tty), announce=False
     )
+    _end_previous_session(profile, previous)  # no second live session at the server
     # The token first, then the settings that make the profile visible: both atomic.
     token.store(profile.token_path)
     settings = credentials.profile_settings(username)
@@ -111,13 +112,38 @@ def login_profile(
     return settings
 
 
-def logout_profile(profile: Profile, settings: ProfileSettings) -> None:
+def logout_profile(profile: Profile, settings: ProfileSettings) -> bool:
     """End a PeerTube profile's session at the instance (refreshing its access token first
-    when it has expired: PeerTube revokes by access token)."""
+    when it has expired: PeerTube revokes by access token).
+
+    :return: ``True`` when the instance ended it, ``False`` when it had ended already.
+    """
     from .credentials import PeerTubeCredentials
 
     token = profile.refreshing_token(settings)
     credentials = token.credentials
     if not isinstance(credentials, PeerTubeCredentials):
         raise ProfileError(f"profile '{profile.name}' is not a PeerTube profile")
-    credentials.logout(token)
+    return credentials.logout(token)
+
+
+def _end_previous_session(profile: Profile, previous: ProfileSettings | None) -> None:
+    """Logging in again: end the profile's old session at its instance first, best effort
+    (a failure is said, never fatal: the old session then ends when its tokens expire)."""
+    from ..errors import YTSessionError
+
+    if previous is None or previous.kind != KIND_PEERTUBE or not profile.token_path.exists():
+        return
+    where = previous.endpoints.get("instance_url") or "the instance"
+    try:
+        ended = logout_profile(profile, previous)
+    except YTSessionError as exc:
+        say(
+            f"Could not end the previous session at {where} ({exc}); it ends when its "
+            "tokens expire."
+        )
+        return
+    if ended:
+        say(f"Ended the previous session at {where}.")
+    else:
+        say(f"The previous session at {where} had already ended.")

@@ -25,7 +25,7 @@ import requests
 from .. import _http
 from ..auth.credentials import Credentials
 from ..auth.models import AuthCodeDict, BaseTokenDict, RefreshableTokenDict
-from ..errors import InteractionRequiredError, OAuthServerError, ProfileError
+from ..errors import InteractionRequiredError, ProfileError
 from . import models
 from .errors import (
     CONTEXT_CLIENT,
@@ -33,6 +33,7 @@ from .errors import (
     CONTEXT_REFRESH,
     CONTEXT_REVOKE,
     DeviceFlowUnsupportedError,
+    PeerTubeBadAnswerError,
     PeerTubeError,
     PeerTubeLoginRequiredError,
     TwoFactorRequiredError,
@@ -294,6 +295,11 @@ class PeerTubeCredentials(Credentials):
 
         :param token: the access token.
         """
+        self._revoke(token)
+
+    def _revoke(self, token: str) -> bool:
+        """:return: ``True`` when the instance ended the session, ``False`` when it had
+        ended already (401)."""
         response = _http.send(
             self._session,
             "POST",
@@ -301,11 +307,13 @@ class PeerTubeCredentials(Credentials):
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             timeout=self.timeout,
         )
-        if response.ok or response.status_code == 401:
-            return
+        if response.ok:
+            return True
+        if response.status_code == 401:
+            return False
         raise self._error(response, CONTEXT_REVOKE, (token,))
 
-    def logout(self, token: OAuthToken) -> None:
+    def logout(self, token: OAuthToken) -> bool:
         """End the session ``token`` belongs to.
 
         A :class:`~ytsession.auth.token.RefreshingToken` is refreshed first when its access
@@ -313,12 +321,14 @@ class PeerTubeCredentials(Credentials):
         already is not an error.
 
         :param token: the session's token.
+        :return: ``True`` when the instance ended the session, ``False`` when it had ended
+            already (revoked, expired, or its refresh token used up).
         """
         try:
             access_token = token.access_token
         except PeerTubeLoginRequiredError:
-            return  # the refresh token is dead: so is the session
-        self.revoke(access_token)
+            return False  # the refresh token is dead: so is the session
+        return self._revoke(access_token)
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -359,15 +369,19 @@ class PeerTubeCredentials(Credentials):
         if not response.ok:
             raise self._error(response, context, secrets)
         data = _json(response)
-        if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
-            raise OAuthServerError(
-                f"{_http.host_of(self.instance_url)} answered the login without an "
-                "access_token; is it a PeerTube instance?",
-                status=response.status_code,
-            )
-        if not isinstance(data.get("refresh_token"), str):
-            raise OAuthServerError(
-                f"{_http.host_of(self.instance_url)} answered without a refresh_token",
+        problem = None
+        if not isinstance(data, dict):
+            problem = "not a JSON object"
+        elif not isinstance(data.get("access_token"), str) or not data["access_token"]:
+            problem = "no access_token"
+        elif not isinstance(data.get("refresh_token"), str) or not data["refresh_token"]:
+            problem = "no refresh_token"
+        if problem is not None:
+            what = "token refresh" if context == CONTEXT_REFRESH else "login"
+            raise PeerTubeBadAnswerError(
+                f"{_http.host_of(self.instance_url)} answered the {what} with something that "
+                f"is not a PeerTube token ({problem}, HTTP {response.status_code}); check that "
+                f"{self.instance_url} is the PeerTube instance's address",
                 status=response.status_code,
             )
         token: dict[str, Any] = {key: data[key] for key in _TOKEN_KEYS if key in data}

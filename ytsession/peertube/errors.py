@@ -29,6 +29,7 @@ __all__ = [
     "InvalidLoginError",
     "InvalidTwoFactorError",
     "PeerTubeAuthError",
+    "PeerTubeBadAnswerError",
     "PeerTubeBadClientError",
     "PeerTubeError",
     "PeerTubeLoginRequiredError",
@@ -128,6 +129,13 @@ class PeerTubeRateLimitError(PeerTubeError, NetworkError):
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class PeerTubeBadAnswerError(PeerTubeError, OAuthServerError):
+    """The instance answered a login or token refresh with something that is not a PeerTube
+    token (an HTML page, JSON that does not parse, no ``access_token`` or no
+    ``refresh_token``): the URL is probably not a PeerTube instance's, or a proxy in front
+    of it answered instead."""
 
 
 class PeerTubeServerError(PeerTubeError, NetworkError):
