@@ -63,11 +63,14 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> 
         ("   \n", "is empty"),
         (json.dumps(VALID)[:40], "not valid JSON"),  # truncated
         ("{not json", "not valid JSON"),
-        ("[1, 2]", "JSON list, not an object"),
-        ('"ya29"', "JSON str, not an object"),
-        (json.dumps({**VALID, "access_token": 42}), "'access_token' must be a non-empty string"),
-        (json.dumps({**VALID, "expires_at": "tomorrow"}), "'expires_at' must be a number"),
-        (json.dumps({**VALID, "expires_at": True}), "'expires_at' must be a number"),
+        ("[1, 2]", "JSON array, not an object"),
+        ('"ya29"', "JSON string, not an object"),
+        (
+            json.dumps({**VALID, "access_token": 42}),
+            "'access_token' that is a number, not a string",
+        ),
+        (json.dumps({**VALID, "expires_at": "tomorrow"}), "'expires_at' that is a string, not a"),
+        (json.dumps({**VALID, "expires_at": True}), "'expires_at' that is a boolean, not a"),
         (json.dumps({k: v for k, v in VALID.items() if k != "refresh_token"}), "refresh_token"),
     ],
     ids=[

@@ -42,7 +42,8 @@ SERVER_ENV = "YTSESSION_SERVER"
 
 _NAME_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _NAME_REST = _NAME_FIRST | frozenset(".-")
-#: Mirrors ``ytsession.auth.tokenfile.REFRESH_MARGIN`` (a test keeps them equal).
+#: Mirrors ``ytsession.auth.tokenfile.REFRESH_MARGIN`` (a test keeps them equal); the
+#: margin of a token is ``min(60, expires_in / 2)`` as in ``tokenfile.refresh_margin``.
 _FAST_REFRESH_MARGIN = 60
 
 
@@ -123,9 +124,13 @@ def _fast_token(argv: list[str]) -> int | None:
     if stored is None:
         return None
     access, expires_at = stored.get("access_token"), stored.get("expires_at")
+    lifetime = stored.get("expires_in")
+    margin: float = _FAST_REFRESH_MARGIN
+    if type(lifetime) is int and 0 < lifetime < 2 * _FAST_REFRESH_MARGIN:
+        margin = lifetime / 2
     if not isinstance(access, str) or not access or not access.isprintable():
         return None
-    if type(expires_at) is not int or expires_at - time.time() <= _FAST_REFRESH_MARGIN:
+    if type(expires_at) is not int or expires_at - time.time() <= margin:
         return None
     if not isinstance(stored.get("refresh_token"), str):
         return None

@@ -6,6 +6,13 @@ says what happened and what to do next, and never contains a token or a client s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from . import _secrets
+
+if TYPE_CHECKING:
+    from .auth.token import OAuthToken
+
 __all__ = [
     "AccessDeniedError",
     "AuthError",
@@ -23,6 +30,7 @@ __all__ = [
     "DeviceFlowError",
     "InnerTubeError",
     "InteractionRequiredError",
+    "InvalidTokenAnswerError",
     "LoggedOutError",
     "LoginRequiredError",
     "NetworkError",
@@ -34,6 +42,7 @@ __all__ = [
     "ProfileError",
     "SlowDownError",
     "TokenFileError",
+    "TokenWriteError",
     "UnauthorizedOAuthClientError",
     "UnknownClientError",
     "YTSessionError",
@@ -41,7 +50,16 @@ __all__ = [
 
 
 class YTSessionError(Exception):
-    """Base class of every error ytsession raises on purpose."""
+    """Base class of every error ytsession raises on purpose.
+
+    The message is scrubbed of every known secret by value (see :mod:`ytsession._secrets`):
+    a token, client secret or cookie value a server echoes never reaches a message.
+    """
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], str):
+            args = (_secrets.scrub(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 # --- transport ---------------------------------------------------------------------------
@@ -80,7 +98,7 @@ class InnerTubeError(YTSessionError):
     ):
         super().__init__(text)
         self.status = status
-        self.message = message
+        self.message = _secrets.scrub(message)
         self.endpoint = endpoint
         self.reason = reason
 
@@ -165,6 +183,22 @@ class OAuthServerError(AuthError):
         super().__init__(message)
         self.error = error
         self.status = status
+
+
+class InvalidTokenAnswerError(OAuthServerError):
+    """A token endpoint answered with a token ytsession cannot use (a field missing, of the
+    wrong type, not finite, out of bounds, or unfit for an HTTP header).
+
+    When the answer still carried a usable new refresh token (the server rotated it), a
+    :class:`~ytsession.auth.token.RefreshingToken` keeps and stores it, so the next refresh
+    spends the new refresh token rather than the revoked one.
+
+    :ivar rotated_refresh_token: that new refresh token, or ``None`` (never in the message).
+    """
+
+    def __init__(self, message: str, *, rotated_refresh_token: str | None = None) -> None:
+        super().__init__(message, error="invalid_answer")
+        self.rotated_refresh_token = rotated_refresh_token
 
 
 class DeviceFlowError(OAuthServerError):
@@ -285,3 +319,27 @@ class CookieFileChangedError(CookieError):
     likely), and the new file cannot be used: it is malformed or not logged in. The
     rotated cookies were not written over it; fix the file or export it again.
     """
+
+
+class TokenWriteError(TokenFileError):
+    """A new token could not be written to its file (disk full, file size limit, read-only
+    directory, ...). Neither the file nor the token object in memory changed.
+
+    When the server rotated the refresh token (:attr:`rotated`), the refresh token in the
+    file may be dead already: the new one exists only in :attr:`token`. The token object
+    keeps it and writes it on its next refresh (no second request to the server); free the
+    disk space, or save it elsewhere with ``exc.token.store(other_path)``. Until then, other
+    processes reading the file may be logged out and must log in again.
+
+    :ivar path: the file that could not be written.
+    :ivar token: the new, unsaved token (an :class:`~ytsession.auth.token.OAuthToken`;
+        its repr hides the secrets).
+    :ivar rotated: whether the server replaced the refresh token.
+    """
+
+    def __init__(
+        self, message: str, *, path: str, token: OAuthToken | None = None, rotated: bool = False
+    ):
+        super().__init__(message, path=path)
+        self.token = token
+        self.rotated = rotated

@@ -30,6 +30,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from . import _http
+from . import _validate as check
 from .auth.cookie_auth import CookieAuth
 from .auth.cookies import YouTubeCookies
 from .auth.credentials import Credentials
@@ -682,10 +683,15 @@ class Session:
         profile: ClientProfile,
         signer: InnerTubeAuth | None,
     ) -> dict[str, Any]:
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
+        data = check.maybe_json(
+            response.content,
+            check.Source(
+                f"InnerTube {endpoint}'s answer (HTTP {response.status_code})",
+                "try again later",
+                lambda m: InnerTubeError(m, status=response.status_code, endpoint=endpoint),
+            ),
+            max_depth=check.MAX_ANSWER_DEPTH,
+        )
         if not response.ok:
             raise _error(response.status_code, data, endpoint, profile, signer)
         if not isinstance(data, dict):

@@ -40,6 +40,7 @@ from typing import Any, Literal
 
 from requests.cookies import RequestsCookieJar
 
+from .. import _secrets
 from ..errors import CookieError, CookieFileChangedError, LoggedOutError, YTSessionError
 from . import tokenfile
 
@@ -607,6 +608,7 @@ class YouTubeCookies:
     def _fill(self, cookies: Iterable[http.cookiejar.Cookie]) -> None:
         for cookie in cookies:
             if is_youtube_domain(cookie.domain):
+                _secrets.register(cookie.value)  # scrubbed by value from every message
                 self._jar.set_cookie(cookie)
             else:
                 self.ignored += 1
@@ -958,6 +960,7 @@ class YouTubeCookies:
                 urllib.request.Request(url),  # noqa: S310 (never opened)
             )
             after = self._snapshot()
+            _secrets.register(*(value for value, _ in after.values()))
             changed = tuple(
                 sorted(
                     {

@@ -21,7 +21,8 @@ from urllib.parse import quote_plus, urljoin, urlsplit
 
 import requests
 
-from .. import _http
+from .. import _http, _secrets
+from .. import _validate as check
 from ..errors import (
     AccessDeniedError,
     AuthorizationPendingError,
@@ -35,6 +36,7 @@ from ..errors import (
     UnauthorizedOAuthClientError,
     YTSessionError,
 )
+from . import tokenfile
 from .models import (
     YOUTUBE_SCOPE,
     YOUTUBE_TV_SCOPE,
@@ -305,6 +307,11 @@ class Credentials(ABC):
     client_id: str
     client_secret: str
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "client_secret" and isinstance(value, str):
+            _secrets.register(value)  # scrubbed by value from every error message
+        super().__setattr__(name, value)
+
     @abstractmethod
     def get_code(self) -> AuthCodeDict:
         """Ask for a device code: the first step of a login."""
@@ -340,9 +347,12 @@ class Credentials(ABC):
         :raises AccessDeniedError: the user refused.
         :raises DeviceCodeExpiredError: the code expired first.
         """
-        given = code.get("interval")
-        interval = float(DEFAULT_INTERVAL if given is None else given)
-        deadline = clock() + float(code.get("expires_in") or 1800)
+        source = _CODE_ANSWER
+        interval = float(
+            check.number(code, "interval", source, low=0, high=3600, default=DEFAULT_INTERVAL)
+        )
+        lifetime = check.number(code, "expires_in", source, low=0, high=86400, default=0)
+        deadline = clock() + (lifetime or 1800)
         while True:
             left = deadline - clock()
             if left <= 0:
@@ -359,6 +369,13 @@ class Credentials(ABC):
                 continue
             except SlowDownError:
                 interval += SLOW_DOWN_STEP
+
+
+_CODE_ANSWER = check.Source(
+    "the device-code answer",
+    "start the login again",
+    lambda m: OAuthServerError(m, error="invalid_answer"),
+)
 
 
 class OAuthCredentials(Credentials):
@@ -469,11 +486,26 @@ class OAuthCredentials(Credentials):
             ``verification_uri_complete``).
         """
         data = self._post(DEVICE_CODE_ENDPOINT, {"scope": self.scope})
-        if not isinstance(data.get("device_code"), str) or not isinstance(
-            data.get("user_code"), str
-        ):
-            raise OAuthServerError("the device-code answer has no device_code or user_code")
-        return data  # type: ignore[return-value]
+        source = check.Source(
+            f"the device-code answer of {_http.host_of(self.endpoints.device_code_url)}",
+            "try again later; if it keeps happening, the server is not a compatible OAuth server",
+            lambda m: OAuthServerError(m, error="invalid_answer"),
+        )
+        code: AuthCodeDict = {
+            "device_code": check.text(data, "device_code", source, nonempty=True),
+            "user_code": check.text(data, "user_code", source, nonempty=True),
+            "expires_in": check.number(data, "expires_in", source, low=0, high=86400, default=1800),
+            "interval": check.number(
+                data, "interval", source, low=0, high=3600, default=DEFAULT_INTERVAL
+            ),
+        }
+        for key in ("verification_url", "verification_uri", "verification_uri_complete"):
+            value = check.text(data, key, source, default="")
+            if value:
+                code[key] = value
+        if not code.get("verification_url") and not code.get("verification_uri"):
+            raise source.fail("has no 'verification_url' or 'verification_uri'")
+        return code
 
     def token_from_code(self, device_code: str) -> RefreshableTokenDict:
         """Exchange ``device_code`` for a token, once.
@@ -485,10 +517,11 @@ class OAuthCredentials(Credentials):
         """
         fields = {"grant_type": DEVICE_GRANT, "device_code": device_code}
         data = self._post(TOKEN_ENDPOINT, fields, secrets=(device_code,))
-        _require_token(data)
-        token: RefreshableTokenDict = _known_keys(data)  # type: ignore[assignment]
-        token["expires_at"] = int(time.time()) + int(data.get("expires_in", 3600))
-        return token
+        answer = tokenfile.parse_token_answer(data, self._answer_source())
+        if "refresh_token" not in answer:
+            raise self._answer_source().fail("has no 'refresh_token'")
+        expires_at = int(time.time()) + answer["expires_in"]
+        return {**answer, "expires_at": expires_at}
 
     def refresh_token(self, refresh_token: str) -> BaseTokenDict:
         """Get a new access token.
@@ -499,8 +532,7 @@ class OAuthCredentials(Credentials):
         """
         fields = {"grant_type": "refresh_token", "refresh_token": refresh_token}
         data = self._post(TOKEN_ENDPOINT, fields, secrets=(refresh_token,))
-        _require_token(data)
-        return _known_keys(data)  # type: ignore[return-value]
+        return tokenfile.parse_token_answer(data, self._answer_source())
 
     def revoke(self, token: str) -> None:
         """Revoke an access or refresh token (RFC 7009).
@@ -566,10 +598,12 @@ class OAuthCredentials(Credentials):
             },
             timeout=self.timeout,
         )
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
+        source = check.Source(
+            f"the answer of {_http.host_of(url)}",
+            "try again later",
+            lambda m: OAuthServerError(m, status=response.status_code),
+        )
+        data = check.maybe_json(response.content, source)
         if not isinstance(data, dict):
             if response.ok:
                 return {}
@@ -577,6 +611,9 @@ class OAuthCredentials(Credentials):
         if "error" in data or not response.ok:
             raise oauth_error(data, response.status_code, secrets=(*secrets, self.client_secret))
         return data
+
+    def _answer_source(self) -> check.Source:
+        return tokenfile.answer_source(_http.host_of(self.endpoints.token_url))
 
     def __repr__(self) -> str:
         secret = "<hidden>" if self.client_secret else "None"
@@ -595,26 +632,6 @@ def _basic_auth(client_id: str, client_secret: str) -> requests.auth.HTTPBasicAu
     return requests.auth.HTTPBasicAuth(quote_plus(client_id), quote_plus(client_secret))
 
 
-_KNOWN_TOKEN_KEYS = (
-    "access_token",
-    "expires_in",
-    "refresh_token",
-    "scope",
-    "token_type",
-    "refresh_token_expires_in",
-)
-
-
-def _known_keys(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Unknown fields appear in token answers over time: keep only those we understand."""
-    return {key: data[key] for key in _KNOWN_TOKEN_KEYS if key in data}
-
-
-def _require_token(data: Mapping[str, Any]) -> None:
-    if not isinstance(data.get("access_token"), str):
-        raise OAuthServerError("the token answer has no access_token")
-
-
 def _status_error(status: int, url: str) -> YTSessionError:
     if status in _http.RETRY_STATUSES:
         return NetworkError(
@@ -624,14 +641,6 @@ def _status_error(status: int, url: str) -> YTSessionError:
         f"{_http.host_of(url)} answered HTTP {status} without an OAuth error body",
         status=status,
     )
-
-
-def scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """:return: ``text`` with every non-empty secret replaced by ``<hidden>``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<hidden>")
-    return text
 
 
 _ERROR_TYPES: dict[str, tuple[type[OAuthServerError], str]] = {
@@ -679,7 +688,7 @@ def oauth_error(
         code = code.get("status")
     code = str(code) if code else None
     description = data.get("error_description")
-    detail = f" ({scrub(str(description), secrets)})" if description else ""
+    detail = f" ({_secrets.scrub(str(description), secrets)})" if description else ""
     if code in _ERROR_TYPES:
         kind, message = _ERROR_TYPES[code]
         return kind(message + detail, error=code, status=status)

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .. import _secrets
+from .. import _validate as check
+from ..errors import InvalidTokenAnswerError, TokenFileError, TokenWriteError
 from . import tokenfile
 from .models import BaseTokenDict, StoredTokenDict
 
@@ -25,8 +28,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ytsession.auth")
 
-#: Reading ``access_token`` this many seconds (or fewer) before expiry refreshes it.
+#: Reading ``access_token`` this many seconds (or fewer) before expiry refreshes it (for
+#: tokens living 2 minutes or more; half their lifetime for shorter-lived ones).
 REFRESH_MARGIN = tokenfile.REFRESH_MARGIN
+#: Where :meth:`OAuthToken.update` says an unusable answer came from.
+_ANSWER = tokenfile.answer_source("the OAuth server")
+_IN_MEMORY = check.Source(
+    "the token in memory",
+    "load or log in again",
+    lambda m: TokenFileError(m, path="<memory>"),
+)
+_SECRET_FIELDS = frozenset({"access_token", "_access_token", "refresh_token"})
 
 
 def _redacted(secret: str) -> str:
@@ -49,6 +61,11 @@ class OAuthToken:
     expires_at: int = 0
     #: Lifetime the server gave the access token, in seconds.
     expires_in: int = 0
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SECRET_FIELDS and isinstance(value, str):
+            _secrets.register(value)  # scrubbed by value from every error message
+        super().__setattr__(name, value)
 
     @staticmethod
     def members() -> tuple[str, ...]:
@@ -83,19 +100,21 @@ class OAuthToken:
             "expires_in": self.expires_in,
         }
 
-    def as_auth(self) -> str:
-        """:return: the ``Authorization`` header value, e.g. ``"Bearer ya29..."``."""
-        return f"{self.token_type or 'Bearer'} {self.access_token}"
-
     @staticmethod
     def is_oauth(headers: Mapping[str, Any]) -> bool:
         """:return: whether ``headers`` (a parsed auth file) is an OAuth token."""
         return all(key in headers for key in ("access_token", "refresh_token", "expires_at"))
 
     @property
+    def refresh_margin(self) -> float:
+        """Seconds before expiry at which the token counts as expiring:
+        ``min(60, expires_in / 2)`` (60 when the lifetime is unknown)."""
+        return tokenfile.refresh_margin(self.expires_in)
+
+    @property
     def is_expiring(self) -> bool:
-        """Whether the access token expires within :data:`REFRESH_MARGIN` seconds."""
-        return self.expires_at - time.time() <= REFRESH_MARGIN
+        """Whether the access token expires within :attr:`refresh_margin` seconds."""
+        return self.expires_at - time.time() <= tokenfile.refresh_margin(self.expires_in)
 
     @property
     def expired(self) -> bool:
@@ -103,25 +122,58 @@ class OAuthToken:
         return self.expires_at <= time.time()
 
     def update(self, fresh: BaseTokenDict | Mapping[str, Any]) -> None:
-        """Take a refresh answer in place.
+        """Take a refresh answer in place, all or nothing.
 
-        The expiry is computed from now, so pass answers as soon as they arrive. A
+        The whole answer is checked first; an unusable one raises and changes nothing. The
+        expiry is computed from now, so pass answers as soon as they arrive. A
         ``refresh_token`` in the answer (rotation) replaces the old one.
+
+        :raises InvalidTokenAnswerError: the answer is unusable (a field missing, of the
+            wrong type, not finite, out of bounds, or unfit for an HTTP header).
         """
-        self._set_access_token(str(fresh["access_token"]))
-        expires_in = int(fresh.get("expires_in", 3600))
-        self.expires_in = expires_in
-        self.expires_at = int(time.time()) + expires_in
-        if fresh.get("refresh_token"):
-            self.refresh_token = str(fresh["refresh_token"])
-        if fresh.get("scope"):
-            self.scope = str(fresh["scope"])
-        if fresh.get("token_type"):
-            self.token_type = str(fresh["token_type"])
+        self._adopt(self._next_state(fresh))
+
+    def _next_state(
+        self, fresh: BaseTokenDict | Mapping[str, Any], *, now: float | None = None
+    ) -> StoredTokenDict:
+        """Validate a token answer and compute the token it makes, changing nothing."""
+        if not isinstance(fresh, Mapping):
+            raise _ANSWER.fail(f"is a {type(fresh).__name__}, not an object")
+        answer = tokenfile.parse_token_answer(fresh, _ANSWER)
+        stamp = int(time.time() if now is None else now)
+        return {
+            "scope": answer.get("scope") or self.scope,
+            "token_type": answer.get("token_type") or self.token_type,
+            "access_token": answer["access_token"],
+            "refresh_token": answer.get("refresh_token") or self.refresh_token,
+            "expires_at": stamp + answer["expires_in"],
+            "expires_in": answer["expires_in"],
+        }
+
+    def _adopt(self, state: StoredTokenDict) -> None:
+        """Take a validated token state in memory (the last step of an update)."""
+        self._set_access_token(state["access_token"])
+        self.refresh_token = state["refresh_token"]
+        self.expires_at = state["expires_at"]
+        self.expires_in = state["expires_in"]
+        self.scope = state["scope"]
+        self.token_type = state["token_type"]
+
+    def as_auth(self) -> str:
+        """:return: the ``Authorization`` header value, e.g. ``"Bearer ya29..."``.
+
+        :raises TokenFileError: the token holds characters an HTTP header cannot carry.
+        """
+        token_type = check.header_safe(self.token_type or "Bearer", "'token_type'", _IN_MEMORY)
+        access_token = check.header_safe(self.access_token, "'access_token'", _IN_MEMORY)
+        return f"{token_type} {access_token}"
 
     def store(self, path: str | Path) -> None:
-        """Write the token file atomically (mode 0600, directory 0700)."""
-        tokenfile.atomic_write_json(Path(path), self.as_dict())
+        """Write the token file atomically (mode 0600, directory 0700).
+
+        :raises TokenWriteError: the file could not be written; it is unchanged.
+        """
+        tokenfile.write_token(Path(path), self.as_dict())
 
     def _raw_access_token(self) -> str:
         return self.access_token
@@ -141,22 +193,29 @@ class OAuthToken:
 
 class RefreshingToken(OAuthToken):
     """An :class:`OAuthToken` that refreshes itself when its ``access_token`` is read within
-    :data:`REFRESH_MARGIN` seconds of expiry, and stores the result in its token file.
+    :attr:`~OAuthToken.refresh_margin` seconds of expiry, and stores the result in its token
+    file.
 
     Safe to share: many threads reading at expiry cause one refresh, and processes sharing
     one token file (overlapping cron jobs) take an inter-process lock, re-read the file, and
-    adopt a token another process stored instead of refreshing again. A refresh answer is
-    written to the file before the new access token is handed out, and a rotated refresh
-    token is never dropped.
+    adopt a token another process stored instead of refreshing again.
+
+    Updates are transactional (:meth:`_commit_answer`): a refresh answer is validated, then
+    written to the file, and only then adopted in memory. An unusable answer or a failed
+    write changes neither. A rotated refresh token is never dropped: when the write fails
+    it is kept aside and written on the next refresh (no second request to the server);
+    when the rest of the answer is unusable, the new refresh token alone is stored.
 
     :param credentials: the client that refreshes the token.
-    :param local_cache: the token file to keep in step with, if any. Unlike setting
+    :param local_cache: the token file to keep in step with, if any (positional, as in
+        ytmusicapi's ``RefreshingToken(credentials, _local_cache)``). Unlike setting
         :attr:`local_cache` later, passing it here does not write the file.
     """
 
     def __init__(
         self,
         credentials: Credentials,
+        local_cache: str | Path | None = None,
         *,
         access_token: str,
         refresh_token: str,
@@ -164,13 +223,13 @@ class RefreshingToken(OAuthToken):
         token_type: str = "Bearer",
         expires_at: int = 0,
         expires_in: int = 0,
-        local_cache: str | Path | None = None,
         _local_cache: str | Path | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self.credentials = credentials
         path = local_cache if local_cache is not None else _local_cache  # ytmusicapi's name
         self._local_cache: Path | None = Path(path) if path is not None else None
+        self._unsaved: StoredTokenDict | None = None
         super().__init__(
             scope=scope,
             token_type=token_type,
@@ -185,7 +244,7 @@ class RefreshingToken(OAuthToken):
     @property
     def access_token(self) -> str:
         """The access token, refreshed first when it is within the refresh margin."""
-        if self.is_expiring:
+        if self.is_expiring or self._unsaved is not None:
             self.refresh()
         return self._access_token
 
@@ -206,7 +265,7 @@ class RefreshingToken(OAuthToken):
         :raises FileNotFoundError: there is no such file.
         :raises TokenFileError: the file is corrupt or of the wrong shape.
         """
-        return cls(credentials, local_cache=path, **tokenfile.load_token(Path(path)))
+        return cls(credentials, path, **tokenfile.load_token(Path(path)))
 
     @property
     def local_cache(self) -> Path | None:
@@ -222,12 +281,14 @@ class RefreshingToken(OAuthToken):
         """Write the token to ``path``, or to :attr:`local_cache` when ``path`` is ``None``.
 
         Does nothing when neither is set. Does not change :attr:`local_cache`.
+
+        :raises TokenWriteError: the file could not be written; it is unchanged.
         """
         target = Path(path) if path is not None else self._local_cache
         if target is None:
             return
         with self._lock:
-            tokenfile.atomic_write_json(target, self.as_dict())
+            tokenfile.write_token(target, self.as_dict())
 
     def refresh(self, *, force: bool = False) -> None:
         """Refresh the access token now if it is expiring (or always, with ``force``).
@@ -235,8 +296,15 @@ class RefreshingToken(OAuthToken):
         :raises LoginRequiredError: the refresh token was revoked or has expired; the token
             file is left as it was.
         :raises TokenFileError: the token file became corrupt; it is left as it was.
+        :raises InvalidTokenAnswerError: the server's answer was unusable; nothing changed
+            but a rotated refresh token, which was stored.
+        :raises TokenWriteError: the new token could not be written; file and memory are
+            unchanged, and the new token is written by the next call (see the error).
         """
         with self._lock:
+            if self._unsaved is not None:
+                self._commit(self._unsaved)  # the last refresh, not yet written: no request
+                force = False
             if not force and not self.is_expiring:
                 return  # another thread refreshed while this one waited
             path = self._local_cache
@@ -252,7 +320,6 @@ class RefreshingToken(OAuthToken):
                 if not force and not self.is_expiring:
                     return
                 self._refresh_from_server()
-                tokenfile.atomic_write_json(path, self.as_dict())
                 log.debug("refreshed the access token and stored it in %s", path)
 
     def _adopt_stored(self, path: Path) -> None:
@@ -262,16 +329,81 @@ class RefreshingToken(OAuthToken):
         except FileNotFoundError:
             return
         if stored["refresh_token"] != self.refresh_token or stored["expires_at"] > self.expires_at:
-            self._set_access_token(stored["access_token"])
-            self.refresh_token = stored["refresh_token"]
-            self.expires_at = stored["expires_at"]
-            self.expires_in = stored["expires_in"]
-            self.scope = stored["scope"] or self.scope
-            self.token_type = stored["token_type"] or self.token_type
+            stored["scope"] = stored["scope"] or self.scope
+            stored["token_type"] = stored["token_type"] or self.token_type
+            self._adopt(stored)
 
     def _refresh_from_server(self) -> None:
-        fresh = self.credentials.refresh_token(self.refresh_token)
-        self.update(fresh)
+        try:
+            fresh = self.credentials.refresh_token(self.refresh_token)
+        except InvalidTokenAnswerError as exc:
+            self._keep_rotated(exc)
+            raise
+        self._commit_answer(fresh)
+
+    # -- the transaction: validate -> write -> adopt ---------------------------------------
+
+    def _commit_answer(self, fresh: BaseTokenDict | Mapping[str, Any]) -> None:
+        """Take a token-endpoint answer: validate it, write it, then adopt it.
+
+        This is the one place a new token enters the object.
+
+        :raises InvalidTokenAnswerError: the answer is unusable; a rotated refresh token
+            in it was still stored.
+        :raises TokenWriteError: the write failed; see :meth:`_commit`.
+        """
+        try:
+            state = self._next_state(fresh)
+        except InvalidTokenAnswerError as exc:
+            self._keep_rotated(exc)
+            raise
+        self._commit(state)
+
+    def _keep_rotated(self, exc: InvalidTokenAnswerError) -> None:
+        """An unusable answer that still rotated the refresh token: store the new refresh
+        token with an expired access token, so the next read refreshes with it."""
+        rotated = exc.rotated_refresh_token
+        if not rotated or rotated == self.refresh_token:
+            return
+        log.warning("the token answer was unusable; keeping its new refresh token")
+        state = self.as_dict()
+        state["refresh_token"] = rotated
+        state["expires_at"] = 0
+        self._commit(state)
+
+    def _commit(self, state: StoredTokenDict) -> None:
+        """Write a validated token state to the token file, then adopt it in memory.
+
+        :raises TokenWriteError: the write failed: the file and the token in memory are
+            unchanged; the state is kept aside and written by the next :meth:`refresh`.
+        """
+        path = self._local_cache
+        if path is not None:
+            try:
+                self._write(path, state)
+            except TokenWriteError as exc:
+                self._unsaved = state
+                raise self._write_failed(exc, state) from None
+        self._unsaved = None
+        self._adopt(state)
+
+    def _write(self, path: Path, state: StoredTokenDict) -> None:
+        """Persist ``state`` (the seam a token store replaces)."""
+        tokenfile.write_token(path, state)
+
+    def _write_failed(self, exc: TokenWriteError, state: StoredTokenDict) -> TokenWriteError:
+        rotated = state["refresh_token"] != self.refresh_token
+        text = str(exc)
+        if rotated:
+            text += (
+                ". The server rotated the refresh token: the one in the file may be revoked "
+                "already, and the new one is only in this process. It is written on the next "
+                "refresh of this token; or save it elsewhere with `exc.token.store(path)`. "
+                "Until then other processes using the file may be logged out"
+            )
+        else:
+            text += "; the refresh token in the file is still valid"
+        return TokenWriteError(text, path=exc.path, token=OAuthToken(**state), rotated=rotated)
 
     @classmethod
     def prompt_for_token(
@@ -334,21 +466,40 @@ class RefreshingToken(OAuthToken):
         :param answer: the token answer; ``expires_at`` is used when present, else the
             expiry is counted from now with ``expires_in``.
         :param to_file: write the token there and keep it in step.
+        :raises InvalidTokenAnswerError: the answer is unusable.
+        :raises TokenWriteError: ``to_file`` could not be written; the error carries the
+            new token (``exc.token``) so that it can be saved elsewhere.
         """
-        token = cls(
-            credentials,
-            access_token=str(answer["access_token"]),
-            refresh_token=str(answer["refresh_token"]),
-            scope=str(answer.get("scope", "")),
-            token_type=str(answer.get("token_type", "Bearer")),
+        fresh = tokenfile.parse_token_answer(answer, _ANSWER)
+        if "refresh_token" not in fresh:
+            raise _ANSWER.fail("has no 'refresh_token'")
+        expires_at = check.number(
+            answer,
+            "expires_at",
+            _ANSWER,
+            low=0,
+            high=check.MAX_EPOCH,
+            default=int(time.time()) + fresh["expires_in"],
         )
-        if answer.get("expires_at"):
-            token.expires_at = int(answer["expires_at"])
-            token.expires_in = int(answer.get("expires_in", 0))
-        else:
-            token.update(answer)
+        state: StoredTokenDict = {
+            "scope": fresh.get("scope", ""),
+            "token_type": fresh.get("token_type", "Bearer"),
+            "access_token": fresh["access_token"],
+            "refresh_token": fresh["refresh_token"],
+            "expires_at": expires_at,
+            "expires_in": fresh["expires_in"],
+        }
+        token = cls(credentials, **state)
         if to_file is not None:
-            token.local_cache = Path(to_file)
+            try:
+                token.local_cache = Path(to_file)
+            except TokenWriteError as exc:
+                raise TokenWriteError(
+                    f"{exc}. The new login is only in memory: save it elsewhere with "
+                    "`exc.token.store(path)`, or log in again once the file can be written",
+                    path=exc.path,
+                    token=OAuthToken(**state),
+                ) from None
         return token
 
     def __repr__(self) -> str:

@@ -16,23 +16,51 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import TokenFileError, YTSessionError
-from .models import StoredTokenDict
+from .. import _secrets
+from .. import _validate as check
+from ..errors import InvalidTokenAnswerError, TokenFileError, YTSessionError
+from .models import BaseTokenDict, StoredTokenDict
+
+try:
+    import fcntl
+
+    HAVE_FLOCK = True
+except ImportError:  # pragma: no cover - Windows: stale temporary files are judged by age
+    HAVE_FLOCK = False
 
 #: The keys of a token file, in ytmusicapi's order.
 TOKEN_KEYS = ("scope", "token_type", "access_token", "refresh_token", "expires_at", "expires_in")
-#: Reading a token this many seconds (or fewer) before its expiry refreshes it. Kept here,
-#: beside the file format, so the command line's fast path needs no other module.
+#: Reading a token this many seconds (or fewer) before its expiry refreshes it, for tokens
+#: that live 2 minutes or longer (ytmusicapi's 60 s). Shorter-lived tokens refresh at half
+#: their lifetime: see :func:`refresh_margin`. Kept here, beside the file format, so the
+#: command line's fast path needs no other module.
 REFRESH_MARGIN = 60
+#: Seconds a token lives when the server does not say (Google's tokens live an hour).
+DEFAULT_LIFETIME = 3600
+#: Where no file lock is available (Windows), a writer's temporary file older than this is
+#: taken for a killed writer's leftover and removed.
+STALE_TEMP_AGE = 600.0
 #: Seconds a process waits for another one to finish refreshing the same file.
 LOCK_TIMEOUT = 120.0
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+
+
+def refresh_margin(lifetime: float) -> float:
+    """How long before expiry a token with ``lifetime`` seconds of life is refreshed.
+
+    :return: ``min(60, lifetime / 2)``; 60 (ytmusicapi's margin) when the lifetime is unknown
+        (0, as in old files). A 30-second token is thus used for 15 seconds between
+        refreshes instead of being refreshed on every read.
+    """
+    return min(float(REFRESH_MARGIN), lifetime / 2) if lifetime > 0 else float(REFRESH_MARGIN)
 
 
 def ensure_private_dir(directory: Path) -> None:
@@ -66,25 +94,89 @@ def atomic_write_json(path: Path, data: Mapping[str, Any]) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically with mode 0600.
 
+    The temporary file (``.<name>.<random>.tmp`` beside ``path``) is locked while it is
+    written, so that the next writer can tell a live writer's file from one a killed writer
+    left behind; those leftovers (0600 copies of live secrets) are removed first.
+
     :param path: the target file; its directory is created (0700) when missing.
     :param text: the whole new content.
+    :raises OSError: the file could not be written (disk full, read-only directory, ...);
+        the old file is unchanged and no temporary file is left.
     """
     import tempfile  # writes only: keep the read path light
 
     ensure_private_dir(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path)
+    data = text.encode("utf-8")
+    while True:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if not HAVE_FLOCK:
+            break
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits only while another writer inspects it
+        if os.fstat(fd).st_nlink:
+            break
+        os.close(fd)  # taken for a leftover in the instant before it was locked: again
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as tmp:
+        with os.fdopen(fd, "wb") as tmp:
             os.fchmod(tmp.fileno(), FILE_MODE)
-            tmp.write(text)
+            tmp.write(data)
             tmp.flush()
             os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
+            os.replace(tmp_name, path)  # still locked: nobody removes it as a leftover
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
     _fsync_dir(path.parent)
+
+
+def remove_stale_temps(path: Path) -> list[str]:
+    """Remove the temporary files killed writers of ``path`` left behind.
+
+    A temporary file is a leftover when no process holds its lock (a writer holds it from
+    creation to rename; the kernel drops it when the writer dies). Without file locks
+    (Windows) it is a leftover when it is older than :data:`STALE_TEMP_AGE` seconds.
+
+    :return: the names removed.
+    """
+    prefix = f".{path.name}."
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        is_temp = entry.name.startswith(prefix) and entry.name.endswith(".tmp")
+        if is_temp and _remove_if_dead(entry.path):
+            removed.append(entry.name)
+    return removed
+
+
+def _remove_if_dead(name: str) -> bool:
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        mine = os.fstat(fd)
+        if not stat.S_ISREG(mine.st_mode):
+            return False
+        if HAVE_FLOCK:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return False  # a live writer holds it
+        elif time.time() - mine.st_mtime < STALE_TEMP_AGE:
+            return False
+        current = os.stat(name, follow_symlinks=False)
+        if (current.st_dev, current.st_ino) != (mine.st_dev, mine.st_ino):
+            return False
+        os.unlink(name)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -100,74 +192,117 @@ def _fsync_dir(directory: Path) -> None:
         os.close(dir_fd)
 
 
+def file_source(path: Path | str, *, what: str = "token file") -> check.Source:
+    """:return: the validation source of a token (or profile) file: its faults are
+    :class:`~ytsession.errors.TokenFileError` naming the file."""
+    advice = "delete it and log in again"
+    if what != "token file":
+        advice = "fix or delete it, or log in again"
+    return check.Source(f"{what} {path}", advice, lambda m: TokenFileError(m, path=str(path)))
+
+
+def answer_source(where: str) -> check.Source:
+    """:return: the validation source of a token-endpoint answer from ``where`` (a host):
+    its faults are :class:`~ytsession.errors.OAuthServerError`."""
+    return check.Source(
+        f"the token answer of {where}",
+        "try again later; if it keeps happening, the server is not a compatible OAuth server",
+        lambda m: InvalidTokenAnswerError(m),
+    )
+
+
 def read_json_object(path: Path, *, what: str = "token file") -> dict[str, Any]:
-    """Read a JSON object from ``path``.
+    """Read a JSON object from ``path`` through the validation layer.
 
     :raises FileNotFoundError: the file does not exist.
-    :raises TokenFileError: the file is empty, truncated, not JSON, or not a JSON object.
+    :raises TokenFileError: the file is empty, truncated, not JSON, nested too deeply, holds
+        ``NaN`` or huge numbers, or is not a JSON object; or cannot be read.
     """
+    source = file_source(path, what=what)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise TokenFileError(
-            f"{what} {path} is not UTF-8 text; delete it and log in again", path=str(path)
-        ) from None
-    if not text.strip():
-        raise TokenFileError(f"{what} {path} is empty; delete it and log in again", path=str(path))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TokenFileError(
-            f"{what} {path} is not valid JSON (line {exc.lineno}, column {exc.colno}); "
-            "it may be truncated: delete it and log in again",
-            path=str(path),
-        ) from None
-    if not isinstance(data, dict):
-        raise TokenFileError(
-            f"{what} {path} holds a JSON {type(data).__name__}, not an object; "
-            "delete it and log in again",
-            path=str(path),
-        )
-    return data
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise source.fail(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    return check.json_object(data, source)
 
 
 def parse_token(data: Mapping[str, Any], *, path: str = "<token>") -> StoredTokenDict:
-    """Check the shape of a token mapping and return only the token keys.
+    """Check a token mapping and return only the token keys.
 
     Extra keys (ytmusicapi's older ``filepath``, Google's ``refresh_token_expires_in``, ...)
     are dropped. Numbers given as floats are truncated to whole seconds.
 
-    :raises TokenFileError: a required key is missing or a value has the wrong type.
+    :raises TokenFileError: a required key is missing or a value has the wrong type, is not
+        finite, out of bounds, or cannot go into an HTTP header.
     """
-    problems = []
-    for key in ("access_token", "refresh_token"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            problems.append(f"'{key}' must be a non-empty string")
-    for key in ("scope", "token_type"):
-        if key in data and not isinstance(data[key], str):
-            problems.append(f"'{key}' must be a string")
-    if not _is_number(data.get("expires_at")):
-        problems.append("'expires_at' must be a number of seconds since the epoch")
-    if "expires_in" in data and not _is_number(data["expires_in"]):
-        problems.append("'expires_in' must be a number of seconds")
-    if problems:
-        raise TokenFileError(
-            f"token file {path} is not a usable token ({'; '.join(problems)}); "
-            "delete it and log in again",
-            path=path,
-        )
+    source = file_source(path)
     return {
-        "scope": data.get("scope", ""),
-        "token_type": data.get("token_type", "Bearer"),
-        "access_token": data["access_token"],
-        "refresh_token": data["refresh_token"],
-        "expires_at": int(data["expires_at"]),
-        "expires_in": int(data.get("expires_in", 0)),
+        "scope": check.text(data, "scope", source, default=""),
+        "token_type": check.text(data, "token_type", source, default="Bearer", header=True),
+        "access_token": check.text(data, "access_token", source, nonempty=True, header=True),
+        "refresh_token": check.text(data, "refresh_token", source, nonempty=True, header=True),
+        "expires_at": check.number(data, "expires_at", source, low=0, high=check.MAX_EPOCH),
+        "expires_in": check.number(
+            data, "expires_in", source, low=0, high=check.MAX_LIFETIME, default=0
+        ),
     }
+
+
+def parse_token_answer(
+    data: Mapping[str, Any],
+    source: check.Source,
+    *,
+    default_lifetime: int = DEFAULT_LIFETIME,
+) -> BaseTokenDict:
+    """Check a token-endpoint answer (a login or a refresh) and keep the known keys.
+
+    :param data: the answer's JSON object.
+    :param source: where it came from (see :func:`answer_source`).
+    :param default_lifetime: the lifetime of a token whose answer has no ``expires_in``.
+    :return: ``access_token`` and ``expires_in`` (always), and ``refresh_token`` (when the
+        server rotated it), ``scope``, ``token_type``, ``refresh_token_expires_in`` when given.
+    :raises YTSessionError: the source's error: a field is missing, of the wrong type, not
+        finite, out of bounds, or cannot go into an HTTP header.
+    """
+    try:
+        refresh = check.text(data, "refresh_token", source, default="", header=True)
+    except YTSessionError:
+        refresh = ""
+        _secrets.register(*(v for v in (data.get("refresh_token"),) if isinstance(v, str)))
+    _secrets.register(refresh, *(v for v in (data.get("access_token"),) if isinstance(v, str)))
+    try:
+        answer: BaseTokenDict = {
+            "access_token": check.text(data, "access_token", source, nonempty=True, header=True),
+            "expires_in": check.number(
+                data, "expires_in", source, low=1, high=check.MAX_LIFETIME, default=default_lifetime
+            ),
+        }
+        if "refresh_token" in data and not refresh and data["refresh_token"] not in (None, ""):
+            check.text(data, "refresh_token", source, header=True)  # raises the fault
+        return _rest_of_answer(answer, refresh, data, source)
+    except InvalidTokenAnswerError as exc:
+        exc.rotated_refresh_token = refresh or None
+        raise
+
+
+def _rest_of_answer(
+    answer: BaseTokenDict, refresh: str, data: Mapping[str, Any], source: check.Source
+) -> BaseTokenDict:
+    if refresh:
+        answer["refresh_token"] = refresh
+    scope = check.text(data, "scope", source, default="")
+    if scope:
+        answer["scope"] = scope
+    token_type = check.text(data, "token_type", source, default="", header=True)
+    if token_type:
+        answer["token_type"] = token_type
+    if data.get("refresh_token_expires_in") is not None:
+        answer["refresh_token_expires_in"] = check.number(
+            data, "refresh_token_expires_in", source, low=0, high=check.MAX_LIFETIME
+        )
+    return answer
 
 
 def load_token(path: Path) -> StoredTokenDict:
@@ -177,6 +312,24 @@ def load_token(path: Path) -> StoredTokenDict:
     :raises TokenFileError: the file is corrupt or of the wrong shape.
     """
     return parse_token(read_json_object(path), path=str(path))
+
+
+def write_token(path: Path, token: Mapping[str, Any]) -> None:
+    """Write a token file atomically (0600).
+
+    :raises TokenWriteError: the file could not be written; it is unchanged.
+    """
+    from ..errors import TokenWriteError
+
+    try:
+        atomic_write_json(path, token)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise TokenWriteError(
+            f"could not write the token file {path} ({reason}); it is unchanged. Free disk "
+            "space or fix the directory's permissions, then try again",
+            path=str(path),
+        ) from None
 
 
 def lock_path(path: Path) -> Path:

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 import requests
 
 from .. import _http
+from .. import _validate as check
+from ..auth import tokenfile
 from ..auth.credentials import Credentials
 from ..auth.models import AuthCodeDict, BaseTokenDict, RefreshableTokenDict
 from ..errors import InteractionRequiredError, ProfileError
@@ -47,15 +49,6 @@ if TYPE_CHECKING:
 #: Retries for the token route: connection failures, 429 and 5xx are retried, but never a
 #: request the server may have acted on (a refresh destroys the old refresh token).
 TOKEN_RETRY_POLICY = _http.RetryPolicy(read_errors=0)
-
-_TOKEN_KEYS = (
-    "access_token",
-    "refresh_token",
-    "expires_in",
-    "refresh_token_expires_in",
-    "token_type",
-    "scope",
-)
 
 
 def normalize_instance_url(instance_url: str) -> str:
@@ -372,9 +365,9 @@ class PeerTubeCredentials(Credentials):
         problem = None
         if not isinstance(data, dict):
             problem = "not a JSON object"
-        elif not isinstance(data.get("access_token"), str) or not data["access_token"]:
+        elif data.get("access_token") in (None, ""):
             problem = "no access_token"
-        elif not isinstance(data.get("refresh_token"), str) or not data["refresh_token"]:
+        elif data.get("refresh_token") in (None, ""):
             problem = "no refresh_token"
         if problem is not None:
             what = "token refresh" if context == CONTEXT_REFRESH else "login"
@@ -384,10 +377,16 @@ class PeerTubeCredentials(Credentials):
                 f"{self.instance_url} is the PeerTube instance's address",
                 status=response.status_code,
             )
-        token: dict[str, Any] = {key: data[key] for key in _TOKEN_KEYS if key in data}
-        token.setdefault("token_type", "Bearer")
-        token["expires_in"] = int(token.get("expires_in", models.DEFAULT_ACCESS_LIFETIME))
-        token["expires_at"] = int(time.time()) + token["expires_in"]
+        # The fields' types, bounds and header safety: the validation layer (which keeps a
+        # rotated refresh token of an otherwise unusable answer for RefreshingToken).
+        source = tokenfile.answer_source(_http.host_of(self.instance_url))
+        answer = tokenfile.parse_token_answer(
+            data, source, default_lifetime=models.DEFAULT_ACCESS_LIFETIME
+        )
+        if "refresh_token" not in answer:
+            raise source.fail("has no usable 'refresh_token'")
+        token: dict[str, Any] = {"token_type": "Bearer", **answer}
+        token["expires_at"] = int(time.time()) + answer["expires_in"]
         return token  # type: ignore[return-value]
 
     def _error(
@@ -418,10 +417,14 @@ _NO_DEVICE_FLOW = (
 
 
 def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
+    return check.maybe_json(
+        response.content,
+        check.Source(
+            f"the answer of {_http.host_of(response.url)}",
+            "try again later",
+            lambda m: PeerTubeError(m, status=response.status_code),
+        ),
+    )
 
 
 def fetch_local_client(

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .. import _secrets
 from ..errors import (
     BadOAuthClientError,
     LoginRequiredError,
@@ -69,9 +70,9 @@ class PeerTubeError(YTSessionError):
         super().__init__(message)
         self.code = code
         self.error = code
-        self.detail = detail
+        self.detail = _secrets.scrub(detail) if detail else detail
         self.status = status
-        self.title = title
+        self.title = _secrets.scrub(title) if title else title
         self.type_uri = type_uri
 
 
@@ -211,14 +212,6 @@ _BY_CONTEXT: dict[tuple[str, str], tuple[type[PeerTubeError], str]] = {
 }
 
 
-def scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """:return: ``text`` with every non-empty secret replaced by ``<hidden>``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<hidden>")
-    return text
-
-
 def _text(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
     return value if isinstance(value, str) and value else None
@@ -264,7 +257,9 @@ def error_from_answer(
         detail = legacy  # older servers put the sentence in "error"
     title = _text(body, "title")
     if detail is not None:
-        detail = scrub(detail, secrets)
+        detail = _secrets.scrub(detail, secrets)
+    if title is not None:
+        title = _secrets.scrub(title, secrets)
     fields: dict[str, Any] = {
         "code": code,
         "detail": detail,

@@ -11,6 +11,7 @@ from typing import IO, Any
 import requests
 
 from .. import _http
+from .. import _validate as check
 from ..auth.signing import BearerAuth
 from ..auth.token import OAuthToken, RefreshingToken
 from ..errors import ProfileError
@@ -224,10 +225,7 @@ class PeerTubeSession:
         return self.instance_url + "/" + path.lstrip("/")
 
     def _error(self, response: requests.Response, secrets: tuple[str, ...]) -> PeerTubeError:
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
+        data = check.maybe_json(response.content, _answer_source(response))
         return error_from_answer(
             response.status_code,
             data,
@@ -245,17 +243,18 @@ def _bearer_token(request: requests.PreparedRequest | None) -> str:
     return value.partition(" ")[2] if value else ""
 
 
+def _answer_source(response: requests.Response) -> check.Source:
+    return check.Source(
+        f"the answer of {_http.host_of(response.url)} (HTTP {response.status_code})",
+        "use PeerTubeSession.request() for raw answers",
+        lambda m: PeerTubeError(m, status=response.status_code),
+    )
+
+
 def _decoded(response: requests.Response) -> Any:
     if not response.content:
         return None
-    try:
-        return response.json()
-    except ValueError:
-        raise PeerTubeError(
-            f"{_http.host_of(response.url)} answered HTTP {response.status_code} with a body "
-            "that is not JSON; use PeerTubeSession.request() for raw answers",
-            status=response.status_code,
-        ) from None
+    return check.loads(response.content, _answer_source(response), max_depth=check.MAX_ANSWER_DEPTH)
 
 
 def _file_positions(data: Any, files: Mapping[str, Any] | None) -> list[tuple[IO[Any], int]] | None:
