@@ -193,8 +193,11 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def file_source(path: Path | str, *, what: str = "token file") -> check.Source:
-    """:return: the validation source of a token (or profile) file: its faults are
-    :class:`~ytsession.errors.TokenFileError` naming the file."""
+    """The validation source of a token (or profile) file.
+
+    :return: a source whose faults are :class:`~ytsession.errors.TokenFileError` naming
+        the file.
+    """
     advice = "delete it and log in again"
     if what != "token file":
         advice = "fix or delete it, or log in again"
@@ -202,8 +205,10 @@ def file_source(path: Path | str, *, what: str = "token file") -> check.Source:
 
 
 def answer_source(where: str) -> check.Source:
-    """:return: the validation source of a token-endpoint answer from ``where`` (a host):
-    its faults are :class:`~ytsession.errors.OAuthServerError`."""
+    """The validation source of a token-endpoint answer from ``where`` (a host).
+
+    :return: a source whose faults are :class:`~ytsession.errors.InvalidTokenAnswerError`.
+    """
     return check.Source(
         f"the token answer of {where}",
         "try again later; if it keeps happening, the server is not a compatible OAuth server",
