@@ -6,10 +6,7 @@ says what happened and what to do next, and never contains a token or a client s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from . import _secrets
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from .auth.token import OAuthToken
 
@@ -58,7 +55,9 @@ class YTSessionError(Exception):
 
     def __init__(self, *args: object) -> None:
         if args and isinstance(args[0], str):
-            args = (_secrets.scrub(args[0]), *args[1:])
+            from ._secrets import scrub  # not at import: `import ytsession` stays light
+
+            args = (scrub(args[0]), *args[1:])
         super().__init__(*args)
 
 
@@ -98,7 +97,9 @@ class InnerTubeError(YTSessionError):
     ):
         super().__init__(text)
         self.status = status
-        self.message = _secrets.scrub(message)
+        from ._secrets import scrub
+
+        self.message = scrub(message)
         self.endpoint = endpoint
         self.reason = reason
 
