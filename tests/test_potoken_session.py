@@ -151,6 +151,19 @@ def test_a_given_chain_is_used_as_it_is(emu: Emulator) -> None:
         assert s.po_token_providers is chain
 
 
+def test_a_stream_token_bound_to_the_video_when_the_experiment_says_so(emu: Emulator) -> None:
+    with session(emu, po_token_providers=[ColdStartProvider()]) as s:
+        plain = s.po_token_for("gvs", video_id=VIDEO)
+        bound = s.po_token_for("gvs", video_id=VIDEO, gvs_bound_to_video=True)
+        music = s.po_token_for("gvs", video_id=VIDEO, client="WEB_REMIX", gvs_bound_to_video=True)
+    assert plain is not None and plain.binding.kind is BindingKind.VISITOR_DATA
+    assert bound is not None and (bound.binding.kind, bound.binding.value) == (
+        BindingKind.VIDEO_ID,
+        VIDEO,
+    )
+    assert music is not None and music.binding.value == VIDEO
+
+
 def test_cookie_session_binds_stream_tokens_to_the_data_sync_id(
     strict: Emulator, tmp_path: Path
 ) -> None:

@@ -621,6 +621,7 @@ class Session:
         *,
         video_id: str = "",
         client: str | ClientProfile | None = None,
+        gvs_bound_to_video: bool = False,
     ) -> PoToken | None:
         """A PO token of this session, from its providers, bound as the rules say.
 
@@ -631,6 +632,9 @@ class Session:
         :param context: ``"gvs"``, ``"player"`` or ``"subs"``.
         :param video_id: the video (``player``, ``subs``).
         :param client: the client the URLs came from; the session's when ``None``.
+        :param gvs_bound_to_video: a stream token bound to ``video_id``, as YouTube wants
+            it when the player's experiment flags hold ``html5_generate_content_po_token``
+            (yt-dlp's rule; ``WEB_REMIX`` too).
         :return: the token, or ``None`` when the client uses none or every provider
             declined.
         :raises PoTokenError: the session has no providers, or they failed.
@@ -646,6 +650,7 @@ class Session:
             visitor_data=self._settings.visitor_data,
             auth=self._auth,
             video_id=video_id,
+            gvs_bound_to_video=gvs_bound_to_video,
         )
 
     def _send(

@@ -37,6 +37,7 @@ def session_request(
     visitor_data: str,
     auth: object,
     video_id: str = "",
+    gvs_bound_to_video: bool = False,
 ) -> PoTokenRequest:
     """:return: the request for a token of a session's call. Signed in, the data sync id
     comes from the auth when it knows one (cookie sign-in)."""
@@ -48,6 +49,7 @@ def session_request(
         data_sync_id=str(datasync or ""),
         video_id=video_id,
         logged_in=auth is not None,
+        gvs_bound_to_video=gvs_bound_to_video,
     )
 
 
@@ -93,6 +95,7 @@ def session_po_token(
     visitor_data: str,
     auth: object,
     video_id: str = "",
+    gvs_bound_to_video: bool = False,
 ) -> PoToken | None:
     """:return: a token of the session for ``context`` (see
     :meth:`ytsession.Session.po_token_for`).
@@ -106,6 +109,11 @@ def session_po_token(
             "Session.create (e.g. [BotGuardProvider(), ColdStartProvider()])"
         )
     request = session_request(
-        context, client=client, visitor_data=visitor_data, auth=auth, video_id=video_id
+        context,
+        client=client,
+        visitor_data=visitor_data,
+        auth=auth,
+        video_id=video_id,
+        gvs_bound_to_video=gvs_bound_to_video,
     )
     return chain.get(request)
