@@ -552,3 +552,26 @@ def test_the_cached_cookie_header_is_the_standard_librarys() -> None:
             request = urllib.request.Request(url)
             cookies.jar.add_cookie_header(request)
             assert cookies.cookie_header(url) == request.get_header("Cookie"), url
+
+
+def test_a_google_style_set_cookie_is_taken_and_written_back(tmp_path: Path) -> None:
+    """Lower-case attributes, a dashed date and ``priority=high``, as Google's front end
+    writes them."""
+    path = tmp_path / "cookies.txt"
+    path.write_text(netscape(*youtube_lines()))
+    cookies = YouTubeCookies.from_file(path)
+    update = cookies.apply_set_cookie(
+        "https://www.youtube.com/youtubei/v1/browse",
+        [
+            "__Secure-3PSIDTS=sidts-rotated; expires=Mon, 29-Nov-2027 20:00:00 GMT; path=/; "
+            "domain=.youtube.com; Secure; HttpOnly; priority=high; SameSite=none",
+            "SIDCC=AKEyXz-rotated; expires=Mon, 29-Nov-2027 20:00:00 GMT; path=/; "
+            "domain=.youtube.com; priority=high",
+        ],
+    )
+    assert update.saved and update.changed == ("SIDCC", "__Secure-3PSIDTS")
+    text = path.read_text()
+    assert (
+        "#HttpOnly_.youtube.com\tTRUE\t/\tTRUE\t1827518400\t__Secure-3PSIDTS\tsidts-rotated" in text
+    )
+    assert ".youtube.com\tTRUE\t/\tFALSE\t1827518400\tSIDCC\tAKEyXz-rotated" in text
