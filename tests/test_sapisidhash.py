@@ -120,3 +120,10 @@ def test_data_sync_id_found_in_an_answer_and_in_a_page_config() -> None:
     assert find_datasync_id(page) == "123||"
     assert find_datasync_id(b'{"responseContext":{"x":1}}') is None
     assert find_datasync_id({"responseContext": {}}) is None
+
+
+@pytest.mark.parametrize("value", ["111||", "222||111", "987654321"])
+def test_a_data_sync_id_keeps_the_form_it_was_given(value: str) -> None:
+    # PO tokens are bound to the whole id as the page gives it.
+    assert str(parse_datasync_id(f"  {value} ")) == value
+    assert str(DataSyncId(user_session_id="987654321")) == "987654321||"  # built from parts

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["DataSyncId", "find_datasync_id", "parse_datasync_id"]
@@ -36,15 +36,22 @@ class DataSyncId:
     :ivar user_session_id: the signed-in user's session id, or ``None``.
     :ivar delegated_session_id: the brand account's (delegated session's) id, or ``None``;
         it is what ``X-Goog-PageId`` carries.
+    :ivar raw: the id as the page or answer gave it (what PO tokens are bound to), or
+        ``""`` when it was built from its parts.
     """
 
     user_session_id: str | None = None
     delegated_session_id: str | None = None
+    raw: str = field(default="", compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.user_session_id or self.delegated_session_id)
 
     def __str__(self) -> str:
+        """:return: the whole id as it was given (``"A||B"``, ``"A||"``), else built from
+        its parts."""
+        if self.raw:
+            return self.raw
         if self.delegated_session_id:
             return f"{self.delegated_session_id}{_SEPARATOR}{self.user_session_id or ''}"
         return f"{self.user_session_id or ''}{_SEPARATOR}" if self.user_session_id else ""
@@ -62,10 +69,10 @@ def parse_datasync_id(value: str) -> DataSyncId:
     first, separator, second = value.partition(_SEPARATOR)
     first, second = first.strip(), second.strip()
     if not separator:
-        return DataSyncId(user_session_id=first or None)
+        return DataSyncId(user_session_id=first or None, raw=value)
     if second:
-        return DataSyncId(user_session_id=second, delegated_session_id=first or None)
-    return DataSyncId(user_session_id=first or None)
+        return DataSyncId(user_session_id=second, delegated_session_id=first or None, raw=value)
+    return DataSyncId(user_session_id=first or None, raw=value)
 
 
 def find_datasync_id(source: str | bytes | Mapping[str, Any]) -> str | None:
