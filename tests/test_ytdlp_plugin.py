@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -176,6 +177,15 @@ def requests_of_every_kind(ytdlp: YtDlp) -> list[Any]:
     made.append(ytdlp.request("gvs", "WEB_REMIX", visitor_data=VISITOR_DATA))
     made.append(
         ytdlp.request(
+            "gvs",
+            "WEB_REMIX",
+            visitor_data=VISITOR_DATA,
+            video_id=VIDEO,
+            _gvs_bind_to_video_id=True,
+        )
+    )
+    made.append(
+        ytdlp.request(
             "player", "WEB_REMIX", is_authenticated=True, data_sync_id="1||", video_id=VIDEO
         )
     )
@@ -289,6 +299,35 @@ def test_proxy_headers_and_bad_settings(store: Path, emu: Emulator) -> None:
     wrong.close()
 
 
+def test_the_node_argument_chooses_node_and_auto_falls_back_to_cold_start(
+    store: Path, tmp_path: Path
+) -> None:
+    from yt_dlp.extractor.youtube.pot.provider import PoTokenProviderError
+
+    absent = str(tmp_path / "no-such-node")
+    strict = YtDlp({"store": str(store), "provider": "botguard", "node": absent})
+    request = strict.request("gvs", visitor_data=VISITOR_DATA)
+    with pytest.raises(PoTokenProviderError, match=r"Node\.js"):
+        strict.provider.request_pot(request)
+    strict.close()
+    auto = YtDlp({"store": str(store), "node": absent}, verbose=True)
+    token = auto.provider.request_pot(request).po_token
+    assert decoded([token]) == [VISITOR_DATA]
+    assert "from coldstart" in auto.log.text()
+    auto.close()
+
+
+def test_bind_to_visitor_id_binds_as_yt_dlp_does_with_it(store: Path) -> None:
+    from yt_dlp.extractor.youtube.pot.utils import get_webpo_content_binding
+
+    run = YtDlp({"store": str(store), "provider": "coldstart", "bind_to_visitor_id": "true"})
+    request = run.request("gvs", visitor_data=VISITOR_DATA)
+    expected, _kind = get_webpo_content_binding(request, bind_to_visitor_id=True)
+    assert expected == "Vis1tor_Id-"
+    assert decoded([run.provider.request_pot(request).po_token]) == [expected]
+    run.close()
+
+
 def test_an_unknown_profile_is_a_clear_error(store: Path, home: Path) -> None:
     from yt_dlp.extractor.youtube.pot.provider import PoTokenProviderError
 
@@ -317,7 +356,9 @@ def test_botguard_mints_from_the_emulators_challenge(store: Path, emu: Emulator)
     from botguard_support import require_botguard_runtime
 
     require_botguard_runtime()
-    run = YtDlp({"store": str(store), "base_url": emu.url}, verbose=True)
+    node = shutil.which("node")
+    assert node is not None
+    run = YtDlp({"store": str(store), "base_url": emu.url, "node": node}, verbose=True)
     requests = [
         run.request("gvs", visitor_data=VISITOR_DATA, request_timeout=60),
         run.request("player", video_id=VIDEO, request_timeout=60),
