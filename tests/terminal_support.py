@@ -14,12 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-_ON_A_TERMINAL = (
-    "import fcntl, sys, termios\n"
-    "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
-    "from ytsession.cli import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
-)
+_TAKE_THE_TERMINAL = "import fcntl, sys, termios\nfcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+_ON_A_TERMINAL = "from ytsession.cli import main\nsys.exit(main(sys.argv[1:]))\n"
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
@@ -33,12 +29,13 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 class Terminal:
-    """``ytsession ARGS`` on a pseudo-terminal that the test reads and types into."""
+    """``ytsession ARGS`` (or other Python) on a pseudo-terminal the test reads and types into."""
 
-    def __init__(self, home: Path, *args: str, **env: str) -> None:
+    def __init__(self, home: Path, *args: str, code: str = _ON_A_TERMINAL, **env: str) -> None:
+        """:param code: Python to run instead of the command line (e.g. a REPL session)."""
         self.master, slave = pty.openpty()
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _ON_A_TERMINAL, *args],
+            [sys.executable, "-c", _TAKE_THE_TERMINAL + code, *args],
             env=clean_env(home, **env),
             stdin=slave,
             stdout=slave,

@@ -126,6 +126,8 @@ def test_a_login_on_a_non_tv_client_is_refused_with_the_way_out(
     status, _, err = call(capsys, emu, "browse", "--client", "WEB")
     assert status == 1
     assert "does not accept OAuth" in err and "TVHTML5" in err
+    assert "with --client, or leave --client out" in err  # CLI words, not Python's
+    assert "unsupported_client" not in err
     assert len(err.strip().splitlines()) == 1
     assert emu.innertube.calls == []
 

@@ -210,3 +210,25 @@ def test_status_of_a_revoked_login_says_dead_and_exits_3(emu: Emulator, tmp_path
     assert terminal.finish() == 3
     assert "`ytsession login --profile cron`" in terminal.screen
     _no_traceback(terminal.screen)
+
+
+def test_session_sign_in_without_a_listener_shows_the_code_on_a_terminal(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    code = (
+        "from ytsession import OAuthCredentials, OAuthEndpoints, Session\n"
+        f"c = OAuthCredentials({EMULATOR_CLIENT_ID!r}, {EMULATOR_CLIENT_SECRET!r}, "
+        f"endpoints=OAuthEndpoints.under({emu.url!r}))\n"
+        f"s = Session.create(base_url={emu.url!r}, cache=False, generate_session_locally=True)\n"
+        "s.sign_in(c)\n"
+        "print('signed in with', s.client_name)\n"
+    )
+    terminal = Terminal(tmp_path / "home", code=code)
+    terminal.expect(f"Open {emu.url}/device and enter the code ")
+    terminal.expect("left to approve")
+    qr = terminal.screen.split("scan this QR code")[1]
+    assert "\u2588" in qr
+    emu.google.approve(emu.google.wait_for_user_code(timeout=30))
+    terminal.expect("signed in with TVHTML5")
+    assert terminal.finish() == 0
+    assert "Logged in" in terminal.screen

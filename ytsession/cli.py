@@ -19,7 +19,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
-    from typing import Any
+    from typing import Any, NoReturn
 
     from .auth.credentials import OAuthCredentials
     from .auth.profiles import Profile, ProfileSettings
@@ -774,13 +774,25 @@ def _server_option(parser: argparse.ArgumentParser, *aliases: str, help: str) ->
     )
 
 
+def _one_line_parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
+
+    class OneLineParser(argparse.ArgumentParser):
+        """Usage errors in one line (and exit status 2), pointing at ``--help``."""
+
+        def error(self, message: str) -> NoReturn:
+            self.exit(EXIT_USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+    return OneLineParser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """:return: the argument parser of the ``ytsession`` command."""
     import argparse
 
     from ._version import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _one_line_parser_class()(
         prog="ytsession",
         description="Authenticated, long-lived sessions for YouTube InnerTube and PeerTube.",
     )
@@ -1001,7 +1013,10 @@ CLI_WORDS: tuple[tuple[str, str], ...] = (
         "pass --generate-session-locally to make visitor data locally instead",
     ),
     ("or pass node= its path", "or pass --node PATH"),
-    ("pass unsupported_client='warn' to send it anyway", "pick a TV client with --client TVHTML5"),
+    (
+        "(or leave the client unset), or pass unsupported_client='warn' to send it anyway",
+        "with --client, or leave --client out",
+    ),
     ("or use OAuthCredentials.from_youtube_tv()", "or use `ytsession login --youtube-tv`"),
 )
 
@@ -1063,6 +1078,7 @@ def _run(argv: list[str]) -> int:
     ) not in ("", "0")
     _setup_logging(verbose)
     handler: Handler = args.handler
+    status = EXIT_ERROR
     try:
         if getattr(args, "server", None):  # a bad URL is a usage error, before anything
             from ._console import checked_server_url
@@ -1070,20 +1086,46 @@ def _run(argv: list[str]) -> int:
             args.server = checked_server_url(args.server, what="--server")
         return handler(args)
     except UsageError as exc:
-        say(f"ytsession: {_one_line(exc)}")
-        return EXIT_USAGE
+        status, error = EXIT_USAGE, _one_line(exc)
     except (LoginRequiredError, LoggedOutError) as exc:
-        say(f"ytsession: {_one_line(exc)}")
-        return EXIT_LOGIN
+        status, error = EXIT_LOGIN, _one_line(exc)
     except NetworkError as exc:
-        say(f"ytsession: {_one_line(exc)}")
-        return EXIT_NETWORK
+        status, error = EXIT_NETWORK, _one_line(exc)
     except YTSessionError as exc:
-        say(f"ytsession: {_one_line(exc)}")
-        return EXIT_ERROR
+        error = _one_line(exc)
     except (EOFError, BrokenPipeError):
         return EXIT_ERROR
     except OSError as exc:  # an unreadable file named on the command line
         name = f" {exc.filename}" if exc.filename else ""
-        say(f"ytsession: cannot use{name}: {exc.strerror or type(exc).__name__}")
-        return EXIT_ERROR
+        error = f"cannot use{name}: {exc.strerror or type(exc).__name__}"
+    say(f"ytsession: {_naming_the_profile(error, args)}")
+    return status
+
+
+_PROFILE_COMMANDS = frozenset({"login", "logout", "token", "status", "whoami", "call"})
+
+
+def _naming_the_profile(text: str, args: argparse.Namespace) -> str:
+    """Make every ``ytsession ...`` command a message suggests name the profile the failed
+    command was about, so that following a hint never acts on another (the default) one."""
+    name = getattr(args, "profile", None)
+    if not name:
+        from .auth._paths import default_profile_name
+
+        if default_profile_name() == "default":
+            return text
+        name = default_profile_name()  # named by $YTSESSION_PROFILE: say it outright
+    home = getattr(args, "home", None)
+
+    def add_flag(match: Any) -> str:
+        command = match.group(1)
+        if "--profile" in command or command.split()[0] not in _PROFILE_COMMANDS:
+            return str(match.group(0))
+        extra = f" --profile {name}" + (
+            f" --home {home}" if home and "--home" not in command else ""
+        )
+        return f"`ytsession {command}{extra}`"
+
+    import re
+
+    return re.sub(r"`ytsession ([a-z][^`]*?)`", add_flag, text)
