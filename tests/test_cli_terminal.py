@@ -104,9 +104,9 @@ def test_no_qr_and_no_browser(emu: Emulator, tmp_path: Path) -> None:
     terminal.expect("left to approve")
     emu.google.approve(emu.google.wait_for_user_code(timeout=30))
     terminal.expect("Logged in as")
-    assert terminal.finish() == 0
-    assert "QR" not in terminal.screen and "\u2588" not in terminal.screen
-    assert "Press Enter" not in terminal.screen and not opened.exists()
+    assert terminal.finish() == 0, terminal.screen
+    assert "QR" not in terminal.screen and "\u2588" not in terminal.screen, terminal.screen
+    assert "Press Enter" not in terminal.screen and not opened.exists(), terminal.screen
 
 
 def test_a_browser_that_cannot_open_is_reported(emu: Emulator, tmp_path: Path) -> None:
