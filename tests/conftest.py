@@ -1,4 +1,4 @@
-"""Shared fixtures: a loopback emulator per test and private profile homes."""
+"""Shared fixtures: a loopback emulator per test, private profile homes, a Redis server."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from redis_support import RedisServer
 
 from ytsession import OAuthCredentials, OAuthEndpoints
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
@@ -35,3 +36,16 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("YTSESSION_HOME", str(directory))
     monkeypatch.delenv("YTSESSION_PROFILE", raising=False)
     return directory
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server on a free loopback port, in a temporary directory."""
+    directory = tmp_path / "redis"
+    directory.mkdir()
+    server = RedisServer(directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

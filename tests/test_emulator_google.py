@@ -189,11 +189,24 @@ def test_rotation_replaces_the_refresh_token_and_refuses_the_old_one(emu: Emulat
     assert rotated["refresh_token"].startswith("1//emu-")
     assert "refresh_token_expires_in" in rotated
 
+    assert post(emu, "/_emulator/config", json={"revoke_on_replay": False}).ok
     old = refresh(emu, first["refresh_token"])
     assert old.status_code == 400
     assert old.json()["error"] == "invalid_grant"
     assert refresh(emu, rotated["refresh_token"]).status_code == 200
-    assert emu.google.refresh_count == 2
+    assert emu.google.refresh_count == 2 and emu.google.replay_count == 1
+
+
+def test_a_replayed_refresh_token_revokes_the_whole_grant(emu: Emulator) -> None:
+    # RFC 6819 5.2.2.3: the old token used again means it leaked; the grant ends.
+    emu.google.rotate_refresh_tokens = True
+    first = login(emu)
+    rotated = refresh(emu, first["refresh_token"]).json()
+    assert refresh(emu, first["refresh_token"]).json()["error"] == "invalid_grant"
+    assert emu.google.replay_count == 1
+    assert refresh(emu, rotated["refresh_token"]).json()["error"] == "invalid_grant"
+    assert not emu.google.access_token_valid(rotated["access_token"])
+    assert emu.google.refresh_count == 1
 
 
 def test_a_device_code_is_exchanged_once(emu: Emulator) -> None:

@@ -33,7 +33,8 @@ from ytsession import (
     TwoFactorRequiredError,
 )
 from ytsession._http import RetryPolicy, new_session
-from ytsession.auth.profiles import KIND_PEERTUBE, ProfileSettings, credentials_for
+from ytsession.auth.profiles import ProfileSettings, credentials_for
+from ytsession.peertube.kind import NAME as KIND_PEERTUBE
 from ytsession.peertube.models import CLIENT_PATH, ME_PATH, REVOKE_PATH, TOKEN_PATH
 from ytsession.testing import (
     PEERTUBE_2FA_PASSWORD,

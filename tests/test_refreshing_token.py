@@ -48,10 +48,12 @@ def test_rotated_refresh_token_is_persisted(
     token.access_token  # noqa: B018 - reading refreshes
     stored = json.loads(path.read_text())
     assert stored["refresh_token"] == token.refresh_token != old_refresh
-    # the old one is dead at the server; the stored one keeps working
+    # the stored one keeps working; the old one is dead at the server (and, used again,
+    # ends the grant as a replay)
+    assert credentials.refresh_token(stored["refresh_token"])["access_token"]
     with pytest.raises(LoginRequiredError):
         credentials.refresh_token(old_refresh)
-    assert credentials.refresh_token(stored["refresh_token"])["access_token"]
+    assert emu.google.replay_count == 1
 
 
 def test_invalid_grant_raises_login_required_and_leaves_the_file(

@@ -36,6 +36,11 @@ from .errors import (
     PoTokenError,
     ProfileError,
     SlowDownError,
+    StoreAuthError,
+    StoreDataError,
+    StoreError,
+    StoreLockLostError,
+    StoreUnreachableError,
     TokenFileError,
     TokenWriteError,
     UnauthorizedOAuthClientError,
@@ -177,6 +182,11 @@ __all__ = [
     "Session",
     "SlowDownError",
     "StaticProvider",
+    "StoreAuthError",
+    "StoreDataError",
+    "StoreError",
+    "StoreLockLostError",
+    "StoreUnreachableError",
     "TokenFileError",
     "TokenWriteError",
     "TwoFactorRequiredError",
@@ -188,3 +198,13 @@ __all__ = [
 ]
 
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
+
+#: The module that registers each built-in login kind (see :mod:`ytsession.auth.kinds`),
+#: imported when a profile of that kind is first used: the package root is the one place
+#: that knows every layer, so ``auth`` names no module above it.
+LOGIN_KIND_MODULES = {
+    "oauth": "ytsession.youtube_kinds",
+    "youtube-tv": "ytsession.youtube_kinds",
+    "cookies": "ytsession.youtube_kinds",
+    "peertube": "ytsession.peertube.kind",
+}

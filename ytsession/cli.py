@@ -36,6 +36,8 @@ CLIENT_ID_ENV = "YTSESSION_CLIENT_ID"
 CLIENT_SECRET_ENV = "YTSESSION_CLIENT_SECRET"
 #: Environment variable naming the server every command talks to (e.g. an emulator).
 SERVER_ENV = "YTSESSION_SERVER"
+#: Environment variable naming the profile store (mirrors ``ytsession.auth._paths``).
+STORE_ENV = "YTSESSION_STORE"
 
 
 # --- the fast path of `ytsession token` --------------------------------------------------
@@ -87,7 +89,7 @@ def _fast_token(argv: list[str]) -> int | None:
         an expiring or unreadable one), leaving it to the full command line to handle
         and report.
     """
-    options = {"--profile": "", "--home": ""}
+    options = {"--profile": "", "--home": "", "--store": ""}
     rest = iter(argv)
     for arg in rest:
         name, eq, value = arg.partition("=")
@@ -105,7 +107,10 @@ def _fast_token(argv: list[str]) -> int | None:
         or not all(c in _NAME_REST for c in profile)
     ):
         return None
-    home = options["--home"] or os.environ.get("YTSESSION_HOME")
+    store = options["--store"] or ("" if options["--home"] else os.environ.get(STORE_ENV, ""))
+    if store and (options["--home"] or "://" in store):
+        return None  # another store (Redis, a file:// URL), or both given: the full path
+    home = store or options["--home"] or os.environ.get("YTSESSION_HOME")
     if not home:
         if sys.platform != "linux":
             return None  # platformdirs knows the other platforms' conventions
@@ -145,7 +150,7 @@ def _fast_token(argv: list[str]) -> int | None:
 def _profile(args: argparse.Namespace) -> Profile:
     from .auth.profiles import Profile
 
-    return Profile.named(args.profile, home=args.home)
+    return Profile.named(args.profile, home=args.home, store=args.store)
 
 
 def _flag(profile: Profile) -> str:
@@ -174,10 +179,10 @@ def _server(args: argparse.Namespace, settings: ProfileSettings | None = None) -
 
 
 def _where(profile: Profile) -> str:
-    """Where a profile lives, for the success line of a login."""
-    from .auth._paths import home_dir
+    """Where a profile lives, for the success line of a login (a password hidden)."""
+    from .auth.store import FileStore
 
-    return str(home_dir(profile.directory.parent.parent))
+    return str(profile.store.home) if isinstance(profile.store, FileStore) else profile.store.url
 
 
 def _logged_in_line(account: str | None, profile: Profile) -> str:
@@ -189,42 +194,14 @@ def _logged_in_line(account: str | None, profile: Profile) -> str:
 
 
 def account_of(profile: Profile, settings: ProfileSettings, server: str | None) -> str | None:
-    """Ask the server which account the profile's login belongs to.
-
-    Google and cookie logins: InnerTube's ``account/account_menu``; PeerTube:
-    ``/api/v1/users/me``.
+    """Ask the server which account the profile's login belongs to (the kind knows how:
+    InnerTube's ``account/account_menu`` for YouTube, ``/api/v1/users/me`` for PeerTube).
 
     :return: the account's name, or ``None`` when the answer names none.
     :raises LoginRequiredError: the login is dead (the refresh was refused).
     :raises NetworkError: the server could not be reached.
     """
-    from .auth.profiles import KIND_COOKIES, KIND_PEERTUBE
-
-    if settings.kind == KIND_PEERTUBE:
-        from .peertube.session import PeerTubeSession
-
-        with PeerTubeSession(profile.refreshing_token(settings)) as peertube:
-            user = peertube.me()
-        name = user.get("username")
-        return str(name) if isinstance(name, str) and name else None
-    from .innertube.account import account_name
-    from .session import Session
-
-    auth: Any
-    if settings.kind == KIND_COOKIES:
-        from .auth.cookie_auth import CookieAuth
-
-        auth = CookieAuth.from_profile(profile, settings)
-        if server:
-            from urllib.parse import urlsplit
-
-            auth.add_host_alias(urlsplit(server).netloc)
-    else:
-        auth = profile.refreshing_token(settings)
-    with Session.create(
-        auth=auth, base_url=server, cache=False, generate_session_locally=True
-    ) as session:
-        return account_name(session.call("account/account_menu"))
+    return profile.kind(settings).ask_account(profile, settings, server)
 
 
 def _record_account(profile: Profile, settings: ProfileSettings, account: str | None) -> None:
@@ -258,15 +235,9 @@ def _stored_server(settings: ProfileSettings) -> str | None:
 
 def _cached_tv_client(previous: ProfileSettings | None, tv_url: str) -> OAuthCredentials | None:
     """The YouTube TV client identity a previous login of this profile discovered."""
-    from .auth.credentials import OAuthCredentials
-    from .auth.profiles import KIND_YOUTUBE_TV, credentials_for
+    from .youtube_kinds import YOUTUBE_TV
 
-    if previous is None or previous.kind != KIND_YOUTUBE_TV:
-        return None
-    if previous.extra.get("tv_url") != tv_url:
-        return None
-    credentials = credentials_for(previous)
-    return credentials if isinstance(credentials, OAuthCredentials) else None
+    return YOUTUBE_TV.cached_client(previous, tv_url=tv_url)
 
 
 def _oauth_client(
@@ -278,18 +249,20 @@ def _oauth_client(
     from .auth.credentials import OAuthCredentials, OAuthEndpoints
     from .auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, credentials_for
     from .errors import InteractionRequiredError
+    from .youtube_kinds import GOOGLE_OAUTH, YOUTUBE_TV
 
     server = _server(args, previous)
     extra: dict[str, Any] = {"server": server} if server else {}
+    was_tv = previous is not None and YOUTUBE_TV.describes(previous)
     reuse = (
         previous is not None
-        and previous.kind in (KIND_OAUTH, KIND_YOUTUBE_TV)
+        and (GOOGLE_OAUTH.describes(previous) or was_tv)
         and not args.client_id
         and not args.youtube_tv
-        and (previous.kind == KIND_YOUTUBE_TV or not args.client_secret)
+        and (was_tv or not args.client_secret)
         and _stored_server(previous) == server
     )
-    if args.youtube_tv or (reuse and previous is not None and previous.kind == KIND_YOUTUBE_TV):
+    if args.youtube_tv or (reuse and was_tv):
         tv_url = f"{server}/tv" if server else "https://www.youtube.com/tv"
         cached = None if args.rediscover else _cached_tv_client(previous, tv_url)
         if cached is not None:
@@ -338,17 +311,15 @@ def _browser_mode(args: argparse.Namespace) -> str:
 
 def cmd_login(args: argparse.Namespace) -> int:
     """Log in with Google's device flow (or PeerTube, or cookies) and store the profile."""
-    from .auth.profiles import KIND_COOKIES, KIND_PEERTUBE
-
     profile = _profile(args)
     previous = profile.load_settings() if profile.exists() else None  # corrupt: reported
-    if profile.token_path.exists():
-        profile.load_token()  # a corrupt token file is reported, never overwritten
+    profile.check_replaceable()  # a corrupt token is reported, never overwritten
+    previous_kind = profile.kind(previous) if previous is not None else None
     google_flags = args.client_id or args.youtube_tv
     cookie_flags = args.cookies or args.cookies_from_stdin
     if args.peertube is not None or (
-        previous is not None
-        and previous.kind == KIND_PEERTUBE
+        previous_kind is not None
+        and previous_kind.service == "peertube"
         and not google_flags
         and not cookie_flags
     ):
@@ -361,7 +332,7 @@ def cmd_login(args: argparse.Namespace) -> int:
         say(_logged_in_line(f"{account} on {instance}", profile))
         return 0
     if cookie_flags or (
-        previous is not None and previous.kind == KIND_COOKIES and not google_flags
+        previous_kind is not None and not previous_kind.has_token and not google_flags
     ):
         from .auth._cookie_cli import cmd_login_cookies
 
@@ -394,9 +365,7 @@ def _login_google(
     qr = False if args.no_qr else None  # None: when stderr is a terminal
     raw = device_login(credentials, out=sys.stderr, qr=qr, browser=_browser_mode(args))
     token = RefreshingToken.from_login_answer(credentials, raw)
-    # The token first, then the settings that make the profile visible: both atomic.
-    token.store(profile.token_path)
-    profile.save_settings(settings)
+    profile.save_login(settings, token=token.as_dict())  # the token first, then the settings
     say(_logged_in_line(_look_up_account(profile, settings), profile))
     return 0
 
@@ -406,34 +375,21 @@ def _login_google(
 
 def cmd_token(args: argparse.Namespace) -> int:
     """Print a valid access token, refreshing it first when it is about to expire."""
-    from .auth.profiles import KIND_COOKIES
+    from .auth._token_fast import fresh_token
 
+    # A fresh token in a Redis store: read and printed without importing `requests`.
+    fresh = fresh_token(args.profile, home=args.home, store=args.store)
+    if fresh is not None:
+        print(fresh)
+        return 0
     profile = _profile(args)
-    if profile.token_path.exists():
-        profile.load_token()  # a corrupt token file is named before anything else
+    profile.check_replaceable()  # a corrupt token is named before anything else
     settings = profile.load_settings()
-    if settings.kind == KIND_COOKIES:
-        from .auth._cookie_cli import no_bearer_token
-
-        raise no_bearer_token(profile)
-    token = profile.refreshing_token(settings)
-    print(token.access_token)
+    print(profile.kind(settings).access_token(profile, settings))
     return 0
 
 
 # --- status and whoami -------------------------------------------------------------------
-
-
-def _describe_access_token(expires_at: int) -> str:
-    import time
-
-    from ._console import local_time
-
-    left = expires_at - time.time()
-    stamp = local_time(expires_at)
-    if left <= 0:
-        return f"expired at {stamp}; a new one is fetched on next use"
-    return f"valid until {stamp} ({int(left // 60)} min left; renewed automatically)"
 
 
 def _check_login(
@@ -444,15 +400,13 @@ def _check_login(
     :return: ``(state, account, detail)``: state ``"valid"`` or ``"dead"``.
     :raises NetworkError: the server could not be reached.
     """
-    from .auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV
     from .errors import LoggedOutError, LoginRequiredError
 
     try:
-        if settings.kind in (KIND_OAUTH, KIND_YOUTUBE_TV):
-            # Google's refresh token is the login, and using it changes nothing: refresh to
-            # know it works. (PeerTube rotates refresh tokens; its users/me call below
-            # refreshes only when the access token is refused, and that says as much.)
-            profile.refreshing_token(settings).refresh(force=True)
+        # Google's refresh token is the login: the kind refreshes it to know it works.
+        # (PeerTube rotates refresh tokens; its users/me call refreshes only when the access
+        # token is refused, and that says as much.)
+        profile.kind(settings).verify(profile, settings)
         account = account_of(profile, settings, server)
     except (LoginRequiredError, LoggedOutError) as exc:
         return "dead", None, _one_line(exc)
@@ -462,37 +416,14 @@ def _check_login(
 
 def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     """:return: the fields ``status`` shows and whether the login is dead."""
-    from .auth.profiles import KIND_COOKIES, KIND_PEERTUBE
-
     profile = _profile(args)
     settings = profile.load_settings()
+    kind = profile.kind(settings)
     server = _server(args, settings)
     info: dict[str, Any] = {"profile": profile.name, "kind": settings.kind}
     stored_account = settings.extra.get("account")
-    if settings.kind == KIND_COOKIES:
-        from .auth._cookie_cli import cookie_status
-
-        cookie = cookie_status(profile, settings)
-        info.update({k: v for k, v in cookie.items() if k not in ("profile", "kind")})
-        login_word = "the server accepted the cookies just now"
-    else:
-        stored = profile.load_token()
-        info["client_id"] = settings.client_id
-        info["scope"] = stored["scope"] or settings.scope
-        info["token_file"] = str(profile.token_path)
-        info["access_token_expires_at"] = stored["expires_at"]
-        info["access_token"] = _describe_access_token(stored["expires_at"])
-        if settings.extra.get("username"):
-            info["user"] = settings.extra["username"]
-        login_word = (
-            "the server accepted the session just now"
-            if settings.kind == KIND_PEERTUBE
-            else "the server accepted the refresh token just now"
-        )
-    if settings.endpoints.get("instance_url"):  # PeerTube profiles
-        info["instance"] = settings.endpoints["instance_url"]
-    else:
-        info["server"] = server or "YouTube (www.youtube.com)"
+    info.update(kind.status_fields(profile, settings))
+    info.update(kind.where_fields(settings, server))
     dead = False
     if args.offline:
         info["account"] = stored_account or "unknown (not checked: --offline)"
@@ -504,11 +435,9 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         if dead:
             info["login"] = f"DEAD: {detail}. Log in again: `ytsession login{_flag(profile)}`"
         else:
-            info["login"] = f"valid ({login_word})"
-            if settings.kind != KIND_COOKIES:
-                stored = profile.load_token()
-                info["access_token_expires_at"] = stored["expires_at"]
-                info["access_token"] = _describe_access_token(stored["expires_at"])
+            info["login"] = f"valid ({kind.login_word})"
+            if kind.has_token:  # the check may have renewed it
+                info.update(kind.status_fields(profile, settings))
     return info, dead
 
 
@@ -579,32 +508,12 @@ def cmd_logout(args: argparse.Namespace) -> int:
     from .errors import YTSessionError
 
     profile = _profile(args)
-    if not profile.directory.exists():
+    if not profile.exists() and profile.store.read(profile.name, "token") is None:
         say(f"profile '{profile.name}' does not exist; nothing to do")
         return 0
     try:
-        from .auth.profiles import KIND_COOKIES, KIND_PEERTUBE
-
         settings = profile.load_settings()
-        if settings.kind == KIND_COOKIES:  # browser cookies cannot be revoked from here
-            profile.delete()
-            say(
-                f"Deleted profile '{profile.name}'. Its browser session stays signed in: sign "
-                "out in the browser to end it."
-            )
-            return 0
-        if settings.kind == KIND_PEERTUBE:  # revoked by a live access token, not the refresh one
-            from .peertube._cli import logout_profile
-
-            if logout_profile(profile, settings):
-                say("Revoked the token at the server.")
-            else:
-                say("The session had already ended at the server; nothing to revoke.")
-        else:
-            credentials = profile.credentials(settings)
-            stored = profile.load_token()
-            credentials.revoke(stored["refresh_token"])
-            say("Revoked the token at the server.")
+        say(profile.kind(settings).logout(profile, settings))
     except YTSessionError as exc:  # NetworkError included
         if not args.local:
             raise YTSessionError(
@@ -677,7 +586,7 @@ def cmd_call(args: argparse.Namespace) -> int:
                 f"{_flag(profile)}` first, or pass --anonymous for an unsigned call"
             )
         settings = profile.load_settings()
-        auth = youtube_login(profile.name, home=args.home)
+        auth = youtube_login(profile.name, store=profile.store)
     server = _server(args, settings)
     if server and isinstance(auth, CookieAuth):
         # the server stands for YouTube: its cookies go there
@@ -814,6 +723,12 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--home",
         help="directory holding the profiles (default: $YTSESSION_HOME or the user data dir)",
+    )
+    common.add_argument(  # the profile store: see ytsession/_profiles_cli.py and docs/fleet.rst
+        "--store",
+        metavar="URL",
+        help="profile store: a directory, file:///path, redis://[user:password@]host:port/db "
+        "or rediss://... (default: $YTSESSION_STORE, else the --home directory)",
     )
     common.add_argument(
         "-v", "--verbose", action="store_true", help=argparse.SUPPRESS, default=argparse.SUPPRESS
@@ -989,6 +904,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .innertube.potoken._cli import add_parsers as add_po_token_parsers
 
     add_po_token_parsers(sub)  # session-tokens, botguard-setup
+
+    from ._profiles_cli import add_parsers as add_profiles_parsers
+
+    add_profiles_parsers(sub, common)  # profiles, profiles copy
 
     completion = sub.add_parser(
         "completion",

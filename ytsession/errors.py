@@ -38,6 +38,11 @@ __all__ = [
     "PoTokenError",
     "ProfileError",
     "SlowDownError",
+    "StoreAuthError",
+    "StoreDataError",
+    "StoreError",
+    "StoreLockLostError",
+    "StoreUnreachableError",
     "TokenFileError",
     "TokenWriteError",
     "UnauthorizedOAuthClientError",
@@ -344,3 +349,41 @@ class TokenWriteError(TokenFileError):
         super().__init__(message, path=path)
         self.token = token
         self.rotated = rotated
+
+
+# --- profile stores ----------------------------------------------------------------------
+
+
+class StoreError(YTSessionError):
+    """The profile store (a directory, or Redis) failed; the message names the store by its
+    URL without a password, and says what to do next."""
+
+
+class StoreUnreachableError(StoreError, NetworkError):
+    """The profile store cannot be reached (Redis down, wrong host or port, a timeout).
+
+    Nothing was written; run again once the store is back.
+    """
+
+
+class StoreAuthError(StoreError):
+    """The profile store refused the credentials of its URL (a wrong Redis user or
+    password, or a user without the rights ytsession needs)."""
+
+
+class StoreDataError(StoreError, ValueError):
+    """A key of the profile store holds something of the wrong shape (not written by
+    ytsession, or by an incompatible version). It is never overwritten by ytsession.
+
+    :ivar where: the store and key at fault.
+    """
+
+    def __init__(self, message: str, *, where: str):
+        super().__init__(message)
+        self.where = where
+
+
+class StoreLockLostError(StoreError):
+    """This process lost the profile's lock (its lease ran out) before it could write, and
+    another process may hold it now: the write was refused so that it cannot clobber a
+    newer login. Run again; the next run adopts what is stored."""

@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     import requests
 
     from .auth.models import AuthCodeDict
+    from .auth.store import ProfileStore
     from .innertube.player import PlayerCache, PlayerInfo
     from .innertube.potoken import PoToken, PoTokenContext, ProviderChain
     from .innertube.potoken.providers import PoTokenProviders
@@ -284,17 +285,26 @@ class Session:
 
     @classmethod
     def from_profile(
-        cls, name: str | None = None, *, home: str | Path | None = None, **options: Any
+        cls,
+        name: str | None = None,
+        *,
+        home: str | Path | None = None,
+        store: ProfileStore | str | Path | None = None,
+        **options: Any,
     ) -> Session:
         """Make a session signed with a stored login (``ytsession login``).
 
         :param name: the profile (``$YTSESSION_PROFILE`` or ``default`` when ``None``).
-        :param home: the directory holding the profiles.
+        :param home: the directory holding the profiles (the file store).
+        :param store: the profile store: a store, a directory or a URL such as
+            ``redis://host:6379/0`` (default ``$YTSESSION_STORE``, else the file store).
         :param options: anything :meth:`create` takes, except ``auth``.
         :raises NotLoggedInError: the profile has no login.
         :raises ProfileError: the profile is not a YouTube login (a PeerTube one).
+        :raises StoreError: the store failed (:class:`~ytsession.errors.NetworkError` too
+            when it cannot be reached).
         """
-        return cls.create(auth=youtube_login(name, home=home), **options)
+        return cls.create(auth=youtube_login(name, home=home, store=store), **options)
 
     def _start(
         self, *, visitor_data: str | None, generate_locally: bool, retrieve_config: bool
@@ -494,7 +504,7 @@ class Session:
         if signer is None or signer.accepts(profile):
             return
         suited = [name for name, p in CLIENTS.items() if signer.accepts(p)]
-        what = "OAuth (Bearer) tokens" if signer.kind == "oauth" else f"{signer.kind} sign-in"
+        what = signer.description
         text = (
             f"the {profile.name} client does not accept {what}: YouTube answers such calls "
             "with HTTP 400 'Request contains an invalid argument'. Use one of "
@@ -899,28 +909,32 @@ class Session:
 
 
 def youtube_login(
-    name: str | None = None, *, home: str | Path | None = None
+    name: str | None = None,
+    *,
+    home: str | Path | None = None,
+    store: ProfileStore | str | Path | None = None,
 ) -> RefreshingToken | CookieAuth:
     """Load a stored YouTube login (``ytsession login``) as a self-refreshing token, or
     for a cookie profile (``ytsession login --cookies``) as a :class:`CookieAuth`.
 
     :param name: the profile (``$YTSESSION_PROFILE`` or ``default`` when ``None``).
-    :param home: the directory holding the profiles.
+    :param home: the directory holding the profiles (the file store).
+    :param store: the profile store (a store, a directory or a URL).
     :raises NotLoggedInError: the profile has no login.
     :raises ProfileError: the profile is not a YouTube login (a PeerTube one).
     """
-    from .auth.profiles import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV, Profile
+    from .auth.kinds import YOUTUBE
+    from .auth.profiles import Profile
 
-    profile = Profile.named(name, home=home)
+    profile = Profile.named(name, home=home, store=store)
     settings = profile.load_settings()
-    if settings.kind == KIND_COOKIES:
-        return CookieAuth.from_profile(profile, settings)
-    if settings.kind not in (KIND_OAUTH, KIND_YOUTUBE_TV):
+    kind = profile.kind(settings)
+    if kind.service != YOUTUBE:
         raise ProfileError(
             f"profile '{profile.name}' is a {settings.kind} login, not a YouTube one; "
             "name a profile made by `ytsession login` (without --peertube)"
         )
-    return profile.refreshing_token(settings)
+    return kind.signer(profile, settings)
 
 
 def _as_auth(auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None) -> InnerTubeAuth | None:

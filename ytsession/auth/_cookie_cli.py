@@ -12,7 +12,7 @@ from typing import Any
 
 from .._console import local_time, say, stdin_is_tty
 from ..errors import ProfileError
-from .cookies import YouTubeCookies
+from .cookies import YouTubeCookies, render_netscape
 from .profiles import KIND_COOKIES, Profile, ProfileSettings
 
 _PASTE_HELP = (
@@ -52,12 +52,11 @@ def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> ProfileSett
     if cookies.user_agent:
         extra["user_agent"] = cookies.user_agent
     # The cookies first, then the settings that make the profile visible: both atomic.
-    cookies.save(profile.cookies_path, file_format="netscape")
     settings = ProfileSettings(kind=KIND_COOKIES, extra=extra)
-    profile.save_settings(settings)
+    profile.save_login(settings, cookies=netscape(cookies))
     say(
         f"Stored {len(cookies)} youtube.com cookies of a logged-in browser in profile "
-        f"'{profile.name}' ({profile.cookies_path})."
+        f"'{profile.name}' ({profile.location})."
     )
     if cookies.ignored:
         say(f"Ignored {cookies.ignored} cookies of other sites.")
@@ -66,6 +65,19 @@ def cmd_login_cookies(args: argparse.Namespace, profile: Profile) -> ProfileSett
         "or the cookies go stale, export them again and run this command once more."
     )
     return settings
+
+
+def netscape(cookies: YouTubeCookies) -> str:
+    """:return: the cookies as the text of a Netscape ``cookies.txt`` (expired ones left out)."""
+    import http.cookiejar
+
+    now = int(time.time())
+    live = [
+        cookie
+        for cookie in cookies.jar
+        if isinstance(cookie, http.cookiejar.Cookie) and not cookie.is_expired(now)
+    ]
+    return render_netscape(live)
 
 
 def _when(stamp: float, now: float) -> str:
@@ -92,7 +104,8 @@ def cookie_status(profile: Profile, settings: ProfileSettings) -> dict[str, Any]
     info: dict[str, Any] = {
         "profile": profile.name,
         "kind": settings.kind,
-        "cookie_file": str(profile.cookies_path),
+        "store": profile.store.url,
+        "cookie_file": profile.store.where(profile.name, "cookies"),
         "logged_in": fresh.logged_in,
         "account_index": settings.extra.get("account_index", 0),
     }

@@ -10,6 +10,8 @@ from ..errors import ProfileError
 
 #: Environment variable naming the directory that holds the profiles.
 HOME_ENV = "YTSESSION_HOME"
+#: Environment variable naming the profile store (a directory or a URL).
+STORE_ENV = "YTSESSION_STORE"
 #: Environment variable naming the profile used when none is given.
 PROFILE_ENV = "YTSESSION_PROFILE"
 DEFAULT_PROFILE = "default"
@@ -20,8 +22,10 @@ _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 
 
 def home_dir(home: str | Path | None = None) -> Path:
-    """:return: the directory holding the profiles (``home``, ``$YTSESSION_HOME``, or the
-    platform's user data directory, in that order)."""
+    """The directory holding the file store's profiles.
+
+    :return: ``home``, else ``$YTSESSION_HOME``, else the platform's user data directory.
+    """
     if home is not None:
         return Path(home)
     env = os.environ.get(HOME_ENV)

@@ -48,15 +48,14 @@ from ..errors import (
     CookiesRotatedOutWarning,
     LoggedOutError,
 )
-from ..innertube.auth import InnerTubeAuth
 from .accounts import DataSyncId, find_datasync_id, parse_datasync_id
 from .cookies import YouTubeCookies, is_youtube_domain
 from .sapisidhash import sapisidhash
+from .signing import ClientInfo, InnerTubeAuth
 
 if TYPE_CHECKING:
     from requests import PreparedRequest, Response
 
-    from ..innertube.clients import ClientProfile
     from .profiles import Profile, ProfileSettings
 
 __all__ = ["CookieAuth", "StalePolicy"]
@@ -105,6 +104,7 @@ class CookieAuth(InnerTubeAuth):
     """
 
     kind = "cookies"
+    description = "cookies sign-in"
     default_client = "WEB"
 
     def __init__(
@@ -259,13 +259,13 @@ class CookieAuth(InnerTubeAuth):
 
     # --- InnerTubeAuth ---------------------------------------------------------------
 
-    def accepts(self, profile: ClientProfile) -> bool:
+    def accepts(self, profile: ClientInfo) -> bool:
         """:return: whether ``profile`` is a client that accepts cookie sign-in."""
         return profile.accepts_cookies
 
     def headers(
         self,
-        profile: ClientProfile,
+        profile: ClientInfo,
         *,
         account_index: int | None = None,
         on_behalf_of_user: str | None = None,

@@ -1,54 +1,53 @@
-"""Named login profiles on disk.
+"""Named login profiles, kept in a profile store.
 
-Each profile is a directory ``<home>/profiles/<name>/`` holding
+A profile is a name in a :class:`~ytsession.auth.store.ProfileStore` with
 
-- ``oauth.json``: the token, exactly in ytmusicapi's format (see
-  :mod:`ytsession.auth.tokenfile`), so ``YTMusic("…/oauth.json", oauth_credentials=…)``
+- its settings: everything the login needs besides the token (kind, client id and
+  secret, endpoints, scope), as :class:`ProfileSettings`;
+- its token, exactly in ytmusicapi's ``oauth.json`` format (see
+  :mod:`ytsession.auth.tokenfile`); in the file store it is the file
+  ``<home>/profiles/<name>/oauth.json``, so ``YTMusic("…/oauth.json", oauth_credentials=…)``
   loads it;
-- ``profile.json``: everything else the profile needs (kind, client id and secret,
-  endpoints, scope), kept beside the token rather than inside it;
-- ``cookies.txt`` instead of ``oauth.json`` for a profile of kind ``cookies``: the browser
-  cookies, as a Netscape cookie file.
+- for a profile of kind ``cookies``, the browser cookies instead of a token (a Netscape
+  cookie file).
 
-``<home>`` is ``$YTSESSION_HOME`` when set, else platformdirs' user data directory for
-``ytsession``; every function also takes a ``home`` argument. Both files are written
-atomically with mode 0600 in 0700 directories.
+The store is ``store`` when given (a store, a directory or a URL), else the file store in
+``home``, else ``$YTSESSION_STORE``, else the file store in ``$YTSESSION_HOME`` or
+platformdirs' user data directory (see :func:`~ytsession.auth.store.open_store`). What a
+profile's kind means lives in :mod:`ytsession.auth.kinds`.
 
 This module imports no HTTP library, so reading a fresh token stays fast.
 """
 
 from __future__ import annotations
 
-import shutil
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotLoggedInError, ProfileError, TokenFileError
+from . import store as _store
 from . import tokenfile
-from ._paths import (
-    DEFAULT_PROFILE,
-    SETTINGS_FILE,
-    TOKEN_FILE,
-    checked_name,
-    home_dir,
-    profile_dir,
-)
+from ._paths import DEFAULT_PROFILE, checked_name, home_dir
 from .models import StoredTokenDict
 
 if TYPE_CHECKING:
     from .cookies import YouTubeCookies
     from .credentials import Credentials
+    from .kinds import LoginKind
+    from .store import ProfileStore, TokenCache
     from .token import RefreshingToken
 
-#: Profile kinds.
+#: Profile kinds of this package (others register in :mod:`ytsession.auth.kinds`).
 KIND_OAUTH = "oauth"  # Google device flow with the user's own client
 KIND_YOUTUBE_TV = "youtube-tv"  # Google device flow with the YouTube TV app's client
-KIND_PEERTUBE = "peertube"  # PeerTube password login against the instance's client
 KIND_COOKIES = "cookies"  # a logged-in browser's cookies (SAPISIDHASH), no OAuth client
 
-#: The cookie file of a ``cookies`` profile.
+#: The cookie file of a ``cookies`` profile in the file store.
 COOKIES_FILE = "cookies.txt"
+
 
 _SETTINGS_VERSION = 1
 
@@ -83,6 +82,10 @@ class ProfileSettings:
             "scope": self.scope,
             "extra": dict(self.extra),
         }
+
+    def to_json(self) -> str:
+        """:return: the stored text of the settings."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, path: str) -> ProfileSettings:
@@ -125,137 +128,227 @@ class ProfileSettings:
 
 @dataclass(frozen=True)
 class Profile:
-    """A named profile directory. Nothing is read or written until a method is called."""
+    """A named profile in a store. Nothing is read or written until a method is called."""
 
     name: str
-    directory: Path
+    store: ProfileStore
 
     @classmethod
-    def named(cls, name: str | None = None, *, home: str | Path | None = None) -> Profile:
+    def named(
+        cls,
+        name: str | None = None,
+        *,
+        home: str | Path | None = None,
+        store: ProfileStore | str | Path | None = None,
+    ) -> Profile:
         """:param name: the profile name (``$YTSESSION_PROFILE`` or ``default`` if ``None``).
+        :param home: the file store's directory (when ``store`` is not given).
+        :param store: the store: a :class:`~ytsession.auth.store.ProfileStore`, a directory
+            or a URL (``redis://...``); default ``$YTSESSION_STORE`` or the file store.
 
-        :raises ProfileError: the name is not 1-64 letters, digits, ``_``, ``.`` or ``-``.
+        :raises ProfileError: the name is not 1-64 letters, digits, ``_``, ``.`` or ``-``,
+            or the store URL is not usable.
         """
-        name = checked_name(name)
-        return cls(name=name, directory=profile_dir(name, home))
+        return cls(name=checked_name(name), store=_store.open_store(store, home=home))
+
+    # --- the file store's paths ------------------------------------------------------
+
+    def _file_store(self) -> _store.FileStore:
+        if not isinstance(self.store, _store.FileStore):
+            raise ProfileError(
+                f"profile '{self.name}' lives in {self.store.url}, not in files: it has no path"
+            )
+        return self.store
+
+    @property
+    def directory(self) -> Path:
+        """The profile's directory (file store only).
+
+        :raises ProfileError: the profile is in another kind of store.
+        """
+        return self._file_store().directory(self.name)
 
     @property
     def token_path(self) -> Path:
-        """The token file (ytmusicapi's ``oauth.json`` format)."""
-        return self.directory / TOKEN_FILE
+        """The token file (ytmusicapi's ``oauth.json`` format; file store only)."""
+        return self._file_store().path(self.name, _store.TOKEN)
 
     @property
     def settings_path(self) -> Path:
-        """The profile settings file."""
-        return self.directory / SETTINGS_FILE
+        """The profile settings file (file store only)."""
+        return self._file_store().path(self.name, _store.SETTINGS)
 
     @property
     def cookies_path(self) -> Path:
-        """The cookie file of a ``cookies`` profile (Netscape format)."""
-        return self.directory / COOKIES_FILE
+        """The cookie file of a ``cookies`` profile (Netscape format; file store only)."""
+        return self._file_store().path(self.name, _store.COOKIES)
 
-    def load_cookies(self) -> YouTubeCookies:
-        """Return the browser cookies of a ``cookies`` profile, written back to its file
-        when the server rotates them.
+    @property
+    def location(self) -> str:
+        """Where the profile lives, for messages: its directory, or its store's URL
+        (password hidden)."""
+        if isinstance(self.store, _store.FileStore):
+            return str(self.directory)
+        return f"{self.store.url} (profile {self.name})"
 
-        :raises NotLoggedInError: the profile has no cookie file.
-        :raises CookieError: the cookie file is malformed.
-        """
-        from .cookies import YouTubeCookies
-
-        if not self.cookies_path.is_file():
-            raise NotLoggedInError(
-                f"profile '{self.name}' has no cookies; run `ytsession login --cookies FILE"
-                f"{self._flag()}` first"
-            )
-        return YouTubeCookies.from_file(self.cookies_path)
+    # --- reading ---------------------------------------------------------------------
 
     def exists(self) -> bool:
-        """:return: whether the profile has settings on disk."""
-        return self.settings_path.is_file()
+        """:return: whether the profile has settings in its store."""
+        return self.store.read(self.name, _store.SETTINGS) is not None
 
     def load_settings(self) -> ProfileSettings:
         """:raises NotLoggedInError: the profile does not exist.
-        :raises TokenFileError: the settings file is corrupt."""
-        try:
-            data = tokenfile.read_json_object(self.settings_path, what="profile file")
-        except FileNotFoundError:
+        :raises TokenFileError: the settings are corrupt."""
+        text = self.store.read(self.name, _store.SETTINGS)
+        if text is None:
             raise NotLoggedInError(
-                f"there is no login for profile '{self.name}'; run `ytsession login"
-                f"{self._flag()}` first"
-            ) from None
-        return ProfileSettings.from_dict(data, path=str(self.settings_path))
-
-    def save_settings(self, settings: ProfileSettings) -> None:
-        """Write the settings file atomically (0600)."""
-        tokenfile.atomic_write_json(self.settings_path, settings.to_dict())
+                f"there is no login for profile '{self.name}'{self._in_store()}; run "
+                f"`ytsession login{self._flag()}` first"
+            )
+        where = self.store.where(self.name, _store.SETTINGS)
+        data = tokenfile.parse_json_object(text, where=where, what="profile file")
+        return ProfileSettings.from_dict(data, path=where)
 
     def load_token(self) -> StoredTokenDict:
-        """:raises NotLoggedInError: there is no token file.
-        :raises TokenFileError: the token file is corrupt."""
-        try:
-            return tokenfile.load_token(self.token_path)
-        except FileNotFoundError:
+        """:raises NotLoggedInError: there is no token.
+        :raises TokenFileError: the stored token is corrupt."""
+        stored = self.token_cache().load()
+        if stored is None:
             raise NotLoggedInError(
-                f"profile '{self.name}' has no token; run `ytsession login{self._flag()}` first"
-            ) from None
+                f"profile '{self.name}'{self._in_store()} has no token; run "
+                f"`ytsession login{self._flag()}` first"
+            )
+        return stored
+
+    def load_cookies(self) -> YouTubeCookies:
+        """Return the browser cookies of a ``cookies`` profile (in the file store, written
+        back to its file when the server rotates them).
+
+        :raises NotLoggedInError: the profile has no cookies.
+        :raises CookieError: the cookies are malformed.
+        """
+        from .cookies import YouTubeCookies
+
+        text = self.store.read(self.name, _store.COOKIES)
+        if text is None:
+            raise NotLoggedInError(
+                f"profile '{self.name}'{self._in_store()} has no cookies; run "
+                f"`ytsession login --cookies FILE{self._flag()}` first"
+            )
+        if isinstance(self.store, _store.FileStore):
+            return YouTubeCookies.from_file(self.cookies_path)
+        return YouTubeCookies.from_text(text, source=self.store.where(self.name, _store.COOKIES))
+
+    def kind(self, settings: ProfileSettings | None = None) -> LoginKind:
+        """:return: the profile's login kind (see :mod:`ytsession.auth.kinds`)."""
+        from .kinds import kind_of
+
+        return kind_of(settings or self.load_settings())
+
+    def token_cache(self) -> TokenCache:
+        """Where the profile's token is kept, for a :class:`~ytsession.auth.token.RefreshingToken`
+        (the ``oauth.json`` file in the file store).
+
+        :return: the token cache.
+        """
+        if isinstance(self.store, _store.FileStore):
+            return _store.FileTokenCache(self.token_path)
+        return _store.StoreTokenCache(self.store, self.name)
 
     def credentials(self, settings: ProfileSettings | None = None) -> Credentials:
         """Build the OAuth client the profile's settings describe."""
         settings = settings or self.load_settings()
-        return credentials_for(settings)
+        return self.kind(settings).credentials(settings)
 
     def refreshing_token(self, settings: ProfileSettings | None = None) -> RefreshingToken:
-        """:return: the profile's token, refreshing itself and kept in step with its file.
+        """:return: the profile's token, refreshing itself and kept in step with its store.
 
         :raises NotLoggedInError: no login is stored.
-        :raises TokenFileError: a file is corrupt.
+        :raises TokenFileError: what is stored is corrupt.
         """
-        from .token import RefreshingToken
-
         settings = settings or self.load_settings()
-        stored = self.load_token()
-        return RefreshingToken(credentials_for(settings), local_cache=self.token_path, **stored)
+        return self.kind(settings).refreshing_token(self, settings)
+
+    # --- writing ---------------------------------------------------------------------
+
+    def save_settings(self, settings: ProfileSettings) -> None:
+        """Write the settings (atomically; 0600 in the file store)."""
+        self.store.write(self.name, {_store.SETTINGS: settings.to_json()})
+
+    def save_login(
+        self,
+        settings: ProfileSettings,
+        *,
+        token: Mapping[str, Any] | None = None,
+        cookies: str | None = None,
+    ) -> None:
+        """Store a whole login in one write: the token (or cookies), then the settings that
+        make the profile visible. A Redis store writes all or nothing.
+
+        :param settings: the profile settings.
+        :param token: the token (ytmusicapi's keys); it is checked first.
+        :param cookies: the cookie file's text (Netscape format).
+        """
+        items: dict[str, str | None] = {}
+        if token is not None:
+            checked = tokenfile.parse_token(token, path="<new token>")
+            items[_store.TOKEN] = json.dumps(dict(checked), indent=2) + "\n"
+        if cookies is not None:
+            items[_store.COOKIES] = cookies
+        items[_store.SETTINGS] = settings.to_json()
+        self.store.write(self.name, items)
+
+    def check_replaceable(self) -> None:
+        """Make sure a new login may replace what is stored.
+
+        :raises TokenFileError: the stored token is corrupt (it is reported, never
+            overwritten: fix or delete it first).
+        """
+        if self.store.read(self.name, _store.TOKEN) is not None:
+            self.load_token()
 
     def delete(self) -> None:
-        """Remove the profile directory and everything in it."""
-        shutil.rmtree(self.directory, ignore_errors=True)
+        """Remove the profile and everything of it from its store."""
+        self.store.delete(self.name)
 
     def _flag(self) -> str:
         return "" if self.name == DEFAULT_PROFILE else f" --profile {self.name}"
 
+    def _in_store(self) -> str:
+        return "" if isinstance(self.store, _store.FileStore) else f" in {self.store.url}"
 
-def list_profiles(home: str | Path | None = None) -> list[str]:
-    """:return: the names of the profiles that have settings, sorted."""
-    root = home_dir(home) / "profiles"
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / SETTINGS_FILE).is_file())
+
+def list_profiles(
+    home: str | Path | None = None, *, store: ProfileStore | str | Path | None = None
+) -> list[str]:
+    """:return: the names of the profiles that have settings, sorted.
+
+    :param home: the file store's directory (when ``store`` is not given).
+    :param store: the store (a store, a directory or a URL).
+    """
+    return _store.open_store(store, home=home).profiles()
 
 
 def credentials_for(settings: ProfileSettings) -> Credentials:
     """Build the client for a profile's settings.
 
-    :raises ProfileError: the kind is unknown to this version of ytsession.
+    :raises ProfileError: the kind is unknown to this version of ytsession, or has no
+        OAuth client (browser cookies).
     """
-    if settings.kind in (KIND_OAUTH, KIND_YOUTUBE_TV):
-        from .credentials import OAuthCredentials, OAuthEndpoints
+    from .kinds import kind_of
 
-        endpoints = OAuthEndpoints.from_dict(settings.endpoints) if settings.endpoints else None
-        kwargs: dict[str, Any] = {"endpoints": endpoints}
-        if settings.scope:
-            kwargs["scope"] = settings.scope
-        return OAuthCredentials(settings.client_id, settings.client_secret, **kwargs)
-    if settings.kind == KIND_PEERTUBE:
-        from ..peertube.credentials import PeerTubeCredentials
+    return kind_of(settings).credentials(settings)
 
-        return PeerTubeCredentials.from_settings(settings)
-    if settings.kind == KIND_COOKIES:
-        raise ProfileError(
-            "this profile signs in with browser cookies: it has no OAuth client and no token "
-            "(use Session.from_profile(), or CookieAuth(profile.load_cookies()))"
-        )
-    raise ProfileError(
-        f"profile kind {settings.kind!r} is not known to this version of ytsession; "
-        "upgrade ytsession or log in again"
-    )
+
+__all__ = [
+    "COOKIES_FILE",
+    "KIND_COOKIES",
+    "KIND_OAUTH",
+    "KIND_YOUTUBE_TV",
+    "Profile",
+    "ProfileSettings",
+    "credentials_for",
+    "home_dir",
+    "list_profiles",
+]

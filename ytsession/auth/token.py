@@ -25,6 +25,7 @@ from .models import BaseTokenDict, StoredTokenDict
 
 if TYPE_CHECKING:
     from .credentials import Credentials
+    from .store import TokenCache
 
 log = logging.getLogger("ytsession.auth")
 
@@ -208,14 +209,16 @@ class RefreshingToken(OAuthToken):
 
     :param credentials: the client that refreshes the token.
     :param local_cache: the token file to keep in step with, if any (positional, as in
-        ytmusicapi's ``RefreshingToken(credentials, _local_cache)``). Unlike setting
-        :attr:`local_cache` later, passing it here does not write the file.
+        ytmusicapi's ``RefreshingToken(credentials, _local_cache)``), or a
+        :class:`~ytsession.auth.store.TokenCache` (a profile in a Redis store, say:
+        :meth:`Profile.token_cache() <ytsession.auth.profiles.Profile.token_cache>`).
+        Unlike setting :attr:`local_cache` later, passing it here does not write it.
     """
 
     def __init__(
         self,
         credentials: Credentials,
-        local_cache: str | Path | None = None,
+        local_cache: str | Path | TokenCache | None = None,
         *,
         access_token: str,
         refresh_token: str,
@@ -228,7 +231,7 @@ class RefreshingToken(OAuthToken):
         self._lock = threading.RLock()
         self.credentials = credentials
         path = local_cache if local_cache is not None else _local_cache  # ytmusicapi's name
-        self._local_cache: Path | None = Path(path) if path is not None else None
+        self._cache = _token_cache(path)
         self._unsaved: StoredTokenDict | None = None
         super().__init__(
             scope=scope,
@@ -269,26 +272,33 @@ class RefreshingToken(OAuthToken):
 
     @property
     def local_cache(self) -> Path | None:
-        """The token file this token is kept in. Setting it writes the token there."""
-        return self._local_cache
+        """The token file this token is kept in (``None`` when it is kept elsewhere, see
+        :attr:`cache`). Setting it writes the token there."""
+        return self._cache.path if self._cache is not None else None
 
     @local_cache.setter
-    def local_cache(self, path: str | Path | None) -> None:
-        self._local_cache = Path(path) if path is not None else None
+    def local_cache(self, path: str | Path | TokenCache | None) -> None:
+        self._cache = _token_cache(path)
         self.store_token()
 
+    @property
+    def cache(self) -> TokenCache | None:
+        """Where this token is kept (a token file, or a profile in a store), if anywhere."""
+        return self._cache
+
     def store_token(self, path: str | Path | None = None) -> None:
-        """Write the token to ``path``, or to :attr:`local_cache` when ``path`` is ``None``.
+        """Write the token to ``path``, or to where it is kept when ``path`` is ``None``.
 
         Does nothing when neither is set. Does not change :attr:`local_cache`.
 
         :raises TokenWriteError: the file could not be written; it is unchanged.
+        :raises StoreError: the profile store failed; nothing was written.
         """
-        target = Path(path) if path is not None else self._local_cache
-        if target is None:
-            return
         with self._lock:
-            tokenfile.write_token(target, self.as_dict())
+            if path is not None:
+                tokenfile.write_token(Path(path), self.as_dict())
+            elif self._cache is not None:
+                self._cache.save(self.as_dict())
 
     def refresh(self, *, force: bool = False) -> None:
         """Refresh the access token now if it is expiring (or always, with ``force``).
@@ -307,26 +317,25 @@ class RefreshingToken(OAuthToken):
                 force = False
             if not force and not self.is_expiring:
                 return  # another thread refreshed while this one waited
-            path = self._local_cache
-            if path is None:
+            cache = self._cache
+            if cache is None:
                 self._refresh_from_server()
                 return
             seen = self.as_dict()
-            with tokenfile.locked(path):
-                self._adopt_stored(path)
+            with cache.locked():
+                self._adopt_stored(cache)
                 if self.as_dict() != seen and not self.is_expiring:
-                    log.debug("adopted the token another process stored in %s", path)
+                    log.debug("adopted the token another process stored in %s", cache.describe())
                     return
                 if not force and not self.is_expiring:
                     return
                 self._refresh_from_server()
-                log.debug("refreshed the access token and stored it in %s", path)
+                log.debug("refreshed the access token and stored it in %s", cache.describe())
 
-    def _adopt_stored(self, path: Path) -> None:
-        """Take the token in ``path`` when another process wrote a different one."""
-        try:
-            stored = tokenfile.load_token(path)
-        except FileNotFoundError:
+    def _adopt_stored(self, cache: TokenCache) -> None:
+        """Take the stored token when another process wrote a different one."""
+        stored = cache.load()
+        if stored is None:
             return
         if stored["refresh_token"] != self.refresh_token or stored["expires_at"] > self.expires_at:
             stored["scope"] = stored["scope"] or self.scope
@@ -376,20 +385,27 @@ class RefreshingToken(OAuthToken):
 
         :raises TokenWriteError: the write failed: the file and the token in memory are
             unchanged; the state is kept aside and written by the next :meth:`refresh`.
+        :raises StoreLockLostError: a shared store refused the write because another
+            process stored a newer token (this one is dropped; the next read adopts that).
+        :raises StoreError: the profile store failed: as for a failed file write, the
+            state is kept aside and written by the next :meth:`refresh`.
         """
-        path = self._local_cache
-        if path is not None:
+        from ..errors import StoreError, StoreLockLostError
+
+        cache = self._cache
+        if cache is not None:
             try:
-                self._write(path, state)
+                cache.save(state)  # the one write step, whatever the store
             except TokenWriteError as exc:
                 self._unsaved = state
                 raise self._write_failed(exc, state) from None
+            except StoreLockLostError:
+                raise
+            except StoreError:
+                self._unsaved = state
+                raise
         self._unsaved = None
         self._adopt(state)
-
-    def _write(self, path: Path, state: StoredTokenDict) -> None:
-        """Persist ``state`` (the seam a token store replaces)."""
-        tokenfile.write_token(path, state)
 
     def _write_failed(self, exc: TokenWriteError, state: StoredTokenDict) -> TokenWriteError:
         rotated = state["refresh_token"] != self.refresh_token
@@ -410,7 +426,7 @@ class RefreshingToken(OAuthToken):
         cls,
         credentials: Credentials,
         open_browser: bool = False,
-        to_file: str | Path | None = None,
+        to_file: str | Path | TokenCache | None = None,
         *,
         out: TextIO | None = None,
         qr: bool | None = None,
@@ -458,7 +474,7 @@ class RefreshingToken(OAuthToken):
         credentials: Credentials,
         answer: Mapping[str, Any],
         *,
-        to_file: str | Path | None = None,
+        to_file: str | Path | TokenCache | None = None,
     ) -> RefreshingToken:
         """Build the token from a login answer (a device-code exchange, a password grant).
 
@@ -492,7 +508,7 @@ class RefreshingToken(OAuthToken):
         token = cls(credentials, **state)
         if to_file is not None:
             try:
-                token.local_cache = Path(to_file)
+                token.local_cache = Path(to_file) if isinstance(to_file, str) else to_file
             except TokenWriteError as exc:
                 raise TokenWriteError(
                     f"{exc}. The new login is only in memory: save it elsewhere with "
@@ -504,6 +520,15 @@ class RefreshingToken(OAuthToken):
 
     def __repr__(self) -> str:
         base = super().__repr__()[:-1]
-        return f"{base}, local_cache={self._local_cache}, credentials={self.credentials!r})"
+        where = self._cache.describe() if self._cache is not None else None
+        return f"{base}, local_cache={where}, credentials={self.credentials!r})"
 
     __str__ = __repr__
+
+
+def _token_cache(where: str | Path | TokenCache | None) -> TokenCache | None:
+    from .store import FileTokenCache, TokenCache
+
+    if where is None or isinstance(where, TokenCache):
+        return where
+    return FileTokenCache(where)

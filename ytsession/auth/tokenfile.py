@@ -233,6 +233,16 @@ def read_json_object(path: Path, *, what: str = "token file") -> dict[str, Any]:
     return check.json_object(data, source)
 
 
+def parse_json_object(text: str, *, where: str, what: str = "token file") -> dict[str, Any]:
+    """Parse the text of a stored JSON object (a profile store key's, say) through the
+    validation layer, as :func:`read_json_object` does a file's.
+
+    :param where: the file or key, for messages.
+    :raises TokenFileError: the text is empty, truncated, not JSON, or not a JSON object.
+    """
+    return check.json_object(text.encode("utf-8"), file_source(where, what=what))
+
+
 def parse_token(data: Mapping[str, Any], *, path: str = "<token>") -> StoredTokenDict:
     """Check a token mapping and return only the token keys.
 

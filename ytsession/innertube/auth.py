@@ -11,85 +11,16 @@ subclass and plugs into the session the same way.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
-from requests.auth import AuthBase
-
-from ..auth.signing import BearerAuth
+from ..auth.signing import BearerAuth, ClientInfo, InnerTubeAuth
 from ..auth.token import OAuthToken, RefreshingToken
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
 
-    from .clients import ClientProfile
 
-__all__ = ["InnerTubeAuth", "TokenAuth"]
-
-
-class InnerTubeAuth(AuthBase):
-    """Base class of the objects that sign InnerTube calls.
-
-    Subclasses implement :meth:`__call__` (sign a prepared request) and :meth:`accepts`,
-    and set :attr:`kind` and :attr:`default_client`.
-    """
-
-    #: What kind of authentication this is (``"oauth"``, ``"cookies"``, ...); shown in
-    #: messages and part of the session cache key.
-    kind: ClassVar[str] = ""
-    #: The client a session signed with this auth uses when none is chosen.
-    default_client: ClassVar[str] = "WEB"
-
-    def __call__(self, r: PreparedRequest) -> PreparedRequest:
-        raise NotImplementedError
-
-    def accepts(self, profile: ClientProfile) -> bool:
-        """:return: whether the server honours this auth from ``profile``'s client."""
-        raise NotImplementedError
-
-    def headers(
-        self,
-        profile: ClientProfile,
-        *,
-        account_index: int | None = None,
-        on_behalf_of_user: str | None = None,
-    ) -> dict[str, str]:
-        """Extra headers for a call from ``profile``; none by default.
-
-        :return: e.g. ``X-Goog-AuthUser`` and ``X-Goog-PageId`` for cookies.
-        """
-        return {}
-
-    def handle_unauthorized(self) -> bool:
-        """Called once after the server answered 401: refresh if possible.
-
-        :return: whether the call should be sent once more.
-        """
-        return False
-
-    def revoke(self) -> None:
-        """Sign out at the server (revoke the token); nothing by default."""
-
-    def observe_answer(self, answer: Mapping[str, Any]) -> None:
-        """Read what a signed call's parsed answer says about the session (e.g. its
-        ``responseContext``): called by the session with each 2xx JSON answer, so the
-        signer never parses a body again. Nothing by default.
-
-        :param answer: the parsed answer.
-        """
-
-    @property
-    def account_key(self) -> str:
-        """A non-secret name of the signed-in account, for the session data cache."""
-        return self.kind
-
-    def state(self) -> object:
-        """Something that changes when the credentials change (a refresh).
-
-        The session compares it before and after a call to tell its
-        ``update_credentials`` listeners.
-        """
-        return None
+__all__ = ["TokenAuth"]
 
 
 class TokenAuth(InnerTubeAuth):
@@ -104,6 +35,7 @@ class TokenAuth(InnerTubeAuth):
     """
 
     kind = "oauth"
+    description = "OAuth (Bearer) tokens"
     default_client = "TVHTML5"
 
     def __init__(self, token: OAuthToken) -> None:
@@ -113,7 +45,7 @@ class TokenAuth(InnerTubeAuth):
     def __call__(self, r: PreparedRequest) -> PreparedRequest:
         return self._bearer(r)
 
-    def accepts(self, profile: ClientProfile) -> bool:
+    def accepts(self, profile: ClientInfo) -> bool:
         """:return: whether ``profile`` is a client that honours Bearer tokens."""
         return profile.accepts_oauth
 
@@ -137,9 +69,9 @@ class TokenAuth(InnerTubeAuth):
 
     @property
     def account_key(self) -> str:
-        """``oauth`` plus the token file's path when the token has one."""
-        path = self.token.local_cache if isinstance(self.token, RefreshingToken) else None
-        return f"oauth:{path}" if path is not None else "oauth"
+        """``oauth`` plus where the token is kept (its file's path) when it is kept."""
+        cache = self.token.cache if isinstance(self.token, RefreshingToken) else None
+        return f"oauth:{cache.describe()}" if cache is not None else "oauth"
 
     def state(self) -> object:
         """A digest of the token's access and refresh tokens.

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from functools import partial
 
 from .._console import ask, line_reader, say, stdin_is_tty
-from ..auth.profiles import KIND_PEERTUBE, Profile, ProfileSettings
-from ..errors import InteractionRequiredError, ProfileError
+from ..auth.profiles import Profile, ProfileSettings
+from ..errors import InteractionRequiredError
+from .kind import PEERTUBE
 
 
 def _otp_reader(args: argparse.Namespace, tty: bool) -> Callable[[str], str]:
@@ -46,7 +47,7 @@ def _instance(args: argparse.Namespace, previous: ProfileSettings | None) -> str
 
     if os.environ.get("YTSESSION_SERVER"):
         return checked_server_url(os.environ["YTSESSION_SERVER"], what="$YTSESSION_SERVER")
-    if previous is not None and previous.kind == KIND_PEERTUBE:
+    if previous is not None and PEERTUBE.describes(previous):
         instance = previous.endpoints.get("instance_url")
         if instance:
             return instance
@@ -74,7 +75,7 @@ def login_profile(
     instance = _instance(args, previous)
     same = (
         previous is not None
-        and previous.kind == KIND_PEERTUBE
+        and PEERTUBE.describes(previous)
         and previous.endpoints.get("instance_url") in (instance, instance.rstrip("/"))
     )
     tty = stdin_is_tty()
@@ -105,26 +106,9 @@ def login_profile(
         username, ask_password=ask_password, ask_otp=_otp_reader(args, tty), announce=False
     )
     _end_previous_session(profile, previous)  # no second live session at the server
-    # The token first, then the settings that make the profile visible: both atomic.
-    token.store(profile.token_path)
     settings = credentials.profile_settings(username)
-    profile.save_settings(settings)
+    profile.save_login(settings, token=token.as_dict())
     return settings
-
-
-def logout_profile(profile: Profile, settings: ProfileSettings) -> bool:
-    """End a PeerTube profile's session at the instance (refreshing its access token first
-    when it has expired: PeerTube revokes by access token).
-
-    :return: ``True`` when the instance ended it, ``False`` when it had ended already.
-    """
-    from .credentials import PeerTubeCredentials
-
-    token = profile.refreshing_token(settings)
-    credentials = token.credentials
-    if not isinstance(credentials, PeerTubeCredentials):
-        raise ProfileError(f"profile '{profile.name}' is not a PeerTube profile")
-    return credentials.logout(token)
 
 
 def _end_previous_session(profile: Profile, previous: ProfileSettings | None) -> None:
@@ -132,11 +116,13 @@ def _end_previous_session(profile: Profile, previous: ProfileSettings | None) ->
     (a failure is said, never fatal: the old session then ends when its tokens expire)."""
     from ..errors import YTSessionError
 
-    if previous is None or previous.kind != KIND_PEERTUBE or not profile.token_path.exists():
+    if previous is None or not PEERTUBE.describes(previous):
+        return
+    if profile.store.read(profile.name, "token") is None:
         return
     where = previous.endpoints.get("instance_url") or "the instance"
     try:
-        ended = logout_profile(profile, previous)
+        ended = PEERTUBE.end_session(profile, previous)
     except YTSessionError as exc:
         say(
             f"Could not end the previous session at {where} ({exc}); it ends when its "

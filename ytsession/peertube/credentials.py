@@ -127,10 +127,11 @@ class PeerTubeCredentials(Credentials):
 
     def profile_settings(self, username: str) -> ProfileSettings:
         """:return: the settings of a ``peertube`` profile for ``username`` on this instance."""
-        from ..auth.profiles import KIND_PEERTUBE, ProfileSettings
+        from ..auth.profiles import ProfileSettings
+        from .kind import NAME
 
         return ProfileSettings(
-            kind=KIND_PEERTUBE,
+            kind=NAME,
             client_id=self.client_id,
             client_secret=self.client_secret,
             endpoints={

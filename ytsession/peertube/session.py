@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import requests
 
@@ -18,6 +18,9 @@ from ..errors import ProfileError
 from .credentials import PeerTubeCredentials, normalize_instance_url
 from .errors import CONTEXT_API, PeerTubeError, error_from_answer
 from .models import ME_PATH
+
+if TYPE_CHECKING:
+    from ..auth.store import ProfileStore
 
 log = logging.getLogger("ytsession.peertube")
 
@@ -86,26 +89,35 @@ class PeerTubeSession:
 
     @classmethod
     def from_profile(
-        cls, name: str | None = None, *, home: str | Path | None = None, **kwargs: Any
+        cls,
+        name: str | None = None,
+        *,
+        home: str | Path | None = None,
+        store: ProfileStore | str | Path | None = None,
+        **kwargs: Any,
     ) -> PeerTubeSession:
         """Open the session of a profile stored by ``ytsession login --peertube``.
 
         :param name: the profile name (``$YTSESSION_PROFILE`` or ``default`` if ``None``).
-        :param home: the directory holding the profiles.
+        :param home: the directory holding the profiles (the file store).
+        :param store: the profile store: a store, a directory or a URL such as
+            ``redis://host:6379/0`` (default ``$YTSESSION_STORE``, else the file store).
         :param kwargs: passed to the constructor.
         :raises NotLoggedInError: the profile has no login.
         :raises ProfileError: the profile is not a PeerTube profile.
         """
-        from ..auth.profiles import KIND_PEERTUBE, Profile
+        from ..auth.profiles import Profile
+        from .kind import PEERTUBE
 
-        profile = Profile.named(name, home=home)
+        profile = Profile.named(name, home=home, store=store)
         settings = profile.load_settings()
-        if settings.kind != KIND_PEERTUBE:
+        kind = profile.kind(settings)
+        if kind.service != PEERTUBE.service:
             raise ProfileError(
                 f"profile '{profile.name}' is a {settings.kind} profile, not a PeerTube one; "
                 "log in with `ytsession login --peertube URL --username NAME`"
             )
-        return cls(profile.refreshing_token(settings), **kwargs)
+        return cls(kind.refreshing_token(profile, settings), **kwargs)
 
     # -- requests ------------------------------------------------------------------------
 

@@ -201,6 +201,9 @@ class GoogleOAuthService(Service):
       ``None`` omits the field and never expires refresh tokens.
     - ``rotate_refresh_tokens`` (False): refresh answers carry a new refresh token and
       the old one stops working.
+    - ``revoke_on_replay`` (True): with rotation, a refresh with a refresh token that was
+      rotated away is taken as theft (RFC 6819 5.2.2.3): the whole grant is revoked, so the
+      current refresh token stops working too. Counted in :attr:`replay_count`.
     - ``device_code_lifetime`` (1800): answered as ``expires_in`` of a device code.
     - ``poll_interval`` (5): answered as ``interval``.
     - ``enforce_poll_interval`` (False): polls sooner than the interval answer
@@ -216,6 +219,7 @@ class GoogleOAuthService(Service):
         "token_lifetime": (int, float),
         "refresh_token_lifetime": (int, float, type(None)),
         "rotate_refresh_tokens": (bool,),
+        "revoke_on_replay": (bool,),
         "device_code_lifetime": (int, float),
         "poll_interval": (int, float),
         "enforce_poll_interval": (bool,),
@@ -228,6 +232,7 @@ class GoogleOAuthService(Service):
         self.token_lifetime: float = 3600
         self.refresh_token_lifetime: float | None = 30 * 24 * 3600
         self.rotate_refresh_tokens = False
+        self.revoke_on_replay = True
         self.device_code_lifetime: float = 1800
         self.poll_interval: float = 5
         self.enforce_poll_interval = False
@@ -236,6 +241,8 @@ class GoogleOAuthService(Service):
         self.auto_approve = False
         #: Successful refresh grants so far.
         self.refresh_count = 0
+        #: Refreshes with a refresh token that had been rotated away (replays).
+        self.replay_count = 0
         self._clients: dict[str, str] = {
             EMULATOR_CLIENT_ID: EMULATOR_CLIENT_SECRET,
             EMULATOR_TV_CLIENT_ID: EMULATOR_TV_CLIENT_SECRET,
@@ -542,7 +549,12 @@ class GoogleOAuthService(Service):
                 return _oauth_error(400, "invalid_grant", _REVOKED)
             if record.grant.client_id != client_id:
                 return _oauth_error(401, "unauthorized_client", "Unauthorized")
-            if not record.active or not record.grant.live(now):
+            if not record.active:
+                self.replay_count += 1
+                if self.revoke_on_replay:
+                    record.grant.revoked = True  # a replay: end every token of the grant
+                return _oauth_error(400, "invalid_grant", _REVOKED)
+            if not record.grant.live(now):
                 return _oauth_error(400, "invalid_grant", _REVOKED)
             rotate = self.rotate_refresh_tokens
             if rotate:

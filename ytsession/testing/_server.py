@@ -563,8 +563,15 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
             return
         fault = emulator._take_fault(request.path)
         entry = emulator._record(request, arrived, fault.kind if fault else None)
-        if fault is not None and fault.kind == "delay" and emulator._stopping.wait(fault.seconds):
-            self.close_connection = True  # the emulator is stopping: hang up
+        # A delay ends without an answer when the emulator stops, or when the client hung up
+        # meanwhile (killed, timed out): like a front end that cancels abandoned requests,
+        # the request then never reaches the service.
+        if (
+            fault is not None
+            and fault.kind == "delay"
+            and (emulator._stopping.wait(fault.seconds) or self._client_gone())
+        ):
+            self.close_connection = True
             return
         if fault is not None and fault.kind == "reset":
             self._reset()
@@ -575,6 +582,21 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
             response = emulator._answer(request)
         emulator._set_status(entry, response.status)
         self._send(response)
+
+    def _client_gone(self) -> bool:
+        """Whether the client closed its end of the connection (a peek finds end of file)."""
+        timeout = self.connection.gettimeout()
+        try:
+            self.connection.setblocking(False)
+            try:
+                data = self.connection.recv(1, socket.MSG_PEEK)
+            finally:
+                self.connection.settimeout(timeout)
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+        return not data
 
     def _reset(self) -> None:
         # SO_LINGER with a zero timeout turns close() into a TCP RST.
@@ -878,7 +900,10 @@ class Emulator:
     def inject_delay(self, path: str, seconds: float, count: int | None = 1) -> None:
         """Wait ``seconds`` before answering the next ``count`` requests to ``path``.
 
-        The wait ends early, without an answer, when the emulator stops.
+        The wait ends early, without an answer, when the emulator stops. A request whose
+        client hung up during the wait (killed, or timed out) is dropped unanswered and
+        never reaches the service, as a front end cancels abandoned requests: a refresh
+        that a killed process sent does not rotate the refresh token.
 
         :param path: the exact path.
         :param seconds: how long to wait.

@@ -1,0 +1,273 @@
+"""One profile store interface, two backends: the same story against files and real Redis."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis_support import RedisServer, free_port
+
+from ytsession import (
+    NetworkError,
+    NotLoggedInError,
+    OAuthCredentials,
+    Profile,
+    RefreshingToken,
+    Session,
+    StoreAuthError,
+    StoreDataError,
+    StoreLockLostError,
+    StoreUnreachableError,
+    TokenFileError,
+)
+from ytsession.auth import store as stores
+from ytsession.auth.profiles import list_profiles
+from ytsession.testing import Emulator
+
+from support import login
+
+
+@pytest.fixture(params=["file", "redis"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store URL of each backend: a directory, and a real redis-server."""
+    if request.param == "file":
+        yield (tmp_path / "store").as_uri()
+        return
+    directory = tmp_path / "redis"
+    directory.mkdir()
+    server = RedisServer(directory)
+    server.start()
+    try:
+        yield server.url + "?lease=2"
+    finally:
+        server.stop()
+
+
+def _stored_login(emu: Emulator, credentials: OAuthCredentials, profile: Profile) -> dict[str, Any]:
+    token = RefreshingToken.from_login_answer(credentials, login(emu, credentials))
+    profile.save_login(credentials.profile_settings(), token=token.as_dict())
+    return dict(token.as_dict())
+
+
+def test_a_login_is_stored_listed_read_and_deleted(
+    emu: Emulator, credentials: OAuthCredentials, store_url: str
+) -> None:
+    profile = Profile.named("cron", store=store_url)
+    assert not profile.exists() and list_profiles(store=store_url) == []
+    with pytest.raises(NotLoggedInError, match="cron"):
+        profile.load_settings()
+    stored = _stored_login(emu, credentials, profile)
+
+    again = Profile.named("cron", store=store_url)  # another process, in effect
+    assert again.exists() and list_profiles(store=store_url) == ["cron"]
+    assert again.load_token() == stored
+    assert again.load_settings().client_id == credentials.client_id
+    assert again.kind().name == "oauth"
+
+    again.delete()
+    assert list_profiles(store=store_url) == [] and not profile.exists()
+
+
+def test_items_are_written_together_and_removed_by_none(store_url: str) -> None:
+    with stores.open_store(store_url) as store:
+        store.write("p", {stores.PO_TOKENS: '{"tokens": []}', stores.SESSION_CACHE: "{}"})
+        assert store.profiles() == []  # no settings: not a profile yet
+        store.write("p", {stores.SETTINGS: '{"kind": "cookies"}'})
+        assert store.profiles() == ["p"]
+        assert store.read_many("p", (stores.PO_TOKENS, stores.TOKEN)) == {
+            stores.PO_TOKENS: '{"tokens": []}',
+            stores.TOKEN: None,
+        }
+        store.write("p", {stores.PO_TOKENS: None})
+        assert store.read("p", stores.PO_TOKENS) is None
+        assert store.read("p", stores.SESSION_CACHE) == "{}"
+
+
+def test_two_processes_refreshing_at_once_refresh_once_with_rotation(
+    emu: Emulator, credentials: OAuthCredentials, store_url: str
+) -> None:
+    emu.google.rotate_refresh_tokens = True
+    profile = Profile.named("cron", store=store_url)
+    stored = _stored_login(emu, credentials, profile)
+    stored["expires_at"] = int(time.time()) + 10  # within the refresh margin
+    profile.store.write("cron", {stores.TOKEN: json.dumps(stored)})
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            # Each worker opens its own store, as a separate process on another machine would.
+            token = Profile.named("cron", store=store_url).refreshing_token()
+            results.append(token.access_token)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert len(set(results)) == 1 and emu.google.access_token_valid(results[0])
+    assert emu.google.refresh_count == 1 and emu.google.replay_count == 0
+    stored = Profile.named("cron", store=store_url).load_token()
+    assert stored["access_token"] == results[0]
+
+
+def test_a_corrupt_token_is_reported_and_never_overwritten(
+    emu: Emulator, credentials: OAuthCredentials, store_url: str
+) -> None:
+    profile = Profile.named("cron", store=store_url)
+    _stored_login(emu, credentials, profile)
+    profile.store.write("cron", {stores.TOKEN: '{"access_token": '})
+    with pytest.raises(TokenFileError, match="not valid JSON"):
+        profile.load_token()
+    with pytest.raises(TokenFileError):
+        profile.check_replaceable()
+    assert profile.store.read("cron", stores.TOKEN) == '{"access_token": '
+
+
+def test_the_lock_excludes_other_holders(store_url: str) -> None:
+    first, second = stores.open_store(store_url), stores.open_store(store_url)
+    order: list[str] = []
+    with first.lock("p"):
+        waiter = threading.Thread(target=lambda: _hold(second, order))
+        waiter.start()
+        time.sleep(0.3)
+        order.append("first done")
+    waiter.join(10)
+    assert order == ["first done", "second"]
+    with (
+        pytest.raises(Exception, match="held the lock"),
+        first.lock("p"),
+        second.lock("p", timeout=0.2),
+    ):
+        pass
+
+
+def _hold(store: stores.ProfileStore, order: list[str]) -> None:
+    with store.lock("p"):
+        order.append("second")
+
+
+def test_session_from_profile_takes_a_store(
+    emu: Emulator, credentials: OAuthCredentials, store_url: str
+) -> None:
+    _stored_login(emu, credentials, Profile.named("tv", store=store_url))
+    with Session.from_profile("tv", store=store_url, base_url=emu.url) as session:
+        answer = session.call("account/account_menu")
+    assert answer
+
+
+# --- Redis only -------------------------------------------------------------------------
+
+
+def test_a_killed_holder_loses_the_lock_after_its_lease(redis_server: RedisServer) -> None:
+    store = stores.open_store(redis_server.url + "?lease=1")
+    client = redis_server.client()
+    client.set("ytsession:profile:p:lock", "7:dead-holder", px=1000)  # never renewed
+    started = time.monotonic()
+    with store.lock("p") as held:
+        waited = time.monotonic() - started
+        assert held.fence >= 1 and held.lease == 1
+    assert 0.5 <= waited <= 2.5
+    assert client.get("ytsession:profile:p:lock") is None  # released
+
+
+def test_a_live_holder_keeps_its_lock_past_the_lease(redis_server: RedisServer) -> None:
+    first = stores.open_store(redis_server.url + "?lease=0.5")
+    second = stores.open_store(redis_server.url + "?lease=0.5")
+    with first.lock("p") as held:
+        time.sleep(1.5)  # three leases: renewed meanwhile
+        with pytest.raises(Exception, match="held the lock"), second.lock("p", timeout=0.3):
+            pass
+        first.write("p", {stores.TOKEN: "{}"}, lock=held, expect_token=None)
+    assert first.read("p", stores.TOKEN) == "{}"
+
+
+def test_a_write_under_a_lost_lock_never_clobbers_a_newer_token(
+    redis_server: RedisServer,
+) -> None:
+    store = stores.open_store(redis_server.url)
+    client = redis_server.client()
+    store.write("p", {stores.TOKEN: "old"})
+    stale = stores.StoreLock(profile="p", fence=1, lease=1, owner="1:gone")
+    # Nobody holds the lock and nobody wrote since: the holder's answer is kept.
+    store.write("p", {stores.TOKEN: "mine"}, lock=stale, expect_token="old")
+    assert store.read("p", stores.TOKEN) == "mine"
+    # Another process wrote a newer token meanwhile: refused, the newer one stays.
+    store.write("p", {stores.TOKEN: "newer"})
+    with pytest.raises(StoreLockLostError, match="lock ran out"):
+        store.write("p", {stores.TOKEN: "stale"}, lock=stale, expect_token="mine")
+    # Another process holds the lock now: refused too.
+    client.set("ytsession:profile:p:lock", "2:other", px=10_000)
+    with pytest.raises(StoreLockLostError):
+        store.write("p", {stores.TOKEN: "stale"}, lock=stale, expect_token="newer")
+    assert store.read("p", stores.TOKEN) == "newer"
+
+
+def test_a_key_of_the_wrong_shape_is_a_typed_error_and_left_alone(
+    redis_server: RedisServer,
+) -> None:
+    client = redis_server.client()
+    client.set("ytsession:profile:p:data", "not a hash")
+    store = stores.open_store(redis_server.url)
+    with pytest.raises(StoreDataError, match="ytsession:profile:p:data"):
+        store.read("p", stores.TOKEN)
+    with pytest.raises(StoreDataError):
+        store.write("p", {stores.TOKEN: "{}"})
+    assert client.get("ytsession:profile:p:data") == "not a hash"
+
+
+def test_refused_credentials_and_an_unreachable_store_are_typed(tmp_path: Path) -> None:
+    server = RedisServer(tmp_path, password="s3cret-redis-pw")
+    server.start()
+    try:
+        wrong = server.url.replace("s3cret-redis-pw", "wrong-pw-4711")
+        store = stores.open_store(wrong)
+        with pytest.raises(StoreAuthError) as refused:
+            store.read("p", stores.TOKEN)
+        assert "wrong-pw-4711" not in str(refused.value) and "***" in str(refused.value)
+        assert "wrong-pw-4711" not in repr(store)
+        good = stores.open_store(server.url)
+        assert good.read("p", stores.TOKEN) is None
+        assert "s3cret-redis-pw" not in repr(good) + good.url
+    finally:
+        server.stop()
+    with pytest.raises(StoreUnreachableError) as unreachable:
+        stores.open_store(server.url).read("p", stores.TOKEN)
+    assert isinstance(unreachable.value, NetworkError)
+    assert "s3cret-redis-pw" not in str(unreachable.value)
+
+
+def test_store_urls() -> None:
+    assert isinstance(stores.open_store("/tmp/x"), stores.FileStore)
+    assert stores.open_store("file:///tmp/x").url == "file:///tmp/x"
+    port = free_port()
+    redis_store = stores.open_store(f"rediss://me:pw@127.0.0.1:{port}/3?prefix=fleet:&lease=5")
+    assert redis_store.url == f"rediss://me:***@127.0.0.1:{port}/3?prefix=fleet:&lease=5"
+    assert "pw" not in repr(redis_store).replace("***", "")
+    with pytest.raises(Exception, match="not usable"):
+        stores.open_store("ftp://example.org/")
+    with pytest.raises(Exception, match="lease"):
+        stores.open_store("redis://127.0.0.1:1/0?lease=-1")
+
+
+def test_everything_of_a_profile_is_under_one_prefix(
+    emu: Emulator, credentials: OAuthCredentials, redis_server: RedisServer
+) -> None:
+    url = redis_server.url + "?prefix=fleet:"
+    profile = Profile.named("cron", store=url)
+    _stored_login(emu, credentials, profile)
+    token = profile.refreshing_token()
+    token.refresh(force=True)
+    keys = sorted(redis_server.client().keys("*"))
+    assert keys == ["fleet:profile:cron:data", "fleet:profile:cron:fence"]
+    data = redis_server.client().hgetall("fleet:profile:cron:data")
+    assert set(data) == {"settings", "token"}
+    assert json.loads(data["token"])["access_token"] == token.access_token

@@ -1,0 +1,149 @@
+"""The command line's profile store commands: ``ytsession profiles`` (list) and
+``ytsession profiles copy NAME --to URL`` (move a login between stores).
+
+Kept out of :mod:`ytsession.cli`, which only registers the parsers here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+from ._console import say
+from .errors import ProfileError, YTSessionError
+
+if TYPE_CHECKING:
+    from .auth.store import ProfileStore
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``profiles`` (and ``profiles copy``) to the command's subparsers."""
+    profiles = sub.add_parser(
+        "profiles",
+        parents=[common],
+        help="list the profiles of a store (kind, account, server, state), or copy one",
+        description="List every profile of the store (--store, $YTSESSION_STORE or the "
+        "default directory), or copy one to another store with `profiles copy`.",
+    )
+    profiles.add_argument("--json", action="store_true", help="print JSON")
+    profiles.set_defaults(handler=cmd_profiles)
+    actions = profiles.add_subparsers(dest="profiles_command", metavar="ACTION")
+    copy = actions.add_parser(
+        "copy",
+        parents=[common],
+        help="copy a profile to another store (e.g. a laptop's login into the fleet's Redis)",
+        description="Copy profile NAME (its settings, token or cookies, and caches) from "
+        "--from (default: --store, $YTSESSION_STORE or the default directory) to --to, in "
+        "one write. A profile of the same name at --to is kept unless --force is given.",
+    )
+    copy.add_argument("name", metavar="NAME", help="the profile to copy")
+    copy.add_argument("--to", required=True, metavar="URL", help="the store to copy into")
+    copy.add_argument("--from", dest="source", metavar="URL", help="the store to copy from")
+    copy.add_argument("--as", dest="new_name", metavar="NAME", help="name it NAME at --to")
+    copy.add_argument("--force", action="store_true", help="replace a profile at --to")
+    copy.add_argument(
+        "--move",
+        action="store_true",
+        help="delete the profile from the source store once copied (keeps one live copy "
+        "of a rotating refresh token)",
+    )
+    copy.set_defaults(handler=cmd_profiles_copy)
+
+
+def profile_rows(store: ProfileStore) -> list[dict[str, Any]]:
+    """:return: one row per profile of ``store``: name, kind, account, server, store and
+    state, read from the store only (no network request to a login server)."""
+    from .auth.profiles import Profile
+
+    rows = []
+    for name in store.profiles():
+        profile = Profile(name=name, store=store)
+        row: dict[str, Any] = {"profile": name, "store": store.url}
+        try:
+            settings = profile.load_settings()
+            kind = profile.kind(settings)
+            row.update(
+                kind=settings.kind,
+                account=kind.account(settings),
+                server=kind.server(settings),
+                state=kind.state(profile, settings),
+            )
+        except YTSessionError as exc:
+            row.setdefault("kind", None)
+            row.update(account=None, server=None, state=f"unusable: {_one_line(exc)}")
+        rows.append(row)
+    return rows
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    """List the profiles of the store."""
+    from .auth.store import open_store
+
+    with open_store(args.store, home=args.home) as store:
+        rows = profile_rows(store)
+        if args.json:
+            print(json.dumps(rows, indent=2))
+            return 0
+        if not rows:
+            say(f"No profiles in {store.url}; log in with `ytsession login`.")
+            return 0
+    columns = ("profile", "kind", "account", "server", "state")
+    table = [[str(row.get(c) or "-") for c in columns] for row in rows]
+    widths = [max(len(c), *(len(line[i]) for line in table)) for i, c in enumerate(columns)]
+    print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for line in table:
+        print("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+    say(f"(store: {rows[0]['store']})")
+    return 0
+
+
+def cmd_profiles_copy(args: argparse.Namespace) -> int:
+    """Copy a profile from one store to another, checked first and written in one go."""
+    from .auth import store as stores
+    from .auth._paths import checked_name
+    from .auth.profiles import Profile
+
+    if args.source is not None and args.store is not None:
+        from ._console import UsageError
+
+        raise UsageError("give the store to copy from once: --from URL or --store URL")
+    name = checked_name(args.name)
+    target_name = checked_name(args.new_name or name)
+    with (
+        stores.open_store(args.source or args.store, home=args.home) as source,
+        stores.open_store(args.to) as target,
+    ):
+        if source.url == target.url and name == target_name:
+            raise ProfileError(f"profile '{name}' is already in {target.url}")
+        origin = Profile(name=name, store=source)
+        with source.lock(name):
+            items = source.read_many(name, stores.ITEMS)
+            settings = origin.load_settings()  # a missing or corrupt profile stops here
+            kind = origin.kind(settings)
+            if kind.has_token:
+                origin.load_token()
+            else:
+                origin.load_cookies()
+            if target.read(target_name, stores.SETTINGS) is not None and not args.force:
+                raise ProfileError(
+                    f"profile '{target_name}' exists in {target.url} already; pass --force "
+                    "to replace it"
+                )
+            with target.lock(target_name):
+                target.write(target_name, items)  # settings last / all at once
+            if args.move:
+                source.delete(name)
+        say(f"Copied profile '{name}' from {source.url} to {target.url} as '{target_name}'.")
+        if args.move:
+            say(f"Deleted it from {source.url}.")
+        elif kind.has_token:
+            say(
+                "Both stores now hold the same refresh token: use one of them (a server that "
+                "rotates refresh tokens ends the login when both are used), or pass --move."
+            )
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -1,0 +1,127 @@
+"""The file store: profiles as directories under a home directory (the default store).
+
+``<home>/profiles/<name>/`` holds ``profile.json`` (settings), ``oauth.json`` (the token,
+in ytmusicapi's format, so ``YTMusic(".../oauth.json", oauth_credentials=...)`` loads it),
+``cookies.txt``, ``session-cache.json`` and ``po-tokens.json``. Every file is replaced
+atomically with mode 0600 in 0700 directories; the lock is a lock file beside the token
+(``oauth.json.lock``), released by the operating system when its holder dies.
+
+Standard library only (``filelock`` is imported when a lock is taken).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import ClassVar
+
+from ...errors import StoreError
+from .. import tokenfile
+from .._paths import SETTINGS_FILE, TOKEN_FILE, checked_name, home_dir
+from ._base import (
+    COOKIES,
+    PO_TOKENS,
+    SESSION_CACHE,
+    SETTINGS,
+    TOKEN,
+    ProfileStore,
+    StoreLock,
+)
+
+#: The file of each item.
+FILES = {
+    SETTINGS: SETTINGS_FILE,
+    TOKEN: TOKEN_FILE,
+    COOKIES: "cookies.txt",
+    SESSION_CACHE: "session-cache.json",
+    PO_TOKENS: "po-tokens.json",
+}
+
+
+class FileStore(ProfileStore):
+    """Profiles in a directory (see the module text for the layout).
+
+    :param home: the directory holding ``profiles/`` (default: ``$YTSESSION_HOME``, else
+        platformdirs' user data directory for ``ytsession``).
+    """
+
+    backend: ClassVar[str] = "file"
+
+    def __init__(self, home: str | Path | None = None) -> None:
+        self.home = home_dir(home)
+
+    @property
+    def url(self) -> str:
+        return self.home.as_uri() if self.home.is_absolute() else str(self.home)
+
+    def directory(self, profile: str) -> Path:
+        """:return: the directory of ``profile``."""
+        return self.home / "profiles" / checked_name(profile)
+
+    def path(self, profile: str, item: str) -> Path:
+        """:return: the file of one item of ``profile``."""
+        try:
+            return self.directory(profile) / FILES[item]
+        except KeyError:
+            raise ValueError(f"unknown profile item {item!r}") from None
+
+    def token_path(self, profile: str) -> Path:
+        """:return: the token file (ytmusicapi's ``oauth.json``) of ``profile``."""
+        return self.path(profile, TOKEN)
+
+    def where(self, profile: str, item: str) -> str:
+        return str(self.path(profile, item))
+
+    def read(self, profile: str, item: str) -> str | None:
+        path = self.path(profile, item)
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except UnicodeDecodeError:
+            return "\ufffd"  # not UTF-8: the parser reports it as corrupt
+        except OSError as exc:
+            raise StoreError(
+                f"cannot read {path} ({exc.strerror or exc}); check its permissions"
+            ) from None
+
+    def write(
+        self,
+        profile: str,
+        items: Mapping[str, str | None],
+        *,
+        lock: StoreLock | None = None,
+        expect_token: str | None = None,
+    ) -> None:
+        # The file lock cannot be lost while its holder lives: no fencing needed. Settings
+        # go last: they make the profile visible.
+        for item in sorted(items, key=lambda name: name == SETTINGS):
+            path = self.path(profile, item)
+            text = items[item]
+            try:
+                if text is None:
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+                else:
+                    tokenfile.atomic_write_text(path, text)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot write {path} ({exc.strerror or exc}); check the directory's "
+                    "permissions and free space"
+                ) from None
+
+    @contextlib.contextmanager
+    def lock(self, profile: str, *, timeout: float = tokenfile.LOCK_TIMEOUT) -> Iterator[StoreLock]:
+        with tokenfile.locked(self.token_path(profile), timeout):
+            yield StoreLock(profile=profile)
+
+    def profiles(self) -> list[str]:
+        root = self.home / "profiles"
+        if not root.is_dir():
+            return []
+        return sorted(p.name for p in root.iterdir() if (p / SETTINGS_FILE).is_file())
+
+    def delete(self, profile: str) -> None:
+        shutil.rmtree(self.directory(profile), ignore_errors=True)

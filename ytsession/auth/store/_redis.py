@@ -1,0 +1,338 @@
+"""The Redis store: every machine of a fleet shares its profiles through one Redis database.
+
+Everything of profile ``NAME`` lives under the key prefix ``<prefix>profile:NAME:``
+(``<prefix>`` is ``ytsession:`` unless the URL says ``?prefix=...``):
+
+- ``...:data``: one hash whose fields are the profile's items (``settings``, ``token``,
+  ``cookies``, ``session-cache``, ``po-tokens``). A write sets its fields in one command
+  (inside a Lua script when it is fenced), so a profile is never half written;
+- ``...:lock``: the lock, a string ``<fence>:<random>`` set with ``NX`` and a lease
+  (``PX``); its holder renews the lease while it works, so a holder that is killed loses
+  the lock when the lease runs out, and the next holder re-reads what is stored;
+- ``...:fence``: a counter; every acquisition takes the next number.
+
+A write made under the lock is checked inside Redis (one Lua script): it goes through only
+when the lock is still its holder's, or, when nobody holds the lock any more, the stored
+token is still the one the holder read (nobody refreshed meanwhile). So a refresh answer,
+and its rotated refresh token, is stored unless another process has refreshed since; a
+stale holder never overwrites a newer token.
+
+``redis`` (redis-py) is imported when a store is opened: ``pip install ytsession[redis]``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ...errors import (
+    ProfileError,
+    StoreAuthError,
+    StoreDataError,
+    StoreError,
+    StoreLockLostError,
+    StoreUnreachableError,
+    YTSessionError,
+)
+from .. import tokenfile
+from .._paths import checked_name
+from ._base import DEFAULT_LEASE, ITEMS, SETTINGS, ProfileStore, StoreLock
+
+if TYPE_CHECKING:
+    import redis
+
+log = logging.getLogger("ytsession.store")
+
+_T = TypeVar("_T")
+
+#: The key prefix unless the URL names one.
+DEFAULT_PREFIX = "ytsession:"
+#: Seconds one Redis command may take (connecting included).
+SOCKET_TIMEOUT = 5.0
+#: Seconds between two attempts to take a lock another process holds.
+_POLL = 0.05
+
+_ACQUIRE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local fence = redis.call('INCR', KEYS[2])
+local owner = fence .. ':' .. ARGV[1]
+redis.call('SET', KEYS[1], owner, 'PX', ARGV[2])
+return owner
+"""
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+# KEYS: data, lock. ARGV: owner ('' = unfenced), expected token ('\0' = none), then
+# the number of fields to set, the field/value pairs, and the fields to delete.
+_WRITE = """
+if ARGV[1] ~= '' then
+  local holder = redis.call('GET', KEYS[2])
+  if holder ~= ARGV[1] then
+    if holder then return 0 end
+    local token = redis.call('HGET', KEYS[1], 'token')
+    if not token then token = '\\0' end
+    if token ~= ARGV[2] then return 0 end
+  end
+end
+local n = tonumber(ARGV[3])
+if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + 2 * n)) end
+if #ARGV > 3 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + 2 * n)) end
+return 1
+"""
+
+
+def _text(value: object) -> str | None:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def redact_url(url: str) -> str:
+    """:return: ``url`` with its password replaced by ``***`` (safe to print)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+class RedisStore(ProfileStore):
+    """Profiles in Redis, shared by every machine that reaches it.
+
+    :param url: ``redis://[user:password@]host:port/db`` or ``rediss://...`` (TLS), with
+        optional query parameters ``prefix`` (key prefix, default ``ytsession:``) and
+        ``lease`` (seconds a killed lock holder keeps the lock, default 30).
+    :raises ProfileError: the URL is not usable.
+    :raises ImportError: redis-py is not installed (``pip install ytsession[redis]``).
+    """
+
+    backend: ClassVar[str] = "redis"
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+            raise ProfileError(
+                f"store URL {redact_url(url)} is not a Redis URL: use "
+                "redis://[user:password@]host:port/db or rediss://..."
+            )
+        options = dict(parse_qsl(parts.query))
+        self.prefix = options.pop("prefix", DEFAULT_PREFIX)
+        try:
+            self.lease = float(options.pop("lease", DEFAULT_LEASE))
+        except ValueError:
+            raise ProfileError(f"store URL {redact_url(url)}: lease must be seconds") from None
+        if not 0.1 <= self.lease <= 3600:
+            raise ProfileError(f"store URL {redact_url(url)}: lease must be 0.1 to 3600 s")
+        self._password = parts.password or ""
+        self._url = redact_url(url)
+        connect_url = urlunsplit(parts._replace(query=urlencode(options)))
+        try:
+            import redis as redis_module
+        except ImportError:
+            raise ImportError(
+                "the Redis profile store needs redis-py: pip install 'ytsession[redis]'"
+            ) from None
+        self._errors = redis_module.exceptions
+        try:
+            self._redis: redis.Redis = redis_module.Redis.from_url(
+                connect_url,
+                decode_responses=True,
+                socket_timeout=SOCKET_TIMEOUT,
+                socket_connect_timeout=SOCKET_TIMEOUT,
+                retry_on_timeout=False,
+            )
+        except ValueError as exc:
+            raise ProfileError(
+                f"store URL {self._url} is not usable ({self._scrub(str(exc))})"
+            ) from None
+        self._scripts = {
+            name: self._redis.register_script(body)
+            for name, body in (
+                ("acquire", _ACQUIRE),
+                ("renew", _RENEW),
+                ("release", _RELEASE),
+                ("write", _WRITE),
+            )
+        }
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    def key(self, profile: str, part: str = "data") -> str:
+        """:return: the Redis key of one part (``data``, ``lock``, ``fence``) of ``profile``."""
+        return f"{self.prefix}profile:{checked_name(profile)}:{part}"
+
+    def where(self, profile: str, item: str) -> str:
+        return f"{self._url} key {self.key(profile)} field {item}"
+
+    # --- reading and writing -------------------------------------------------------------
+
+    def read(self, profile: str, item: str) -> str | None:
+        return self.read_many(profile, (item,))[item]
+
+    def read_many(self, profile: str, items: tuple[str, ...]) -> dict[str, str | None]:
+        key = self.key(profile)
+        values = self._call(lambda: self._redis.hmget(key, list(items)), where=key)
+        return {item: _text(value) for item, value in zip(items, values, strict=True)}
+
+    def write(
+        self,
+        profile: str,
+        items: Mapping[str, str | None],
+        *,
+        lock: StoreLock | None = None,
+        expect_token: str | None = None,
+    ) -> None:
+        for item in items:
+            if item not in ITEMS:
+                raise ValueError(f"unknown profile item {item!r}")
+        data, lock_key = self.key(profile), self.key(profile, "lock")
+        pairs = [part for item, text in items.items() if text is not None for part in (item, text)]
+        removed = [item for item, text in items.items() if text is None]
+        args: list[str | int] = [
+            lock.owner if lock is not None else "",
+            expect_token if expect_token is not None else "\0",
+            len(pairs) // 2,
+            *pairs,
+            *removed,
+        ]
+        done = self._call(
+            lambda: self._scripts["write"](keys=[data, lock_key], args=args), where=data
+        )
+        if not done:
+            raise StoreLockLostError(
+                f"profile '{profile}' in {self._url}: this process's lock ran out (lease "
+                f"{self.lease:g} s) and another process has written since; nothing was "
+                "written. Run again: the next run adopts the stored login"
+            )
+
+    def profiles(self) -> list[str]:
+        pattern = f"{self.prefix}profile:*:data"
+        start, end = len(f"{self.prefix}profile:"), -len(":data")
+
+        def scan() -> list[str]:
+            names = []
+            for key in self._redis.scan_iter(match=pattern, count=500):
+                if self._redis.hexists(key, SETTINGS):
+                    names.append(key[start:end])
+            return sorted(names)
+
+        return self._call(scan, where=pattern)
+
+    def delete(self, profile: str) -> None:
+        keys = [self.key(profile, part) for part in ("data", "lock", "fence")]
+        self._call(lambda: self._redis.delete(*keys), where=keys[0])
+
+    # --- the lock ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, profile: str, *, timeout: float = tokenfile.LOCK_TIMEOUT) -> Iterator[StoreLock]:
+        lock_key, fence_key = self.key(profile, "lock"), self.key(profile, "fence")
+        lease_ms = max(1, int(self.lease * 1000))
+        deadline = time.monotonic() + timeout
+        nonce = secrets.token_hex(8)
+        while True:
+            owner = self._call(
+                lambda: self._scripts["acquire"](
+                    keys=[lock_key, fence_key], args=[nonce, lease_ms]
+                ),
+                where=lock_key,
+            )
+            if owner:
+                break
+            if time.monotonic() >= deadline:
+                raise YTSessionError(
+                    f"another process has held the lock of profile '{profile}' in {self._url} "
+                    f"for over {timeout:.0f} s; it is released {self.lease:g} s after its "
+                    "holder stops, so try again"
+                )
+            time.sleep(_POLL * (0.5 + secrets.randbelow(100) / 100))
+        held = StoreLock(
+            profile=profile, fence=int(str(owner).partition(":")[0]), lease=self.lease, owner=owner
+        )
+        stop = threading.Event()
+        renewer = threading.Thread(
+            target=self._renew,
+            args=(lock_key, owner, lease_ms, stop),
+            name=f"ytsession-lease-{profile}",
+            daemon=True,
+        )
+        renewer.start()
+        try:
+            yield held
+        finally:
+            stop.set()
+            renewer.join()
+            with contextlib.suppress(StoreError):
+                self._call(
+                    lambda: self._scripts["release"](keys=[lock_key], args=[owner]),
+                    where=lock_key,
+                )
+
+    def _renew(self, lock_key: str, owner: str, lease_ms: int, stop: threading.Event) -> None:
+        """Extend the lease every third of it while the holder works."""
+        while not stop.wait(self.lease / 3):
+            try:
+                if not self._scripts["renew"](keys=[lock_key], args=[owner, lease_ms]):
+                    log.warning("lost the lock %s: its lease ran out", lock_key)
+                    return
+            except self._errors.RedisError as exc:
+                log.warning("could not renew the lock %s (%s)", lock_key, type(exc).__name__)
+
+    # --- errors --------------------------------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._password, "***") if self._password else text
+
+    def _call(self, action: Callable[[], _T], *, where: str) -> _T:
+        errors = self._errors
+        try:
+            return action()
+        except (errors.AuthenticationError, errors.AuthorizationError) as exc:
+            raise StoreAuthError(
+                f"the profile store {self._url} refused its credentials "
+                f"({self._scrub(str(exc))}); fix the user and password in the store URL"
+            ) from None
+        except (errors.ConnectionError, errors.TimeoutError) as exc:
+            raise StoreUnreachableError(
+                f"the profile store {self._url} cannot be reached ({self._scrub(str(exc))}); "
+                "check that Redis runs and the URL is right, then run again"
+            ) from None
+        except errors.ResponseError as exc:
+            text = self._scrub(str(exc))
+            if text.startswith(("NOAUTH", "WRONGPASS", "NOPERM")):
+                raise StoreAuthError(
+                    f"the profile store {self._url} refused the request ({text}); fix the "
+                    "user and password in the store URL, or the user's rights"
+                ) from None
+            if text.startswith("WRONGTYPE"):
+                raise StoreDataError(
+                    f"{self._url} key {where} is not what ytsession stores there (a "
+                    "different type of Redis value); it was left as it is: use another "
+                    "?prefix= or remove the key",
+                    where=f"{self._url} {where}",
+                ) from None
+            raise StoreError(f"the profile store {self._url} failed: {text}") from None
+        except errors.RedisError as exc:
+            raise StoreError(
+                f"the profile store {self._url} failed ({self._scrub(str(exc))})"
+            ) from None
+
+    def close(self) -> None:
+        self._redis.close()
+
+
+__all__ = ["DEFAULT_PREFIX", "RedisStore", "redact_url"]

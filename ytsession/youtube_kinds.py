@@ -1,0 +1,134 @@
+"""The YouTube login kinds, registered with :mod:`ytsession.auth.kinds`: ``oauth`` (Google's
+device flow with the user's own client), ``youtube-tv`` (with the YouTube TV app's client)
+and ``cookies`` (a logged-in browser's cookies).
+
+They live above ``auth`` and ``innertube`` because asking YouTube which account is signed in
+takes an InnerTube session.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .auth.kinds import LoginKind, register
+from .auth.profiles import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV
+from .errors import ProfileError
+
+if TYPE_CHECKING:
+    from .auth.cookie_auth import CookieAuth
+    from .auth.credentials import Credentials, OAuthCredentials
+    from .auth.profiles import Profile, ProfileSettings
+    from .auth.token import RefreshingToken
+
+__all__ = ["COOKIES", "GOOGLE_OAUTH", "YOUTUBE_TV", "CookiesKind", "GoogleOAuthKind"]
+
+
+def _youtube_account(signer: RefreshingToken | CookieAuth, server: str | None) -> str | None:
+    """The account InnerTube's ``account/account_menu`` names for ``signer``."""
+    from .innertube.account import account_name
+    from .session import Session
+
+    with Session.create(
+        auth=signer, base_url=server, cache=False, generate_session_locally=True
+    ) as session:
+        return account_name(session.call("account/account_menu"))
+
+
+class GoogleOAuthKind(LoginKind):
+    """Google's device flow with the user's own OAuth client."""
+
+    name = KIND_OAUTH
+
+    def credentials(self, settings: ProfileSettings) -> OAuthCredentials:
+        from .auth.credentials import OAuthCredentials, OAuthEndpoints
+
+        endpoints = OAuthEndpoints.from_dict(settings.endpoints) if settings.endpoints else None
+        kwargs: dict[str, Any] = {"endpoints": endpoints}
+        if settings.scope:
+            kwargs["scope"] = settings.scope
+        return OAuthCredentials(settings.client_id, settings.client_secret, **kwargs)
+
+    def verify(self, profile: Profile, settings: ProfileSettings) -> None:
+        # Google's refresh token is the login, and using it changes nothing: refresh to
+        # know it works.
+        self.refreshing_token(profile, settings).refresh(force=True)
+
+    def ask_account(
+        self, profile: Profile, settings: ProfileSettings, server: str | None
+    ) -> str | None:
+        return _youtube_account(self.refreshing_token(profile, settings), server)
+
+
+class YouTubeTVKind(GoogleOAuthKind):
+    """Google's device flow with the YouTube TV app's own client (read from its page)."""
+
+    name = KIND_YOUTUBE_TV
+
+    def cached_client(
+        self, settings: ProfileSettings | None, *, tv_url: str
+    ) -> OAuthCredentials | None:
+        """:return: the TV client identity a previous login discovered on ``tv_url``, if
+        ``settings`` are of this kind."""
+        if settings is None or not self.describes(settings):
+            return None
+        if settings.extra.get("tv_url") != tv_url:
+            return None
+        return self.credentials(settings)
+
+
+class CookiesKind(LoginKind):
+    """A logged-in browser's cookies (SAPISIDHASH): no OAuth client and no token."""
+
+    name = KIND_COOKIES
+    has_token: ClassVar[bool] = False
+    login_word: ClassVar[str] = "the server accepted the cookies just now"
+
+    def credentials(self, settings: ProfileSettings) -> Credentials:
+        raise ProfileError(
+            "this profile signs in with browser cookies: it has no OAuth client and no token "
+            "(use Session.from_profile(), or CookieAuth(profile.load_cookies()))"
+        )
+
+    def signer(self, profile: Profile, settings: ProfileSettings) -> CookieAuth:
+        from .auth.cookie_auth import CookieAuth
+
+        return CookieAuth.from_profile(profile, settings)
+
+    def access_token(self, profile: Profile, settings: ProfileSettings) -> str:
+        from .auth._cookie_cli import no_bearer_token
+
+        raise no_bearer_token(profile)
+
+    def server(self, settings: ProfileSettings) -> str | None:
+        return super().server(settings) or "https://www.youtube.com"
+
+    def ask_account(
+        self, profile: Profile, settings: ProfileSettings, server: str | None
+    ) -> str | None:
+        signer = self.signer(profile, settings)
+        if server:
+            from urllib.parse import urlsplit
+
+            signer.add_host_alias(urlsplit(server).netloc)  # the server stands for YouTube
+        return _youtube_account(signer, server)
+
+    def state(self, profile: Profile, settings: ProfileSettings) -> str:
+        fresh = profile.load_cookies().freshness()
+        return "cookies logged in" if fresh.logged_in else "cookies logged out"
+
+    def status_fields(self, profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
+        from .auth._cookie_cli import cookie_status
+
+        info = cookie_status(profile, settings)
+        return {k: v for k, v in info.items() if k not in ("profile", "kind")}
+
+    def logout(self, profile: Profile, settings: ProfileSettings) -> str:
+        return (
+            "Its browser session stays signed in (cookies cannot be revoked from here): sign "
+            "out in the browser to end it."
+        )
+
+
+GOOGLE_OAUTH = register(GoogleOAuthKind())
+YOUTUBE_TV = register(YouTubeTVKind())
+COOKIES = register(CookiesKind())
