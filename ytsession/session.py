@@ -34,6 +34,7 @@ from . import _validate as check
 from .auth.cookie_auth import CookieAuth
 from .auth.cookies import YouTubeCookies
 from .auth.credentials import Credentials
+from .auth.signing import InnerTubeAuth
 from .auth.token import OAuthToken, RefreshingToken
 from .errors import (
     AuthError,
@@ -44,7 +45,7 @@ from .errors import (
     ProfileError,
     YTSessionError,
 )
-from .innertube.auth import InnerTubeAuth, TokenAuth
+from .innertube.auth import TokenAuth
 from .innertube.cache import DEFAULT_TTL, CacheKey, SessionCache
 from .innertube.clients import CLIENTS, ClientProfile, client_profile
 from .innertube.context import (

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from .auth import InnerTubeAuth, TokenAuth
+    from ..auth.signing import InnerTubeAuth
+    from .auth import TokenAuth
     from .cache import CacheKey, SessionCache
     from .clients import CLIENTS, ClientProfile, client_profile
     from .context import (
@@ -47,7 +48,7 @@ _EXPORTS = {
     "generate_visitor_data": ".visitor",
     "CacheKey": ".cache",
     "SessionCache": ".cache",
-    "InnerTubeAuth": ".auth",
+    "InnerTubeAuth": "..auth.signing",
     "TokenAuth": ".auth",
 }
 
