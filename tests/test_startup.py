@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from redis_support import RedisServer
+
 HEAVY = ("requests", "urllib3")
 
 
@@ -113,3 +115,26 @@ def test_an_expiring_or_odd_token_file_takes_the_full_path(tmp_path: Path) -> No
         assert _fast_token(home) is None, text
     assert _fast_token([*home, "--verbose"]) is None  # any other option: the full parser
     assert _fast_token(["--profile", "../etc"]) is None  # not a profile name
+
+
+def test_token_command_with_a_fresh_token_in_redis_does_not_import_requests(
+    redis_server: RedisServer,
+) -> None:
+    from ytsession import Profile
+    from ytsession.auth.profiles import ProfileSettings
+
+    profile = Profile.named("default", store=redis_server.url)
+    fresh = {"access_token": "ya29.fresh", "refresh_token": "1//r", "expires_in": 3600}
+    profile.save_login(
+        ProfileSettings(kind="oauth", client_id="x"),
+        token={**fresh, "expires_at": int(time.time()) + 3600},
+    )
+    code = (
+        "import contextlib, io\n"
+        "from ytsession.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    assert main(['token', '--store', {redis_server.url!r}]) == 0\n"
+        "assert out.getvalue() == 'ya29.fresh\\n', out.getvalue()\n"
+    )
+    assert _loaded(code) == []

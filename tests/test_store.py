@@ -271,3 +271,36 @@ def test_everything_of_a_profile_is_under_one_prefix(
     data = redis_server.client().hgetall("fleet:profile:cron:data")
     assert set(data) == {"settings", "token"}
     assert json.loads(data["token"])["access_token"] == token.access_token
+
+
+def test_a_shared_store_shares_the_session_data_and_caches(
+    emu: Emulator, credentials: OAuthCredentials, redis_server: RedisServer
+) -> None:
+    _stored_login(emu, credentials, Profile.named("tv", store=redis_server.url))
+    with Session.from_profile("tv", store=redis_server.url, base_url=emu.url) as first:
+        visitor = first.visitor_data
+    fetches = len(emu.requests_to("/sw.js_data"))
+    # Another machine: nothing on its disk, the session data comes from Redis.
+    with Session.from_profile("tv", store=redis_server.url, base_url=emu.url) as second:
+        assert second.visitor_data == visitor
+    assert len(emu.requests_to("/sw.js_data")) == fetches == 1
+    cached = json.loads(redis_server.client().hget("ytsession:profile:tv:data", "session-cache"))
+    assert len(cached) == 1
+
+
+def test_a_json_item_is_updated_by_many_writers_without_losing_entries(
+    redis_server: RedisServer,
+) -> None:
+    def add(n: int) -> None:
+        item = stores.JsonItem(stores.open_store(redis_server.url), "shared", stores.PO_TOKENS)
+        item.update(lambda data: {**data, f"binding-{n}": {"token": f"t{n}"}})
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    item = stores.JsonItem(stores.open_store(redis_server.url), "shared", stores.PO_TOKENS)
+    assert sorted(item.load() or {}) == sorted(f"binding-{n}" for n in range(8))
+    redis_server.client().hset("ytsession:profile:shared:data", "po-tokens", "[1, 2]")
+    assert item.load() is None  # a cache is never an error

@@ -46,7 +46,7 @@ from .errors import (
     YTSessionError,
 )
 from .innertube.auth import TokenAuth
-from .innertube.cache import DEFAULT_TTL, CacheKey, SessionCache
+from .innertube.cache import DEFAULT_TTL, CacheKey, SessionCache, StoreSessionCache
 from .innertube.clients import CLIENTS, ClientProfile, client_profile
 from .innertube.context import (
     DEFAULT_BASE_URL,
@@ -299,13 +299,23 @@ class Session:
         :param home: the directory holding the profiles (the file store).
         :param store: the profile store: a store, a directory or a URL such as
             ``redis://host:6379/0`` (default ``$YTSESSION_STORE``, else the file store).
-        :param options: anything :meth:`create` takes, except ``auth``.
+        :param options: anything :meth:`create` takes, except ``auth``. With a shared store
+            (Redis) the session data cache lives in the profile too, unless ``cache`` says
+            otherwise.
         :raises NotLoggedInError: the profile has no login.
         :raises ProfileError: the profile is not a YouTube login (a PeerTube one).
         :raises StoreError: the store failed (:class:`~ytsession.errors.NetworkError` too
             when it cannot be reached).
         """
-        return cls.create(auth=youtube_login(name, home=home, store=store), **options)
+        from .auth.profiles import Profile
+        from .auth.store import FileStore
+
+        profile = Profile.named(name, home=home, store=store)
+        if options.get("cache", True) is True and not isinstance(profile.store, FileStore):
+            # A shared store shares the fetched session data too (files keep the cache dir).
+            ttl = options.get("cache_ttl", DEFAULT_TTL)
+            options["cache"] = StoreSessionCache(profile.store, profile.name, ttl=ttl)
+        return cls.create(auth=youtube_login(profile.name, store=profile.store), **options)
 
     def _start(
         self, *, visitor_data: str | None, generate_locally: bool, retrieve_config: bool

@@ -23,15 +23,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .context import SessionData
+
+if TYPE_CHECKING:
+    from ..auth.store import ProfileStore
 
 __all__ = [
     "CACHE_DIR_ENV",
     "DEFAULT_TTL",
     "CacheKey",
     "SessionCache",
+    "StoreSessionCache",
     "default_cache_dir",
 ]
 
@@ -177,3 +181,68 @@ class SessionCache:
 
     def __repr__(self) -> str:
         return f"SessionCache(directory={str(self.directory)!r}, ttl={self.ttl})"
+
+
+class StoreSessionCache(SessionCache):
+    """The session data cache of one profile, kept in its profile store (the item
+    ``session-cache``, one envelope per :class:`CacheKey`), so that every machine of a
+    fleet shares the visitor data it fetched. Like :class:`SessionCache` it is never an
+    error: a store that fails is logged and the data fetched again.
+
+    :param store: the profile store.
+    :param profile: the profile's name.
+    :param ttl: seconds an entry is used.
+    :param clock: the time source, for tests.
+    """
+
+    def __init__(
+        self,
+        store: ProfileStore,
+        profile: str,
+        *,
+        ttl: float = DEFAULT_TTL,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        from ..auth.store import SESSION_CACHE, JsonItem
+
+        self._item = JsonItem(store, profile, SESSION_CACHE)
+        self.directory = Path(self._item.describe())
+        self.ttl = ttl
+        self._clock = clock
+
+    def load(self, key: CacheKey) -> SessionData | None:
+        envelope = (self._item.load() or {}).get(key.digest())
+        if envelope is None:
+            return None
+        try:
+            return self._unwrap(envelope, key)
+        except (ValueError, TypeError, KeyError) as exc:
+            log.warning("ignoring corrupt session cache in %s (%s)", self._item.describe(), exc)
+            return None
+
+    def store(self, key: CacheKey, data: SessionData) -> None:
+        from ..errors import StoreError
+
+        envelope = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "key": key.as_dict(),
+            "stored_at": self._clock(),
+            "data": data.to_dict(),
+        }
+        try:
+            self._item.update(lambda entries: {**entries, key.digest(): envelope})
+        except StoreError as exc:
+            log.warning("could not write the session cache to %s (%s)", self._item.describe(), exc)
+
+    def remove(self, key: CacheKey) -> None:
+        from ..errors import StoreError
+
+        digest = key.digest()
+        try:
+            self._item.update(lambda entries: {k: v for k, v in entries.items() if k != digest})
+        except StoreError as exc:
+            log.warning("could not update the session cache in %s (%s)", self._item.describe(), exc)
+
+    def __repr__(self) -> str:
+        return f"StoreSessionCache({self._item.describe()!r}, ttl={self.ttl})"

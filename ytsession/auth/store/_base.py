@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .. import tokenfile
 from ..models import StoredTokenDict
@@ -142,6 +143,74 @@ class ProfileStore(ABC):
 
 
 Lock = contextlib.AbstractContextManager[StoreLock]
+
+log = logging.getLogger("ytsession.store")
+
+
+class JsonItem:
+    """One JSON object item of a profile, for caches shared through a store: the session
+    data cache (:data:`SESSION_CACHE`) and the PO-token cache (:data:`PO_TOKENS`).
+
+    A cache is an optimisation and never an error: :meth:`load` answers ``None`` for a
+    missing or unreadable item (and logs it); :meth:`update` reads, changes and writes the
+    item under the profile's lock, so that processes on any machine add to it without
+    losing each other's entries::
+
+        from ytsession.auth.store import PO_TOKENS, JsonItem, open_store
+
+        tokens = JsonItem(open_store("redis://cache:6379/0"), "fleet", PO_TOKENS)
+        tokens.update(lambda data: {**data, "gvs:abc": {"token": "...", "expires_at": 0}})
+
+    :param store: the store.
+    :param profile: the profile's name (the item needs no settings: a cache may live under
+        a name of its own).
+    :param item: the item, e.g. :data:`PO_TOKENS`.
+    """
+
+    def __init__(self, store: ProfileStore, profile: str, item: str) -> None:
+        self.store = store
+        self.profile = profile
+        self.item = item
+
+    def load(self) -> dict[str, Any] | None:
+        """:return: the stored object, or ``None`` when missing or unreadable (logged)."""
+        from ...errors import StoreError
+
+        try:
+            text = self.store.read(self.profile, self.item)
+        except StoreError as exc:
+            log.warning("cannot read %s (%s)", self.describe(), exc)
+            return None
+        if text is None:
+            return None
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            log.warning("ignoring %s: not a JSON object; it will be rewritten", self.describe())
+            return None
+        return data
+
+    def update(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Replace the object by ``change(current)`` (``{}`` when there is none), under the
+        profile's lock.
+
+        :return: the object written.
+        :raises StoreError: the store failed (callers that treat the cache as optional
+            catch it).
+        """
+        with self.store.lock(self.profile) as held:
+            data = change(self.load() or {})
+            self.store.write(self.profile, {self.item: json.dumps(data)}, lock=held)
+        return data
+
+    def describe(self) -> str:
+        """:return: where the item lives (no secret)."""
+        return self.store.where(self.profile, self.item)
+
+    def __repr__(self) -> str:
+        return f"JsonItem({self.store.url!r}, {self.profile!r}, {self.item!r})"
 
 
 class TokenCache(ABC):
