@@ -204,7 +204,7 @@ def test_redis_stopped_mid_run_is_a_network_error_and_the_next_run_works(
         assert down.stderr.count("\n") == 1 and "cannot be reached" in down.stderr
         assert "Traceback" not in down.stderr and "pw-of-the-fleet-4711" not in down.stderr
         assert "redis://:***@127.0.0.1" in down.stderr
-        status = run(env, "status")
+        status = run(env, "status", "--offline")
         assert status.returncode == 4 and "pw-of-the-fleet-4711" not in status.stderr
         server.start()
         wait_until_expiring(Profile.named("fleet", store=server.url))
@@ -212,7 +212,7 @@ def test_redis_stopped_mid_run_is_a_network_error_and_the_next_run_works(
         assert back.returncode == 0, back.stderr
         assert emu.google.access_token_valid(back.stdout.strip())
         assert back.stdout != first.stdout
-        listed = run(env, "status")
+        listed = run(env, "status", "--offline")
         assert listed.returncode == 0 and "redis://:***@" in listed.stdout
         assert "pw-of-the-fleet-4711" not in listed.stdout
     finally:

@@ -131,8 +131,11 @@ class LoginKind:
         return "access token valid" if left > 0 else "access token expired (renewed on use)"
 
     def status_fields(self, profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
-        """:return: what ``ytsession status`` shows of the login itself (names and times,
-        never a secret)."""
+        """What ``ytsession status`` shows of the login itself: names and times, never a
+        secret.
+
+        :return: the fields.
+        """
         stored = profile.load_token()
         info: dict[str, Any] = {
             "client_id": settings.client_id,
