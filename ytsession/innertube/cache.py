@@ -140,14 +140,7 @@ class SessionCache:
         """Write ``data`` for ``key`` atomically; a failure is logged, never raised."""
         from ..auth.tokenfile import atomic_write_json
 
-        now = self._clock()
-        envelope: dict[str, Any] = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "key": key.as_dict(),
-            "stored_at": now,
-            "data": data.to_dict(),
-        }
+        envelope = self._envelope(key, data)
         try:
             atomic_write_json(self.path(key), envelope)
         except OSError as exc:
@@ -157,6 +150,16 @@ class SessionCache:
         """Forget ``key``'s data (a missing file is fine)."""
         with contextlib.suppress(FileNotFoundError):
             self.path(key).unlink()
+
+    def _envelope(self, key: CacheKey, data: SessionData) -> dict[str, Any]:
+        """:return: what is stored for ``key``: the data, versioned and time-stamped."""
+        return {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "key": key.as_dict(),
+            "stored_at": self._clock(),
+            "data": data.to_dict(),
+        }
 
     def _unwrap(self, envelope: Any, key: CacheKey) -> SessionData | None:
         if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
@@ -206,7 +209,8 @@ class StoreSessionCache(SessionCache):
         from ..auth.store import SESSION_CACHE, JsonItem
 
         self._item = JsonItem(store, profile, SESSION_CACHE)
-        self.directory = Path(self._item.describe())
+        # What is not in the store yet (a session's PO-token file) stays in the local cache.
+        self.directory = default_cache_dir()
         self.ttl = ttl
         self._clock = clock
 
@@ -223,13 +227,7 @@ class StoreSessionCache(SessionCache):
     def store(self, key: CacheKey, data: SessionData) -> None:
         from ..errors import StoreError
 
-        envelope = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "key": key.as_dict(),
-            "stored_at": self._clock(),
-            "data": data.to_dict(),
-        }
+        envelope = self._envelope(key, data)
         try:
             self._item.update(lambda entries: {**entries, key.digest(): envelope})
         except StoreError as exc:
