@@ -25,6 +25,7 @@ from ytsession import (
     StoreUnreachableError,
     TokenFileError,
 )
+from ytsession._profiles_cli import profile_rows
 from ytsession.auth import store as stores
 from ytsession.auth.profiles import list_profiles
 from ytsession.testing import Emulator
@@ -304,3 +305,33 @@ def test_a_json_item_is_updated_by_many_writers_without_losing_entries(
     assert sorted(item.load() or {}) == sorted(f"binding-{n}" for n in range(8))
     redis_server.client().hset("ytsession:profile:shared:data", "po-tokens", "[1, 2]")
     assert item.load() is None  # a cache is never an error
+
+
+def test_a_peertube_login_in_a_store_refreshes_its_rotating_token_once(
+    emu: Emulator, store_url: str
+) -> None:
+    from ytsession.peertube import PeerTubeCredentials, PeerTubeSession
+    from ytsession.testing import PEERTUBE_PASSWORD, PEERTUBE_USERNAME
+
+    peertube = PeerTubeCredentials(emu.url)
+    token = peertube.login_token(PEERTUBE_USERNAME, PEERTUBE_PASSWORD)
+    profile = Profile.named("tube", store=store_url)
+    stored = dict(token.as_dict())
+    stored["expires_at"] = int(time.time())  # expired: the next use refreshes (and rotates)
+    profile.save_login(peertube.profile_settings(PEERTUBE_USERNAME), token=stored)
+    names: list[str] = []
+
+    def use() -> None:
+        with PeerTubeSession.from_profile("tube", store=store_url) as session:
+            names.append(str(session.me()["username"]))
+
+    threads = [threading.Thread(target=use) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert names == [PEERTUBE_USERNAME] * 3  # a second use of a rotated token would fail
+    assert profile.load_token()["refresh_token"] != stored["refresh_token"]
+    (row,) = [r for r in profile_rows(profile.store) if r["profile"] == "tube"]
+    assert row["kind"] == "peertube" and row["account"] == PEERTUBE_USERNAME
+    assert row["server"] == emu.url
