@@ -118,6 +118,7 @@ def test_a_loopback_server_without_scheme_gets_http(emu: Emulator, tmp_path: Pat
         ("ftp://127.0.0.1:21", "not an http:// or https:// URL"),
         ("http://127.0.0.1:99999", "invalid port"),
         ("http://", "not an http:// or https:// URL"),
+        ("http://[::1", "is not a URL"),
     ],
 )
 def test_an_unusable_server_is_a_usage_error(tmp_path: Path, server: str, words: str) -> None:
@@ -442,3 +443,35 @@ def test_prompt_for_token_says_where_the_token_went_and_when_no_browser_opens(
     assert "Could not open a browser here" in result.stderr
     assert f"Logged in; the token is saved to {tmp_path / 't.json'}" in result.stderr
     assert os.path.exists(tmp_path / "t.json")
+
+
+def test_a_bug_is_one_line_and_the_traceback_is_behind_v(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "import ytsession.cli as cli\n"
+        "def broken(args):\n"
+        "    raise ZeroDivisionError('division by zero')\n"
+        "cli.cmd_status = broken\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    for args, traceback in ((["status"], False), (["-v", "status"], True)):
+        result = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            env=clean_env(tmp_path),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 1
+        if traceback:
+            assert "Traceback" in result.stderr
+        else:
+            line = one_line(result)
+            assert "unexpected ZeroDivisionError: division by zero" in line and "-v" in line
+
+
+def test_an_unusable_peertube_url_is_a_usage_error(tmp_path: Path) -> None:
+    for url in ("ftp://peertube.example", "http://[::1"):
+        result = run(tmp_path, "login", "--peertube", url, "--username", "alice")
+        assert result.returncode == 2 and "--peertube" in one_line(result)

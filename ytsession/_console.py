@@ -92,7 +92,10 @@ def checked_server_url(text: str, *, what: str = "--server") -> str:
                 "assumed only for loopback addresses such as 127.0.0.1)"
             )
         url = "http://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
+        raise UsageError(f"{what} {text!r} is not a URL ({exc})") from None
     try:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:

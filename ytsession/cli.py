@@ -1017,6 +1017,13 @@ def _run(argv: list[str]) -> int:
     except OSError as exc:  # an unreadable file named on the command line
         name = f" {exc.filename}" if exc.filename else ""
         error = f"cannot use{name}: {exc.strerror or type(exc).__name__}"
+    except Exception as exc:  # a bug: still one line at a terminal, the traceback with -v
+        if verbose:
+            raise
+        error = (
+            f"unexpected {type(exc).__name__}: {_one_line(exc)[:200]}. This is a bug in "
+            "ytsession; run again with -v for the traceback and report it"
+        )
     say(f"ytsession: {_naming_the_profile(error, args)}")
     return status
 

@@ -40,6 +40,8 @@ def _instance(args: argparse.Namespace, previous: ProfileSettings | None) -> str
     from .._console import checked_server_url
 
     if args.peertube:
+        if "://" in args.peertube:
+            return checked_server_url(args.peertube, what="--peertube")
         return str(args.peertube)  # PeerTube's own rule: https:// when no scheme is given
     if args.server:
         return checked_server_url(args.server, what="--server")
