@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,6 @@ from ytsession import (
     RefreshingToken,
     SlowDownError,
 )
-
-from support import token_file
 
 # (client id, secret, the client authentication the server registered for it)
 CLIENTS = {
@@ -200,12 +199,16 @@ _WORKER = textwrap.dedent(
 
 
 def test_four_processes_at_expiry_refresh_once_without_invalid_grant(tmp_path: Path) -> None:
-    # Access tokens live 2 minutes: once one process has refreshed, the token it stored is
-    # fresh for the others (ytsession refreshes within 60 s of expiry).
-    with oidc_server(accessTokenTtl=120) as oidc:
+    # 12-second access tokens: ytsession refreshes them in their last 6 seconds (half their
+    # lifetime), so the token one process stores is fresh for the others.
+    with oidc_server(accessTokenTtl=12) as oidc:
         client_id, secret, _ = CLIENTS["basic"]
         credentials = _credentials(oidc, "basic")
-        path = token_file(tmp_path / "oauth.json", _login(oidc, credentials), expires_in=-1)
+        path = tmp_path / "oauth.json"
+        login = RefreshingToken.from_login_answer(
+            credentials, _login(oidc, credentials), to_file=path
+        )
+        assert login.expires_in == 12
         workers = [
             subprocess.Popen(
                 [
@@ -229,7 +232,12 @@ def test_four_processes_at_expiry_refresh_once_without_invalid_grant(tmp_path: P
             for worker in workers:
                 assert worker.stdout is not None
                 assert worker.stdout.readline().strip() == "ready", worker.stderr
-            results = [worker.communicate("go\n", timeout=120) for worker in workers]
+            time.sleep(max(0.0, login.expires_at + 0.5 - time.time()))  # expired for real
+            for worker in workers:  # all at once
+                assert worker.stdin is not None
+                worker.stdin.write("go\n")
+                worker.stdin.flush()
+            results = [worker.communicate(timeout=120) for worker in workers]
         finally:
             for worker in workers:
                 if worker.poll() is None:

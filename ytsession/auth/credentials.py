@@ -167,31 +167,31 @@ class OAuthEndpoints:
         """
         metadata = _server_metadata(issuer, session or _http.new_session(), timeout=timeout)
         where = _http.host_of(issuer)
+        source = _metadata_source(where)
         urls = {}
         for key, field_name in (
             ("device_code_url", "device_authorization_endpoint"),
             ("token_url", "token_endpoint"),
             ("revoke_url", "revocation_endpoint"),
         ):
-            value = metadata.get(field_name, "")
-            if not isinstance(value, str) or (value and not _is_web_url(value)):
-                raise OAuthServerError(f"{where} publishes an unusable {field_name}")
-            urls[key] = value
+            urls[key] = check.text(metadata, field_name, source, default="")
+            if urls[key] and not _is_web_url(urls[key]):
+                raise source.fail(f"has a '{field_name}' that is not an http(s) URL")
         if not urls["device_code_url"] or not urls["token_url"]:
             raise OAuthServerError(
                 f"{where} offers no device flow (its metadata has no "
                 "device_authorization_endpoint or token_endpoint); ytsession logs in with it"
             )
         supported = metadata.get("token_endpoint_auth_methods_supported", [CLIENT_SECRET_BASIC])
-        if not isinstance(supported, list):
-            raise OAuthServerError(f"{where} publishes an unusable list of client methods")
+        if not isinstance(supported, list) or not all(isinstance(m, str) for m in supported):
+            raise source.fail("has a 'token_endpoint_auth_methods_supported' that is not a list")
         wanted = (CLIENT_AUTH_NONE,) if public else (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST)
         method = next((m for m in wanted if m in supported), None)
         if method is None:
             kind = "public" if public else "confidential"
             raise OAuthServerError(
                 f"{where} supports no client authentication ytsession can do for a {kind} "
-                f"client (it lists {', '.join(str(m) for m in supported)[:200]}); "
+                f"client (it lists {', '.join(supported)[:200]}); "
                 "configure OAuthEndpoints by hand if the server accepts another method"
             )
         return cls(
@@ -256,6 +256,14 @@ def _is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+def _metadata_source(where: str) -> check.Source:
+    return check.Source(
+        f"the OAuth metadata of {where}",
+        "check the issuer URL, or give the endpoints with OAuthEndpoints(...)",
+        lambda m: OAuthServerError(m, error="invalid_metadata"),
+    )
+
+
 def _server_metadata(
     issuer: str, session: requests.Session, *, timeout: float | tuple[float, float] | None
 ) -> dict[str, Any]:
@@ -269,22 +277,20 @@ def _server_metadata(
         f"{root}{parts.path}/.well-known/openid-configuration",
     )
     where = _http.host_of(issuer)
+    source = _metadata_source(where)
     for url in candidates:
         response = _http.send(
             session, "GET", url, headers={"Accept": "application/json"}, timeout=timeout
         )
         if response.status_code == 404:
             continue
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
+        data = check.maybe_json(response.content, source)
         if not response.ok or not isinstance(data, dict):
             raise OAuthServerError(
                 f"{where} answered HTTP {response.status_code} without metadata at {url}",
                 status=response.status_code,
             )
-        if str(data.get("issuer", "")).rstrip("/") != issuer.rstrip("/"):
+        if check.text(data, "issuer", source, default="").rstrip("/") != issuer.rstrip("/"):
             # RFC 8414 §3.3: metadata of another issuer must not be used (mix-up attacks).
             raise OAuthServerError(
                 f"{where} publishes metadata for another issuer; check the issuer URL"
