@@ -79,7 +79,7 @@ def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
         )
         profile.save_settings(credentials.profile_settings())
         mode = profile.token_path.stat().st_mode & 0o777
-        say(f"3. Logged in; token stored in {profile.token_path} (mode {mode:o}): {token!r}")
+        say(f"3. The token file is private (mode {mode:o}): {token!r}")
 
         http = requests.Session()
         http.auth = BearerAuth(token)
