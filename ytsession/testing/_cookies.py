@@ -26,7 +26,6 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import formatdate
 from typing import Any
 
 from ytsession.auth.sapisidhash import DEFAULT_ORIGIN, sapisidhash_part
@@ -328,14 +327,15 @@ def _new_value(name: str) -> str:
 
 
 def _set_cookie(name: str, value: str, expires: float) -> str:
-    attributes = [
-        f"{name}={value}",
-        "Domain=.youtube.com",
-        "Path=/",
-        f"Expires={formatdate(expires, usegmt=True)}",
-    ]
+    # In the shape Google's front end writes: lower-case attribute names, a dashed date,
+    # ``priority=high``, and ``SameSite=none`` on the third-party cookies.
+    date = time.strftime("%a, %d-%b-%Y %H:%M:%S GMT", time.gmtime(max(expires, 0)))
+    attributes = [f"{name}={value}", f"expires={date}", "path=/", "domain=.youtube.com"]
     if name.startswith("__Secure-"):
-        attributes += ["Secure", "SameSite=none"]
+        attributes.append("Secure")
     if "APISID" not in name and name != "SIDCC":
         attributes.append("HttpOnly")
+    attributes.append("priority=high")
+    if name.startswith("__Secure-3P"):
+        attributes.append("SameSite=none")
     return "; ".join(attributes)
