@@ -137,3 +137,59 @@ def test_a_signed_in_token_without_a_data_sync_id_is_a_typed_error() -> None:
     assert not value
     with pytest.raises(PoTokenBindingError, match="data sync id"):
         content_binding("gvs", logged_in=True, visitor_data=VISITOR_DATA)
+
+
+#: Player configs as pages carry them: the flag on, off, absent, repeated, in a second config.
+YTCFGS: list[dict[str, Any]] = [
+    {},
+    {"WEB_PLAYER_CONTEXT_CONFIGS": {}},
+    {"WEB_PLAYER_CONTEXT_CONFIGS": {"WEB_PLAYER_CONTEXT_CONFIG_ID_KEVLAR_WATCH": {}}},
+    *(
+        {
+            "WEB_PLAYER_CONTEXT_CONFIGS": {
+                "WEB_PLAYER_CONTEXT_CONFIG_ID_KEVLAR_WATCH": {"serializedExperimentFlags": first},
+                "WEB_PLAYER_CONTEXT_CONFIG_ID_KEVLAR_SHORTS": {"serializedExperimentFlags": second},
+            }
+        }
+        for first, second in [
+            ("a=1&html5_generate_content_po_token=true&b=2", ""),
+            ("html5_generate_content_po_token=false", "x=y"),
+            ("html5_generate_content_po_token=true&html5_generate_content_po_token=false", ""),
+            ("html5_generate_content_po_token=false&html5_generate_content_po_token=true", ""),
+            ("html5_other_flag=true", "html5_generate_content_po_token=true"),
+            ("html5_generate_content_po_token=TRUE", "html5_generate_content_po_token="),
+        ]
+    ),
+]
+
+
+@pytest.mark.parametrize("ytcfg", YTCFGS)
+def test_the_experiment_is_read_as_yt_dlp_reads_it(ytcfg: dict[str, Any]) -> None:
+    """yt-dlp's own fetch_po_token decides whether to bind stream tokens to the video; we
+    catch the request it hands to its PO-token director and compare."""
+    require_yt_dlp()
+    import yt_dlp
+    from yt_dlp.extractor.youtube.pot.provider import PoTokenContext as YtdlpContext
+
+    from ytsession.innertube.potoken import gvs_bound_to_video_by_experiments
+
+    class Director:
+        request: Any = None
+
+        def get_po_token(self, request: Any) -> None:
+            self.request = request
+
+    ie = yt_dlp.YoutubeDL({"quiet": True, "no_warnings": True}).get_info_extractor("Youtube")
+    director = Director()
+    ie._pot_director = director
+    ie.fetch_po_token(
+        client="web",
+        context=YtdlpContext.GVS,
+        ytcfg={**ytcfg, "INNERTUBE_CONTEXT": {"client": {"clientName": "WEB"}}},
+        visitor_data=VISITOR_DATA,
+        player_url="https://www.youtube.com/s/player/00000000/player_ias.vflset/en_US/base.js",
+        video_id=VIDEO,
+        required=True,
+    )
+    assert director.request is not None
+    assert gvs_bound_to_video_by_experiments(ytcfg) is director.request._gvs_bind_to_video_id

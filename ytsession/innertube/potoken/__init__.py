@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         PoTokenContext,
         content_binding,
         data_sync_session_id,
+        gvs_bound_to_video_by_experiments,
     )
     from .botguard import (
         BotGuardProvider,
@@ -49,6 +50,7 @@ _EXPORTS = {
     "PoTokenContext": ".binding",
     "content_binding": ".binding",
     "data_sync_session_id": ".binding",
+    "gvs_bound_to_video_by_experiments": ".binding",
     "ColdStartToken": ".coldstart",
     "decode_cold_start_token": ".coldstart",
     "encode_cold_start_token": ".coldstart",
@@ -90,6 +92,7 @@ __all__ = [
     "default_node_dir",
     "encode_cold_start_token",
     "find_node",
+    "gvs_bound_to_video_by_experiments",
     "install_node_packages",
     "is_cold_start_token",
 ]

@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ...errors import PoTokenBindingError
 
 __all__ = [
+    "GVS_VIDEO_BINDING_FLAG",
     "SESSION_BOUND_CLIENTS",
     "WEBPO_CLIENTS",
     "BindingKind",
@@ -39,6 +42,7 @@ __all__ = [
     "PoTokenContext",
     "content_binding",
     "data_sync_session_id",
+    "gvs_bound_to_video_by_experiments",
     "visitor_id_from_visitor_data",
 ]
 
@@ -130,6 +134,34 @@ def data_sync_session_id(data_sync_id: str) -> str:
             "of the signed-in page (e.g. '1234567890||')"
         )
     return session
+
+
+#: The experiment flag with which the web player binds stream (GVS) tokens to the video.
+GVS_VIDEO_BINDING_FLAG = "html5_generate_content_po_token"
+
+
+def gvs_bound_to_video_by_experiments(ytcfg: Mapping[str, Any]) -> bool:
+    """Whether a page's player config asks for stream tokens bound to the video.
+
+    Read as yt-dlp reads it: the ``serializedExperimentFlags`` (a query string) of every
+    ``WEB_PLAYER_CONTEXT_CONFIGS`` entry; the flag's last value in any of them being
+    ``true`` decides. Pass the result as ``gvs_bound_to_video``.
+
+    :param ytcfg: the page's ``ytcfg`` (anything else gives ``False``).
+    """
+    from urllib.parse import parse_qs
+
+    configs = ytcfg.get("WEB_PLAYER_CONTEXT_CONFIGS") if isinstance(ytcfg, Mapping) else None
+    if not isinstance(configs, Mapping):
+        return False
+    for config in configs.values():
+        flags = config.get("serializedExperimentFlags") if isinstance(config, Mapping) else None
+        if not isinstance(flags, str):
+            continue
+        values = parse_qs(flags).get(GVS_VIDEO_BINDING_FLAG)
+        if values and values[-1] == "true":
+            return True
+    return False
 
 
 def visitor_id_from_visitor_data(visitor_data: str) -> str | None:
