@@ -268,3 +268,10 @@ def test_a_store_url_of_an_unknown_scheme_is_one_line(args: list[str], tmp_path:
     result = run(machine_env(tmp_path, "ftp://user:hunter2@example.org/"), *args)
     assert result.returncode == 1
     assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_both_store_and_home_is_a_usage_error(tmp_path: Path) -> None:
+    env = machine_env(tmp_path, "")
+    for args in (["token"], ["status"], ["profiles"]):
+        result = run(env, *args, "--store", str(tmp_path / "a"), "--home", str(tmp_path / "b"))
+        assert result.returncode == 2 and "not both" in result.stderr, result.stderr

@@ -79,7 +79,9 @@ def profile_rows(store: ProfileStore) -> list[dict[str, Any]]:
 def cmd_profiles(args: argparse.Namespace) -> int:
     """List the profiles of the store."""
     from .auth.store import open_store
+    from .cli import _one_store
 
+    _one_store(args)
     with open_store(args.store, home=args.home) as store:
         rows = profile_rows(store)
         if args.json:

@@ -150,7 +150,16 @@ def _fast_token(argv: list[str]) -> int | None:
 def _profile(args: argparse.Namespace) -> Profile:
     from .auth.profiles import Profile
 
+    _one_store(args)
     return Profile.named(args.profile, home=args.home, store=args.store)
+
+
+def _one_store(args: argparse.Namespace) -> None:
+    """:raises UsageError: both ``--store`` and ``--home`` name where the profiles are."""
+    if getattr(args, "store", None) and getattr(args, "home", None):
+        from ._console import UsageError
+
+        raise UsageError("give --store URL or --home DIR, not both (--home is a file store)")
 
 
 def _flag(profile: Profile) -> str:
@@ -377,6 +386,7 @@ def cmd_token(args: argparse.Namespace) -> int:
     """Print a valid access token, refreshing it first when it is about to expire."""
     from .auth._token_fast import fresh_token
 
+    _one_store(args)
     # A fresh token in a Redis store: read and printed without importing `requests`.
     fresh = fresh_token(args.profile, home=args.home, store=args.store)
     if fresh is not None:
