@@ -1,9 +1,10 @@
 """The oldest dependency versions ytsession claims to work with, for CI's floors lane.
 
-``python .ci/floors.py`` prints a pip constraints file that pins every requirement of
-setup.cfg's ``install_requires`` to its floor (``name>=X`` becomes ``name==X``).
-``python .ci/floors.py --check``, run inside the floors environment, fails unless each
-installed version is exactly its floor (so the lane cannot silently test newer versions).
+``python .ci/floors.py [EXTRA ...]`` prints a pip constraints file that pins every
+requirement of setup.cfg's ``install_requires`` (and of the named extras) to its floor
+(``name>=X`` becomes ``name==X``). ``python .ci/floors.py --check [EXTRA ...]``, run inside
+the floors environment, fails unless each installed version is exactly its floor (so the
+lane cannot silently test newer versions).
 
 A requirement without a ``>=`` floor is an error: every dependency must name the oldest
 version that works.
@@ -21,12 +22,16 @@ SETUP_CFG = Path(__file__).resolve().parent.parent / "setup.cfg"
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*)$")
 
 
-def floors(setup_cfg: Path = SETUP_CFG) -> dict[str, str]:
-    """:return: the floor version of each requirement of ``install_requires``, by name."""
+def floors(extras: list[str], setup_cfg: Path = SETUP_CFG) -> dict[str, str]:
+    """:return: the floor version of each requirement of ``install_requires`` and of the
+    ``extras``, by name."""
     config = configparser.ConfigParser()
     config.read(setup_cfg)
+    lines = config["options"]["install_requires"].splitlines()
+    for extra in extras:
+        lines += config["options.extras_require"][extra].splitlines()
     found = {}
-    for raw in config["options"]["install_requires"].splitlines():
+    for raw in lines:
         line = raw.split("#", 1)[0].split(";", 1)[0].strip()
         if not line:
             continue
@@ -44,10 +49,10 @@ def _release(version: str) -> tuple[int, ...]:
     return tuple(numbers + [0] * (3 - len(numbers)))
 
 
-def check() -> int:
+def check(extras: list[str]) -> int:
     """:return: 0 when every installed dependency is exactly at its floor, else 1."""
     wrong = []
-    for name, floor in floors().items():
+    for name, floor in floors(extras).items():
         installed = metadata.version(name)
         if _release(installed) != _release(floor):
             wrong.append(f"{name} {installed} (floor {floor})")
@@ -60,6 +65,7 @@ def check() -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--check"]:
-        raise SystemExit(check())
-    print("\n".join(f"{name}=={version}" for name, version in floors().items()))
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--check"]:
+        raise SystemExit(check(arguments[1:]))
+    print("\n".join(f"{name}=={version}" for name, version in floors(arguments).items()))
