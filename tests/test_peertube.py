@@ -32,7 +32,7 @@ from ytsession import (
     RefreshingToken,
     TwoFactorRequiredError,
 )
-from ytsession._http import RetryPolicy, new_session
+from ytsession._http import RetryPolicy, Transport
 from ytsession.auth.profiles import ProfileSettings, credentials_for
 from ytsession.peertube.kind import NAME as KIND_PEERTUBE
 from ytsession.peertube.models import CLIENT_PATH, ME_PATH, REVOKE_PATH, TOKEN_PATH
@@ -428,8 +428,8 @@ def test_rate_limited_login_waits_for_retry_after_then_succeeds(
 def test_rate_limit_that_does_not_lift_is_a_typed_error(emu: Emulator) -> None:
     emu.peertube.token_rate_limit = 0
     emu.peertube.token_rate_window = 1
-    impatient = new_session(RetryPolicy(total=0, read_errors=0))
-    peertube = PeerTubeCredentials(emu.url, session=impatient)
+    impatient = Transport(retry=RetryPolicy(total=0))
+    peertube = PeerTubeCredentials(emu.url, transport=impatient)
     with pytest.raises(PeerTubeRateLimitError) as caught:
         peertube.login(PEERTUBE_USERNAME, PEERTUBE_PASSWORD)
     assert isinstance(caught.value, NetworkError)  # transient: the CLI exits 4

@@ -21,6 +21,7 @@ from .errors import (
     CookiesRefusedError,
     CookiesRotatedOutError,
     CookiesRotatedOutWarning,
+    DeadlineExceededError,
     DeviceCodeExpiredError,
     DeviceFlowError,
     InnerTubeError,
@@ -35,6 +36,7 @@ from .errors import (
     PoTokenBindingError,
     PoTokenError,
     ProfileError,
+    RetryLaterError,
     SlowDownError,
     StoreAuthError,
     StoreDataError,
@@ -50,7 +52,7 @@ from .errors import (
 
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:
-    from ._http import RetryPolicy
+    from ._http import AuthorizedSession, RetryPolicy, Transport
     from .auth.cookie_auth import CookieAuth
     from .auth.cookies import YouTubeCookies
     from .auth.credentials import Credentials, OAuthCredentials, OAuthEndpoints
@@ -86,7 +88,9 @@ if TYPE_CHECKING:
     from .session import Session
 
 _EXPORTS = {
+    "AuthorizedSession": "._http",
     "RetryPolicy": "._http",
+    "Transport": "._http",
     "Session": ".session",
     "ClientProfile": ".innertube.clients",
     "BotGuardProvider": ".innertube.potoken",
@@ -126,6 +130,7 @@ __all__ = [
     "AccessDeniedError",
     "AuthError",
     "AuthorizationPendingError",
+    "AuthorizedSession",
     "BadOAuthClientError",
     "BearerAuth",
     "BotGuardError",
@@ -141,6 +146,7 @@ __all__ = [
     "CookiesRotatedOutError",
     "CookiesRotatedOutWarning",
     "Credentials",
+    "DeadlineExceededError",
     "DeviceCodeExpiredError",
     "DeviceFlowError",
     "DeviceFlowUnsupportedError",
@@ -178,6 +184,7 @@ __all__ = [
     "ProfileSettings",
     "ProviderChain",
     "RefreshingToken",
+    "RetryLaterError",
     "RetryPolicy",
     "Session",
     "SlowDownError",
@@ -189,6 +196,7 @@ __all__ = [
     "StoreUnreachableError",
     "TokenFileError",
     "TokenWriteError",
+    "Transport",
     "TwoFactorRequiredError",
     "UnauthorizedOAuthClientError",
     "UnknownClientError",

@@ -1,88 +1,378 @@
-"""Transport policy shared by every ytsession HTTP client.
+"""The one transport policy of ytsession: timeouts, an overall deadline, retries, proxies.
 
-One place decides timeouts and retries: a :class:`requests.Session` with an
-:class:`~requests.adapters.HTTPAdapter` whose :class:`urllib3.util.Retry` retries 429, 5xx and
-connection failures with exponential backoff and honours ``Retry-After`` (capped, so nothing
-waits for hours). Errors from ``requests`` become :class:`~ytsession.errors.NetworkError`
-messages that name the host only, because a URL may carry a token.
+Every HTTP request ytsession makes (OAuth and PeerTube token requests, InnerTube calls,
+visitor-data fetches) goes through a :class:`requests.Session` configured by a
+:class:`Transport`. The policy lives in a mounted adapter (:class:`TransportAdapter`), so it
+holds for whatever sends through the session: :meth:`Transport.send`, a plain
+``session.post(...)``, or a :class:`requests_oauthlib.OAuth2Session` built on it.
+
+The rules, in one place:
+
+- **Deadline.** Each call has an overall deadline (:attr:`Transport.deadline` seconds, or
+  the ``deadline=`` of :meth:`Transport.call`) that covers connecting, every retry, every
+  ``Retry-After`` wait and the download of the body. Per-socket timeouts alone cannot bound
+  a server that drips its answer a byte at a time, so a single watchdog thread shuts the
+  connection's socket down when the deadline passes, during the wait for the headers and
+  during the body; the call then ends with :class:`~ytsession.errors.DeadlineExceededError`.
+  Calls made inside another call's context (a token refresh inside a signed call) get the
+  earlier of the two deadlines.
+- **Replay safety.** A request that is *not* safe to repeat (a refresh or password grant, a
+  revoke, an InnerTube action) is re-sent only when it provably never reached the server:
+  the connection was refused or could not be made. ``GET``/``HEAD``/``OPTIONS`` requests,
+  and requests sent with ``idempotent=True`` (InnerTube read endpoints, a device-code
+  poll), are also retried after read errors, resets and 5xx answers.
+- **429 and Retry-After.** ``429`` (refused before processing) is retried for every request;
+  ``500``, ``502``, ``503`` and ``504`` only for safe ones. A ``Retry-After`` that fits in
+  what is left of the deadline is honoured; one that does not ends the call at once with
+  :class:`~ytsession.errors.RetryLaterError`, which says when to try again. Any wait of
+  :data:`ANNOUNCE_WAIT` seconds or more is logged (``WARNING``) on ``ytsession.transport``.
+- **Environment read once.** Proxy settings (``HTTPS_PROXY``, ``NO_PROXY``, ...) and the CA
+  bundle (``REQUESTS_CA_BUNDLE``) are read when the :class:`Transport` is made, not on every
+  request as :mod:`requests` does; explicit ``proxies`` replace them.
+
+Errors become :class:`~ytsession.errors.NetworkError` subclasses whose messages name the
+host only, because a URL may carry a token. Use it like this::
+
+    transport = Transport(proxies={"https": "http://proxy:3128"}, deadline=30)
+    session = transport.new_session()
+    answer = transport.send(session, "POST", url, data=body, idempotent=False)
+
+    with transport.call(idempotent=False):      # e.g. around OAuth2Session.fetch_token
+        token = oauth2_session.fetch_token(...)  # oauth2_session = transport.configure(...)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import contextlib
+import contextvars
+import heapq
+import itertools
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import IO, Any, Protocol, TypeVar, runtime_checkable
 from urllib.parse import urlsplit
+from urllib.request import getproxies_environment
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.util import Retry
+from requests.auth import AuthBase
+from urllib3 import connection as _connection
+from urllib3 import connectionpool as _connectionpool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from .errors import NetworkError
+from .errors import DeadlineExceededError, NetworkError, RetryLaterError
 
-#: (connect, read) seconds for every request unless the caller says otherwise.
+__all__ = [
+    "ANNOUNCE_WAIT",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_TIMEOUT",
+    "MAX_REFRESH_ATTEMPTS",
+    "REFRESH_STATUSES",
+    "RETRY_STATUSES",
+    "SAFE_METHODS",
+    "UNSIGNED",
+    "AuthorizedSession",
+    "RetryPolicy",
+    "Transport",
+    "TransportAdapter",
+    "host_of",
+    "send",
+]
+
+log = logging.getLogger("ytsession.transport")
+
+#: (connect, read) seconds for each attempt unless the caller says otherwise.
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 30.0)
-#: Statuses that are transient and retried.
+#: Seconds one call may take in all: connecting, retries, waits and the body.
+DEFAULT_DEADLINE = 60.0
+#: Statuses that are transient and retried (429 always; the others for safe requests only).
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Methods that are safe to repeat without being told.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: A wait of this many seconds or more is logged before it starts.
+ANNOUNCE_WAIT = 3.0
 #: How often a request is tried again after a transient failure.
 RETRY_TOTAL = 3
 #: Backoff base in seconds: 0.5, 1, 2, ... between tries when no Retry-After is given.
 RETRY_BACKOFF = 0.5
-#: The longest ``Retry-After`` that is honoured; a longer one is capped to this.
-RETRY_AFTER_MAX = 60
+#: The longest ``Retry-After`` that is read as a number (anything longer is "too long").
+_RETRY_AFTER_CEILING = 366 * 24 * 3600.0
+
+_S = TypeVar("_S", bound=requests.Session)
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How a session retries. ``read_errors`` is 0 where a request must not be repeated once
-    the server may have acted on it (a PeerTube refresh destroys the old refresh token)."""
+    """How often and how patiently a transient failure is retried.
+
+    Which failures are retried is decided per request (see the module's rules); the
+    deadline bounds the waits.
+
+    :ivar total: retries after the first attempt.
+    :ivar backoff: seconds before the first retry when the server names no ``Retry-After``;
+        doubled for each later one.
+    """
 
     total: int = RETRY_TOTAL
     backoff: float = RETRY_BACKOFF
-    read_errors: int = 1
-    retry_after_max: int = RETRY_AFTER_MAX
 
-    def build(self) -> Retry:
-        """:return: the urllib3 ``Retry`` object for this policy."""
-        return Retry(
-            total=self.total,
-            connect=self.total,
-            read=self.read_errors,
-            status=self.total,
-            other=0,
-            allowed_methods=None,  # POST too: InnerTube and OAuth calls are POSTs
-            status_forcelist=RETRY_STATUSES,
-            backoff_factor=self.backoff,
-            backoff_max=float(self.retry_after_max),
-            respect_retry_after_header=True,
-            retry_after_max=self.retry_after_max,
-            raise_on_status=False,
-            raise_on_redirect=False,
-        )
+    def __post_init__(self) -> None:
+        if self.total < 0 or self.backoff < 0:
+            raise ValueError("RetryPolicy needs total >= 0 and backoff >= 0")
 
 
-def mount_retries(session: requests.Session, policy: RetryPolicy | None = None) -> None:
-    """Mount the retry policy on ``session`` for http and https.
+@dataclass
+class _Environment:
+    """Proxy settings and CA bundle, read once."""
 
-    :param session: the session to configure (a user's own session works too).
-    :param policy: the policy; the default one when ``None``.
+    proxies: dict[str, str]
+    ca_bundle: str | None
+    _by_host: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, trust_env: bool) -> _Environment:
+        if not trust_env:
+            return cls({}, None)
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        return cls(dict(getproxies_environment()), bundle or None)
+
+    def proxies_for(self, url: str) -> dict[str, str]:
+        if not self.proxies:
+            return {}
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        found = self._by_host.get(key)
+        if found is None:
+            found = {}
+            if not _bypass(key[1], self.proxies):
+                proxy = self.proxies.get(key[0]) or self.proxies.get("all")
+                if proxy:
+                    found = {key[0]: proxy}
+            if len(self._by_host) > 256:
+                self._by_host.clear()
+            self._by_host[key] = found
+        return found
+
+
+def _bypass(host: str, proxies: dict[str, str]) -> bool:
+    """Whether ``NO_PROXY`` (as read into ``proxies["no"]``) exempts ``host``."""
+    import urllib.request
+
+    check: Any = getattr(urllib.request, "proxy_bypass_environment")  # noqa: B009
+    return bool(check(host, proxies))
+
+
+@dataclass(frozen=True)
+class Transport:
+    """One transport configuration, shared by every HTTP path of a session.
+
+    :ivar timeout: (connect, read) seconds for each attempt; a request's own ``timeout=``
+        replaces it. Both are cut to what is left of the deadline.
+    :ivar deadline: seconds one call may take in all (retries, waits and body included).
+    :ivar retry: how often and how patiently transient failures are retried.
+    :ivar proxies: proxies for every request (``{"https": "http://host:port"}``); ``None``
+        reads them from the environment once (unless ``trust_env`` is false).
+    :ivar user_agent: the ``User-Agent`` of requests that set none; ``None`` keeps
+        requests' own.
+    :ivar trust_env: whether the environment's proxies and CA bundle are used.
     """
-    adapter = HTTPAdapter(max_retries=(policy or RetryPolicy()).build())
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
+
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    proxies: Mapping[str, str] | None = field(default=None, hash=False, repr=False)
+    user_agent: str | None = None
+    trust_env: bool = True
+    _environment: _Environment = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.deadline > 0:
+            raise ValueError("the deadline must be a positive number of seconds")
+        timeout: Any = self.timeout
+        if isinstance(timeout, (int, float)):
+            object.__setattr__(self, "timeout", (float(timeout), float(timeout)))
+        environment = _Environment.read(self.trust_env and self.proxies is None)
+        object.__setattr__(self, "_environment", environment)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        deadline: float | None = None,
+        retry: RetryPolicy | None = None,
+        proxies: Mapping[str, str] | None = None,
+        user_agent: str | None = None,
+    ) -> Transport:
+        """Make a transport from optional settings; ``None`` keeps each default."""
+        options: dict[str, Any] = {}
+        if timeout is not None:
+            options["timeout"] = timeout
+        if deadline is not None:
+            options["deadline"] = float(deadline)
+        if retry is not None:
+            options["retry"] = retry
+        if proxies:
+            options["proxies"] = dict(proxies)
+        if user_agent:
+            options["user_agent"] = user_agent
+        return cls(**options)
+
+    # --- sessions ------------------------------------------------------------------------
+
+    def new_session(self) -> requests.Session:
+        """:return: a new :class:`requests.Session` configured by :meth:`configure`."""
+        return self.configure(requests.Session())
+
+    def configure(self, session: _S) -> _S:
+        """Make ``session`` send with this transport; use it on sessions you made.
+
+        Mounts a :class:`TransportAdapter` for ``http://`` and ``https://``, sets the proxies
+        and user agent, and stops :mod:`requests` from reading the environment on every
+        request (the adapter uses the environment read when the transport was made). Works
+        on any subclass, e.g. :class:`requests_oauthlib.OAuth2Session`.
+
+        :return: ``session``.
+        """
+        adapter = TransportAdapter(self)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.trust_env = False
+        if self.proxies:
+            session.proxies.update(self.proxies)
+        if self._environment.ca_bundle and session.verify is True:
+            session.verify = self._environment.ca_bundle
+        if self.user_agent:
+            session.headers["User-Agent"] = self.user_agent
+        from ._debug import log_response  # `-v`: one line per answer, in one place
+
+        if log_response not in session.hooks["response"]:
+            session.hooks["response"].append(log_response)
+        return session
+
+    def adopt(self, session: _S) -> _S:
+        """Like :meth:`configure`, for a session a user gave: only its default adapters are
+        replaced (an adapter the user mounted is kept, with its own policy), and its
+        environment handling and headers are left as they are.
+
+        :return: ``session``.
+        """
+        for prefix in ("https://", "http://"):
+            if type(session.adapters.get(prefix)) is HTTPAdapter:
+                session.mount(prefix, TransportAdapter(self))
+        if self.proxies:
+            session.proxies.update(self.proxies)
+        return session
+
+    def proxy_for(self, url: str) -> str | None:
+        """The proxy a request to ``url`` goes through: the given ``proxies``, else the
+        environment's as read once.
+
+        :return: the proxy URL, or ``None`` for none.
+        """
+        scheme = urlsplit(url).scheme
+        if self.proxies:
+            return self.proxies.get(scheme) or self.proxies.get("all") or None
+        return self._environment.proxies_for(url).get(scheme)
+
+    # --- calls ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def call(
+        self, *, idempotent: bool | None = None, deadline: float | None = None
+    ) -> Iterator[None]:
+        """Everything sent inside the block is one call: one deadline, one replay rule.
+
+        :param idempotent: ``True`` when the requests are safe to repeat (a read, a
+            device-code poll), ``False`` when not (a refresh, an action); ``None`` decides
+            by method (``GET``, ``HEAD``, ``OPTIONS`` are safe).
+        :param deadline: seconds for the whole block; :attr:`deadline` when ``None``. Inside
+            another call, the earlier deadline wins.
+        """
+        seconds = float(deadline) if deadline is not None else self.deadline
+        ends = time.monotonic() + seconds
+        outer = _CALL.get()
+        if outer is not None and outer.ends < ends:
+            ends, seconds = outer.ends, outer.seconds
+        token = _CALL.set(_Call(ends=ends, seconds=seconds, idempotent=idempotent))
+        try:
+            yield
+        finally:
+            _CALL.reset(token)
+
+    def send(
+        self,
+        session: requests.Session,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool | None = None,
+        deadline: float | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Send one request through ``session`` as one call (see :meth:`call`).
+
+        :param session: a session configured by this (or another) transport; a session
+            without a :class:`TransportAdapter` still gets typed errors and timeouts.
+        :param method: the HTTP method.
+        :param url: the full URL.
+        :param idempotent: see :meth:`call`.
+        :param deadline: see :meth:`call`.
+        :param kwargs: as for :meth:`requests.Session.request`.
+        :return: the answer, whatever its status (after the retries the rules allow).
+        :raises DeadlineExceededError: the deadline passed first.
+        :raises RetryLaterError: the server asked to wait longer than the deadline allows.
+        :raises NetworkError: the server could not be reached, or the connection failed.
+        """
+        kwargs.setdefault("timeout", self.timeout)
+        with self.call(idempotent=idempotent, deadline=deadline):
+            try:
+                return session.request(method, url, **kwargs)
+            except requests.RequestException as exc:
+                raise _network_error(exc, url) from None
 
 
-def new_session(
-    policy: RetryPolicy | None = None, proxies: dict[str, str] | None = None
-) -> requests.Session:
-    """:return: a :class:`requests.Session` with the retry policy mounted."""
-    session = requests.Session()
-    mount_retries(session, policy)
-    if proxies:
-        session.proxies.update(proxies)
-    from ._debug import log_response  # `-v`: one line per answer, in one place
+#: The transport of sessions that have none mounted (and of :func:`send`).
+DEFAULT_TRANSPORT = Transport()
 
-    session.hooks["response"].append(log_response)
-    return session
+
+def transport_of(session: requests.Session, url: str = "https://") -> Transport:
+    """:return: the transport mounted on ``session`` for ``url``, else the default one."""
+    try:
+        adapter = session.get_adapter(url)
+    except requests.exceptions.InvalidSchema:
+        return DEFAULT_TRANSPORT
+    return adapter.transport if isinstance(adapter, TransportAdapter) else DEFAULT_TRANSPORT
+
+
+def send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    idempotent: bool | None = None,
+    deadline: float | None = None,
+    **kwargs: Any,
+) -> requests.Response:
+    """:meth:`Transport.send` with the transport mounted on ``session``.
+
+    A ``timeout`` of ``None`` means the transport's.
+    """
+    transport = transport_of(session, url)
+    if kwargs.get("timeout") is None:
+        kwargs.pop("timeout", None)
+    return transport.send(session, method, url, idempotent=idempotent, deadline=deadline, **kwargs)
+
+
+def new_session(transport: Transport | None = None) -> requests.Session:
+    """:return: a new session configured by ``transport`` (the default one when ``None``)."""
+    return (transport or DEFAULT_TRANSPORT).new_session()
 
 
 def host_of(url: str) -> str:
@@ -91,47 +381,520 @@ def host_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
-def send(
-    session: requests.Session,
-    method: str,
-    url: str,
-    *,
-    timeout: float | tuple[float, float] | None = None,
-    **kwargs: Any,
-) -> requests.Response:
-    """Send one request with a timeout; turn transport failures into ``NetworkError``.
+# --- signing: the AuthorizedSession seam ----------------------------------------------------
 
-    :param session: the session to send with.
-    :param method: HTTP method.
-    :param url: full URL.
-    :param timeout: seconds, or (connect, read); :data:`DEFAULT_TIMEOUT` when ``None``.
-    :raises NetworkError: the server timed out, was unreachable, or kept failing.
+#: Statuses after which an :class:`AuthorizedSession` refreshes its credentials and re-sends.
+REFRESH_STATUSES = frozenset({401})
+#: How many refreshes one call of an :class:`AuthorizedSession` may make.
+MAX_REFRESH_ATTEMPTS = 1
+
+
+@runtime_checkable
+class Refreshable(Protocol):
+    """A signer (a :class:`requests.auth.AuthBase`) that can refresh its credentials."""
+
+    def handle_unauthorized(self) -> bool:
+        """Refresh after the server refused the credentials.
+
+        :return: whether the request should be sent again.
+        """
+
+
+class _Unsigned(AuthBase):
+    """Leaves a request unsigned, whatever the session's ``auth`` says."""
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        return r
+
+    def __repr__(self) -> str:
+        return "UNSIGNED"
+
+
+#: Pass as ``auth=`` so that a request is never signed, even by a session that signs (a
+#: token refresh sent through a signed session would otherwise sign, and so refresh, itself).
+UNSIGNED: AuthBase = _Unsigned()
+
+
+class AuthorizedSession(requests.Session):
+    """A :class:`requests.Session` that signs every request, and refreshes and re-sends.
+
+    The one seam between credentials and HTTP, in the spirit of google-auth's
+    ``AuthorizedSession``: each request (``.get``, ``.post``, ``.request``, ...) is signed by
+    ``auth``, sent through the :class:`Transport` as one call (one deadline covers the
+    request, a refresh and the re-send), and when the answer's status is in
+    ``refresh_statuses`` the signer's ``handle_unauthorized()`` refreshes the credentials
+    (at most ``max_refresh_attempts`` times) before the request is sent again. A 401 means
+    the server refused the request before acting on it, so the re-send is safe for any
+    request. Bodies that cannot be sent twice (streams that cannot seek) are not re-sent.
+
+    Refreshes never go through this session: credentials send their token requests through
+    their own unsigned session, so a refresh cannot sign or recurse into itself.
+
+    :param auth: the signer, e.g. a :class:`~ytsession.BearerAuth` or an
+        :class:`~ytsession.innertube.InnerTubeAuth`; ``None`` sends unsigned.
+    :param transport: the transport policy; the default one when ``None``.
+    :param base: a session to send through: its adapters, cookies, headers, proxies and
+        TLS settings are shared (not its ``auth``); a new session of ``transport`` when
+        ``None``.
+    :param refresh_statuses: the statuses that trigger a refresh.
+    :param max_refresh_attempts: the most refreshes per call.
     """
+
+    def __init__(
+        self,
+        auth: AuthBase | None,
+        *,
+        transport: Transport | None = None,
+        base: requests.Session | None = None,
+        refresh_statuses: frozenset[int] = REFRESH_STATUSES,
+        max_refresh_attempts: int = MAX_REFRESH_ATTEMPTS,
+    ) -> None:
+        super().__init__()
+        self.transport = transport if transport is not None else DEFAULT_TRANSPORT
+        if base is None:
+            self.transport.configure(self)
+        else:
+            self.adapters = base.adapters
+            self.cookies = base.cookies
+            self.headers = base.headers
+            self.proxies = base.proxies
+            self.verify = base.verify
+            self.cert = base.cert
+            self.trust_env = base.trust_env
+            self.max_redirects = base.max_redirects
+            self.hooks = base.hooks
+        self.auth = auth
+        self.refresh_statuses = refresh_statuses
+        self.max_refresh_attempts = max_refresh_attempts
+
+    def request(
+        self,
+        method: str | bytes,
+        url: str | bytes,
+        *args: Any,
+        idempotent: bool | None = None,
+        deadline: float | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Sign, send, refresh on a refused answer, re-send.
+
+        :param idempotent: ``True`` when the request is safe to repeat, ``False`` when not;
+            by method when ``None`` (see :meth:`Transport.call`).
+        :param deadline: seconds for the whole call, refreshes included.
+        :param kwargs: as for :meth:`requests.Session.request`.
+        :raises DeadlineExceededError: the deadline passed first.
+        :raises RetryLaterError: the server asked to wait longer than the deadline allows.
+        :raises NetworkError: the server could not be reached, or the connection failed.
+        """
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.transport.timeout
+        marks = _file_positions(kwargs.get("data"), kwargs.get("files"))
+        text_url = url.decode() if isinstance(url, bytes) else url
+        with self.transport.call(idempotent=idempotent, deadline=deadline):
+            try:
+                response = super().request(method, url, *args, **kwargs)
+                refreshes = 0
+                while (
+                    response.status_code in self.refresh_statuses
+                    and refreshes < self.max_refresh_attempts
+                ):
+                    signer = kwargs.get("auth") or self.auth
+                    if not isinstance(signer, Refreshable) or marks is None:
+                        break
+                    log.debug(
+                        "HTTP %d from %s: refreshing", response.status_code, host_of(text_url)
+                    )
+                    if not signer.handle_unauthorized():
+                        break
+                    refreshes += 1
+                    response.close()
+                    _rewind(marks)
+                    response = super().request(method, url, *args, **kwargs)
+            except requests.RequestException as exc:
+                raise _network_error(exc, text_url) from None
+        return response
+
+    def __repr__(self) -> str:
+        return f"AuthorizedSession(auth={self.auth!r}, transport={self.transport!r})"
+
+
+def _file_positions(data: Any, files: Mapping[str, Any] | None) -> list[tuple[IO[Any], int]] | None:
+    """:return: the seekable file objects in a body with their positions, or ``None`` when
+    the body cannot be sent twice (a stream that cannot seek)."""
+    objects: list[Any] = []
+    if data is not None and hasattr(data, "read"):
+        objects.append(data)
+    elif data is not None and not isinstance(data, (bytes, str, Mapping, list, tuple)):
+        return None  # a generator or other iterator: consumed by the first send
+    for value in (files or {}).values():
+        item = value[1] if isinstance(value, (tuple, list)) and len(value) > 1 else value
+        if hasattr(item, "read"):
+            objects.append(item)
+    marks: list[tuple[IO[Any], int]] = []
+    for obj in objects:
+        try:
+            marks.append((obj, obj.tell()))
+        except (AttributeError, OSError, ValueError):
+            return None
+    return marks
+
+
+def _rewind(marks: list[tuple[IO[Any], int]]) -> None:
+    for obj, position in marks:
+        obj.seek(position)
+
+
+# --- the adapter ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Call:
+    ends: float
+    seconds: float
+    idempotent: bool | None
+
+
+_CALL: contextvars.ContextVar[_Call | None] = contextvars.ContextVar("ytsession_call", default=None)
+_GUARD: contextvars.ContextVar[_Guard | None] = contextvars.ContextVar(
+    "ytsession_guard", default=None
+)
+
+
+class TransportAdapter(HTTPAdapter):
+    """The :class:`requests.adapters.HTTPAdapter` that applies a :class:`Transport`.
+
+    Mounted by :meth:`Transport.configure`. Outside a :meth:`Transport.call` block each
+    request is its own call with the transport's deadline, and is safe to repeat only when
+    its method is ``GET``, ``HEAD`` or ``OPTIONS``.
+    """
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _GUARDED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        known = proxy in self.proxy_manager
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not known and not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _GUARDED_POOLS
+        return manager
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Send ``request`` under the transport's rules: retries, deadline, watchdog.
+
+        :return: the answer, its body read unless ``stream`` is true.
+        :raises DeadlineExceededError: the deadline passed first.
+        :raises RetryLaterError: the server asked to wait longer than the deadline allows.
+        :raises NetworkError: the connection failed and the rules allow no retry.
+        """
+        transport = self.transport
+        call = _CALL.get()
+        if call is None:
+            call = _Call(
+                ends=time.monotonic() + transport.deadline,
+                seconds=transport.deadline,
+                idempotent=None,
+            )
+        url = request.url or ""
+        safe = call.idempotent if call.idempotent is not None else request.method in SAFE_METHODS
+        if not proxies or not any(proxies.values()):
+            proxies = transport._environment.proxies_for(url)
+        connect, read = _split_timeout(timeout, transport.timeout)
+        policy = transport.retry
+        attempt = 0
+        while True:
+            left = call.ends - time.monotonic()
+            if left <= 0:
+                raise _deadline_error(url, call)
+            guard = _Guard(call.ends)
+            token = _GUARD.set(guard)
+            try:
+                try:
+                    response = super().send(
+                        request,
+                        stream=True,
+                        timeout=(min(connect, left), min(read, left)),
+                        verify=verify,
+                        cert=cert,
+                        proxies=proxies,
+                    )
+                    retry_wait = self._retry_wait(response, call, safe=safe, attempt=attempt)
+                    if retry_wait is None and not stream:
+                        response.content  # noqa: B018  (read the body under the watchdog)
+                except requests.RequestException as exc:
+                    if guard.fired or time.monotonic() >= call.ends:
+                        raise _deadline_error(url, call) from None
+                    wait = policy.backoff * (2**attempt)
+                    may_have_arrived = not _never_sent(exc)
+                    retryable = safe or not may_have_arrived
+                    if (
+                        not retryable
+                        or attempt >= policy.total
+                        or wait >= call.ends - time.monotonic()
+                        or isinstance(exc, requests.exceptions.SSLError)
+                    ):
+                        raise _network_error(exc, url) from None
+                    log.debug(
+                        "retrying %s after %s (%s)", host_of(url), type(exc).__name__, attempt + 1
+                    )
+                    _wait(wait, url, "the connection failed")
+                    attempt += 1
+                    continue
+            finally:
+                guard.disarm()
+                _GUARD.reset(token)
+            if retry_wait is None:
+                return response
+            response.close()
+            _wait(retry_wait, url, f"HTTP {response.status_code}")
+            attempt += 1
+
+    def _retry_wait(
+        self, response: requests.Response, call: _Call, *, safe: bool, attempt: int
+    ) -> float | None:
+        """:return: seconds to wait before a retry, or ``None`` to hand the answer out.
+
+        :raises RetryLaterError: the server asks for a wait longer than the deadline allows.
+        """
+        status = response.status_code
+        if status not in RETRY_STATUSES or (status != 429 and not safe):
+            return None
+        after = parse_retry_after(response.headers.get("Retry-After"))
+        left = call.ends - time.monotonic()
+        if after is not None and after > left:
+            url = response.url or ""
+            response.close()
+            raise RetryLaterError(
+                f"{host_of(url)} asks to wait {after:.0f} s before trying again (HTTP "
+                f"{status}), more than the {max(left, 0):.0f} s left of the call's deadline; "
+                f"try again after {_clock_in(after)}",
+                retry_after=after,
+                status=status,
+            )
+        if attempt >= self.transport.retry.total:
+            return None
+        wait = after if after is not None else self.transport.retry.backoff * (2**attempt)
+        return wait if wait < left else None
+
+
+def _wait(seconds: float, url: str, why: str) -> None:
+    if seconds >= ANNOUNCE_WAIT:
+        log.warning("waiting %.0f s before trying %s again (%s)", seconds, host_of(url), why)
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+def _clock_in(seconds: float) -> str:
+    return time.strftime("%H:%M:%S UTC", time.gmtime(time.time() + seconds))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """:return: the seconds a ``Retry-After`` header asks for (a number or an HTTP date),
+    or ``None`` when it is absent or unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return min(float(text), _RETRY_AFTER_CEILING)
     try:
-        return session.request(method, url, timeout=timeout or DEFAULT_TIMEOUT, **kwargs)
-    except requests.Timeout:
-        raise NetworkError(
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return min(max(when.timestamp() - time.time(), 0.0), _RETRY_AFTER_CEILING)
+
+
+def _split_timeout(given: Any, default: tuple[float, float]) -> tuple[float, float]:
+    if given is None:
+        return default
+    if isinstance(given, tuple):
+        connect, read = given
+        return (
+            float(connect) if connect is not None else default[0],
+            float(read) if read is not None else default[1],
+        )
+    if isinstance(given, (int, float)):
+        return float(given), float(given)
+    return default  # a urllib3 Timeout object: keep ours
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """Whether the request provably never reached the server: the connection was refused,
+    not resolved, or not made in time (nothing was written)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        item = pending.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, (NewConnectionError, ConnectTimeoutError)):
+            return True
+        pending.extend(arg for arg in item.args if isinstance(arg, BaseException))
+        pending.append(getattr(item, "reason", None))
+        pending.append(item.__cause__)
+        pending.append(item.__context__)
+    return False
+
+
+def _deadline_error(url: str, call: _Call) -> DeadlineExceededError:
+    return DeadlineExceededError(
+        f"{host_of(url)} did not answer within the deadline of {call.seconds:g} s; check "
+        "your connection and try again (or allow more time with deadline=)",
+        deadline=call.seconds,
+    )
+
+
+def _network_error(exc: requests.RequestException, url: str) -> NetworkError:
+    if isinstance(exc, requests.Timeout):
+        return NetworkError(
             f"{host_of(url)} did not answer in time; check your connection and try again"
-        ) from None
-    except requests.ConnectionError as exc:
-        if "timed out" in str(exc).lower():  # read timeouts that exhausted the retries
-            raise NetworkError(
-                f"{host_of(url)} did not answer in time, even after retries; "
-                "check your connection and try again"
-            ) from None
-        raise NetworkError(
+        )
+    if isinstance(exc, requests.ConnectionError):
+        if "timed out" in str(exc).lower():
+            return NetworkError(
+                f"{host_of(url)} did not answer in time; check your connection and try again"
+            )
+        return NetworkError(
             f"could not reach {host_of(url)} ({_reason(exc)}); check your connection and try again"
-        ) from None
-    except requests.RequestException as exc:
-        raise NetworkError(f"request to {host_of(url)} failed ({type(exc).__name__})") from None
+        )
+    return NetworkError(f"request to {host_of(url)} failed ({type(exc).__name__})")
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc)
-    if "Max retries exceeded" in text or "too many" in text.lower():
-        return "retries exhausted"
-    if "reset" in text.lower() or "aborted" in text.lower():
-        return "connection reset"
-    if "refused" in text.lower():
+    if _never_sent(exc) and "refused" in str(exc).lower():
         return "connection refused"
+    text = str(exc).lower()
+    if "reset" in text or "aborted" in text or "closed" in text or "broken" in text:
+        return "connection lost"
+    if "refused" in text:
+        return "connection refused"
+    if "name or service" in text or "resolve" in text:
+        return "name not found"
     return type(exc).__name__
+
+
+# --- the watchdog ----------------------------------------------------------------------------
+
+
+class _Guard:
+    """The sockets of one attempt, shut down by the watchdog if the deadline passes first."""
+
+    __slots__ = ("active", "ends", "fired", "lock", "sockets")
+
+    def __init__(self, ends: float) -> None:
+        self.ends = ends
+        self.active = True
+        self.fired = False
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self.lock:
+            if not self.active:
+                return
+            first = not self.sockets
+            self.sockets.append(sock)
+        if first:
+            _WATCHDOG.arm(self)
+        if self.fired:
+            _shutdown(sock)
+
+    def expire(self) -> None:
+        with self.lock:
+            if not self.active:
+                return
+            self.fired = True
+            sockets = list(self.sockets)
+        for sock in sockets:
+            _shutdown(sock)
+
+    def disarm(self) -> None:
+        with self.lock:
+            self.active = False
+            self.sockets.clear()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    # The plain socket's shutdown, also for TLS sockets: it wakes a blocked read in
+    # another thread without touching the TLS object that thread is using.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Watchdog:
+    """One daemon thread that expires guards at their deadlines."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._heap: list[tuple[float, int, _Guard]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, guard: _Guard) -> None:
+        with self._condition:
+            heapq.heappush(self._heap, (guard.ends, next(self._order), guard))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="ytsession-deadline-watchdog", daemon=True
+                )
+                self._thread.start()
+            if self._heap[0][2] is guard:
+                self._condition.notify()
+
+    def _run(self) -> None:
+        with self._condition:
+            while True:
+                now = time.monotonic()
+                while self._heap and self._heap[0][0] <= now:
+                    heapq.heappop(self._heap)[2].expire()
+                timeout = self._heap[0][0] - now if self._heap else None
+                self._condition.wait(timeout)
+
+
+_WATCHDOG = _Watchdog()
+
+
+class _GuardedConnection(_connection.HTTPConnection):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _watch(self)
+        return super().getresponse(*args, **kwargs)
+
+
+class _GuardedHTTPSConnection(_connection.HTTPSConnection):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _watch(self)
+        return super().getresponse(*args, **kwargs)
+
+
+def _watch(connection: Any) -> None:
+    guard = _GUARD.get()
+    sock = getattr(connection, "sock", None)
+    if guard is not None and isinstance(sock, socket.socket):
+        guard.watch(sock)
+
+
+class _GuardedPool(_connectionpool.HTTPConnectionPool):
+    ConnectionCls = _GuardedConnection
+
+
+class _GuardedHTTPSPool(_connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+_GUARDED_POOLS = {"http": _GuardedPool, "https": _GuardedHTTPSPool}

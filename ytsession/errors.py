@@ -23,6 +23,7 @@ __all__ = [
     "CookiesRefusedError",
     "CookiesRotatedOutError",
     "CookiesRotatedOutWarning",
+    "DeadlineExceededError",
     "DeviceCodeExpiredError",
     "DeviceFlowError",
     "InnerTubeError",
@@ -37,6 +38,7 @@ __all__ = [
     "PoTokenBindingError",
     "PoTokenError",
     "ProfileError",
+    "RetryLaterError",
     "SlowDownError",
     "StoreAuthError",
     "StoreDataError",
@@ -74,6 +76,54 @@ class NetworkError(YTSessionError):
 
     The message names the host, never the full URL (a URL may carry a token).
     """
+
+
+class DeadlineExceededError(NetworkError, TimeoutError):
+    """The call did not finish within its deadline (connecting, retries, waits and the
+    download of the answer included). The connection was closed; try again later, or allow
+    more time (``deadline=``).
+
+    :ivar deadline: the deadline in seconds.
+    """
+
+    def __init__(self, message: str, *args: object, deadline: float | None = None) -> None:
+        super().__init__(message, *args)
+        self.deadline = deadline
+
+
+class RetryLaterError(NetworkError):
+    """The server asked to wait (``Retry-After``) longer than the call's deadline allows, or
+    kept refusing requests as too many; nothing more was sent.
+
+    :ivar retry_after: seconds the server asked to wait, or ``None`` when it did not say.
+    :ivar retry_at: when to try again, in seconds since the epoch, or ``None``.
+    :ivar status: the HTTP status of the answer (429, 503, ...), if known.
+    """
+
+    retry_after: float | None = None
+    status: int | None = None
+
+    def __init__(
+        self,
+        message: str,
+        *args: object,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, *args)
+        self.retry_after = retry_after
+        if status is not None:
+            self.status = status
+        import time  # only when raised: `import ytsession.errors` stays light
+
+        self._created_at = time.time()
+
+    @property
+    def retry_at(self) -> float | None:
+        """When to try again (seconds since the epoch), or ``None`` when unknown."""
+        if self.retry_after is None:
+            return None
+        return self._created_at + self.retry_after
 
 
 # --- InnerTube ---------------------------------------------------------------------------

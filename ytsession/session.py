@@ -58,6 +58,7 @@ from .innertube.context import (
     normalize_endpoint,
     utc_offset_minutes,
 )
+from .innertube.endpoints import is_read_endpoint
 from .innertube.visitor import (
     fetch_session_data,
     generate_visitor_data,
@@ -107,6 +108,7 @@ class Session:
         *,
         http: requests.Session,
         owns_http: bool,
+        transport: _http.Transport,
         profile: ClientProfile,
         client_chosen: bool,
         version_chosen: bool,
@@ -120,13 +122,16 @@ class Session:
     ) -> None:
         self._http = http
         self._owns_http = owns_http
+        self._transport = transport
+        self._transport_explicit = False
+        self._authorized = _http.AuthorizedSession(auth, transport=transport, base=http)
         self._profile = profile
         self._client_chosen = client_chosen
         self._version_chosen = version_chosen
         self._settings = settings
         self._auth = auth
         self._base_url = base_url.rstrip("/") if base_url else None
-        self._timeout: Timeout = timeout if timeout is not None else _http.DEFAULT_TIMEOUT
+        self._timeout: Timeout = timeout if timeout is not None else transport.timeout
         self.po_token = po_token
         #: The PO token providers ``player`` calls and :meth:`po_token_for` ask, or ``None``.
         self.po_token_providers: ProviderChain | None = None
@@ -169,6 +174,8 @@ class Session:
         proxies: dict[str, str] | None = None,
         timeout: Timeout | None = None,
         retry: _http.RetryPolicy | None = None,
+        deadline: float | None = None,
+        transport: _http.Transport | None = None,
         base_url: str | None = None,
         unsupported_client: UnsupportedClientPolicy = "raise",
     ) -> Session:
@@ -207,12 +214,20 @@ class Session:
             :class:`~ytsession.OAuthToken`) to sign with Bearer, a logged-in browser's
             :class:`~ytsession.YouTubeCookies` (signed by a :class:`~ytsession.CookieAuth`;
             ``WEB`` by default), or any :class:`~ytsession.innertube.InnerTubeAuth`.
-        :param http: a :class:`requests.Session` to reuse. Its adapters are left alone
-            unless ``retry`` is given; it is not closed by :meth:`close`.
-        :param proxies: proxies for the HTTP session.
-        :param timeout: seconds, or (connect, read), for every request; default
+        :param http: a :class:`requests.Session` to reuse; ytsession's transport replaces
+            its default adapters (see :meth:`~ytsession.Transport.adopt`); it is not closed
+            by :meth:`close`.
+        :param proxies: proxies for every request of the session: calls, visitor data,
+            token refreshes and the BotGuard runner.
+        :param timeout: seconds, or (connect, read), for each attempt; default
             :data:`ytsession._http.DEFAULT_TIMEOUT`.
-        :param retry: the retry policy (429, 5xx, resets; ``Retry-After`` honoured).
+        :param retry: the retry policy (see :doc:`/transport`).
+        :param deadline: seconds one call may take in all, retries, ``Retry-After`` waits,
+            a token refresh and the body included (default 60).
+        :param transport: the whole transport policy instead of ``proxies``, ``timeout``,
+            ``retry``, ``deadline`` (and ``user_agent`` for requests outside InnerTube).
+            When any of them is given, the token's credentials send their refreshes with
+            it too.
         :param base_url: send everything here instead of YouTube, e.g. an emulator's
             ``http://127.0.0.1:PORT`` (``sw.js_data`` and the embed page too).
         :param unsupported_client: what to do when a call's client does not accept the
@@ -242,17 +257,27 @@ class Session:
             enable_safety_mode=enable_safety_mode,
             on_behalf_of_user=on_behalf_of_user,
         )
+        explicit = transport is not None or any(
+            option is not None for option in (proxies, timeout, retry, deadline)
+        )
+        if transport is None:
+            transport = _http.Transport.create(
+                timeout=timeout,
+                deadline=deadline,
+                retry=retry,
+                proxies=proxies,
+                user_agent=user_agent,
+            )
         if http is None:
-            http_session, owns = _http.new_session(retry, proxies), True
+            http_session, owns = transport.new_session(), True
         else:
-            http_session, owns = http, False
-            if retry is not None:
-                _http.mount_retries(http_session, retry)
-            if proxies:
-                http_session.proxies.update(proxies)
+            http_session, owns = transport.adopt(http), False
+        if explicit and signer is not None:
+            signer.use_transport(transport)  # token refreshes go the same way as calls
         session = cls(
             http=http_session,
             owns_http=owns,
+            transport=transport,
             profile=profile,
             client_chosen=chosen,
             version_chosen=client_version is not None,
@@ -264,6 +289,7 @@ class Session:
             account_index=account_index,
             unsupported_client=unsupported_client,
         )
+        session._transport_explicit = explicit
         try:
             session._check_client(profile, signer)
             if cache is not False:
@@ -331,13 +357,14 @@ class Session:
             self._cache_key = self._make_cache_key()
             data = self._cache.load(self._cache_key) if self._cache is not None else None
             if data is None:
-                data = fetch_session_data(
-                    self._http,
-                    self._base_url or DEFAULT_BASE_URL,
-                    lang=self._settings.lang,
-                    user_agent=self._settings.user_agent or CLIENTS["WEB"].user_agent,
-                    timeout=self._timeout,
-                )
+                with self._transport.call():  # sw.js_data and its fallback: one deadline
+                    data = fetch_session_data(
+                        self._http,
+                        self._base_url or DEFAULT_BASE_URL,
+                        lang=self._settings.lang,
+                        user_agent=self._settings.user_agent or CLIENTS["WEB"].user_agent,
+                        timeout=self._timeout,
+                    )
                 fetched = True
             else:
                 log.debug("session data from the cache (%s)", data.source)
@@ -457,8 +484,21 @@ class Session:
 
     @property
     def http(self) -> requests.Session:
-        """The :class:`requests.Session` every call goes through."""
+        """The unsigned :class:`requests.Session` of the session (visitor data)."""
         return self._http
+
+    @property
+    def authorized(self) -> _http.AuthorizedSession:
+        """The :class:`~ytsession.AuthorizedSession` every call goes through: a
+        :class:`requests.Session` whose every request is signed with the session's auth
+        (unsigned when signed out), refreshed once after a 401 and sent within the
+        transport's deadline. Use it for requests of your own to YouTube."""
+        return self._authorized
+
+    @property
+    def transport(self) -> _http.Transport:
+        """The transport policy of every request of the session."""
+        return self._transport
 
     @property
     def base_url(self) -> str:
@@ -562,13 +602,7 @@ class Session:
             )
         url = endpoint_url(profile, name, self._base_url)
         before = signer.state() if signer is not None else None
-        response = self._send(url, body, headers, signer, timeout)
-        if response.status_code == 401 and signer is not None:
-            log.debug("InnerTube %s answered 401: refreshing the credentials once", name)
-            retry = self._guarded(signer.handle_unauthorized)
-            if retry:
-                response.close()
-                response = self._send(url, body, headers, signer, timeout)
+        response = self._send(name, url, body, headers, timeout)
         if signer is not None and signer.state() != before:
             self._emit("update_credentials", _credentials_of(signer))
         return self._answer(response, name, profile, signer)
@@ -622,6 +656,20 @@ class Session:
         cache = self._cache
         where = None if cache is None else default_cache_file(cache.directory, host=host)
         self.po_token_providers = as_chain(providers, cache_file=where)
+        self._share_transport_with_providers(self.po_token_providers)
+
+    def _share_transport_with_providers(self, chain: ProviderChain) -> None:
+        """Give a BotGuard runner without its own settings the session's proxy and user
+        agent, so that its requests leave the way the session's do."""
+        from .innertube.potoken.botguard import BotGuardProvider
+
+        for provider in chain.providers:
+            if not isinstance(provider, BotGuardProvider):
+                continue
+            if provider.proxy is None:
+                provider.proxy = self._transport.proxy_for(provider.base_url or DEFAULT_BASE_URL)
+            if provider.user_agent is None:
+                provider.user_agent = self._settings.user_agent or CLIENTS["WEB"].user_agent
 
     def _player_po_token(self, body: Mapping[str, Any], profile: ClientProfile) -> str | None:
         if self.po_token or self.po_token_providers is None:
@@ -676,21 +724,23 @@ class Session:
 
     def _send(
         self,
+        name: str,
         url: str,
         body: dict[str, Any],
         headers: dict[str, str],
-        signer: InnerTubeAuth | None,
         timeout: Timeout | None,
     ) -> requests.Response:
+        """Send through the seam: signed, refreshed once after a 401, re-sent after a
+        failure the server may have seen only when ``name`` is a read endpoint."""
+        authorized = self._authorized
         return self._guarded(
-            lambda: _http.send(
-                self._http,
+            lambda: authorized.request(
                 "POST",
                 url,
                 json=body,
                 headers=headers,
-                auth=signer,
                 timeout=timeout if timeout is not None else self._timeout,
+                idempotent=is_read_endpoint(name),
             )
         )
 
@@ -775,6 +825,8 @@ class Session:
             auth = self._device_login(auth, to_file)
         signer = _as_auth(auth)
         assert signer is not None
+        if self._transport_explicit:
+            signer.use_transport(self._transport)
         with self._lock:
             profile = self._profile
             if not signer.accepts(profile):
@@ -783,7 +835,9 @@ class Session:
                 else:
                     profile = client_profile(signer.default_client)
             self._auth = signer
+            self._authorized = self._authorized_for(signer)
             self._profile = profile
+            self._rekey()
         self._emit("auth", _credentials_of(signer))
 
     def _device_login(
@@ -838,6 +892,24 @@ class Session:
         self._guarded(signer.revoke)
         with self._lock:
             self._auth = None
+            self._authorized = self._authorized_for(None)
+            self._rekey()
+
+    def _authorized_for(self, signer: InnerTubeAuth | None) -> _http.AuthorizedSession:
+        return _http.AuthorizedSession(signer, transport=self._transport, base=self._http)
+
+    def _rekey(self) -> None:
+        """After signing in or out: keep session data under the new account's cache key, and
+        use what that account has cached."""
+        if self._cache_key is None:
+            return
+        key = self._make_cache_key()
+        if key == self._cache_key:
+            return
+        self._cache_key = key
+        cached = self._cache.load(key) if self._cache is not None else None
+        if cached is not None:
+            self._use_session_data(cached)
 
     # --- listeners -----------------------------------------------------------------------
 

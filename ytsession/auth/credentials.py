@@ -312,6 +312,25 @@ class Credentials(ABC):
 
     client_id: str
     client_secret: str
+    #: The transport policy of this client's requests (proxies, deadline, retries).
+    transport: _http.Transport
+    _session: requests.Session
+    _owns_session: bool = True
+
+    def use_transport(self, transport: _http.Transport) -> None:
+        """Send this client's requests with ``transport`` from now on.
+
+        A :class:`~ytsession.Session` made with ``proxies=`` (or ``transport=``,
+        ``deadline=``, ...) hands its transport to the credentials of its token this way,
+        so token refreshes go through the same proxies and deadline as its calls. A
+        session given to the constructor is kept, with the transport adopted on it.
+        """
+        self.transport = transport
+        if self._owns_session:
+            old, self._session = self._session, transport.new_session()
+            old.close()
+        else:
+            transport.adopt(self._session)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "client_secret" and isinstance(value, str):
@@ -391,15 +410,19 @@ class OAuthCredentials(Credentials):
     :param client_id: the OAuth client id.
     :param client_secret: the OAuth client secret; ``None`` (or ``""``) for a public client,
         whose ``endpoints`` must then say ``client_auth="none"``.
-    :param session: a :class:`requests.Session` to reuse; a new one with ytsession's retry
-        policy is made when ``None``.
-    :param proxies: proxies to set on the session.
+    :param session: a :class:`requests.Session` to reuse (ytsession's transport is adopted
+        on it, see :meth:`~ytsession.Transport.adopt`); a new one when ``None``. Token
+        requests are never signed by the session's ``auth``, so the session may be one a
+        :class:`~ytsession.BearerAuth` of this client's token signs.
+    :param proxies: proxies for every request.
     :param endpoints: where to send requests and how to authenticate:
         :meth:`OAuthEndpoints.google` (default), :meth:`OAuthEndpoints.youtube_tv`, an
         emulator's :meth:`OAuthEndpoints.under`, or another server's
         (:meth:`OAuthEndpoints.discover`).
     :param scope: the scope to ask for.
     :param timeout: seconds (or connect, read) for each request.
+    :param transport: the transport policy (deadline, retries, proxies); one made from
+        ``proxies`` when ``None``.
     :raises BadOAuthClientError: no client id; no secret for a confidential client's
         authentication; or a secret for a public client.
     """
@@ -414,6 +437,7 @@ class OAuthCredentials(Credentials):
         endpoints: OAuthEndpoints | None = None,
         scope: str = YOUTUBE_SCOPE,
         timeout: float | tuple[float, float] | None = None,
+        transport: _http.Transport | None = None,
     ) -> None:
         self.endpoints = endpoints or OAuthEndpoints.google()
         public = self.endpoints.client_auth == CLIENT_AUTH_NONE
@@ -433,7 +457,13 @@ class OAuthCredentials(Credentials):
         self.client_secret = client_secret or ""
         self.scope = scope
         self.timeout = timeout
-        self._session = session if session is not None else _http.new_session()
+        self.transport = (
+            transport if transport is not None else _http.Transport.create(proxies=proxies)
+        )
+        self._owns_session = session is None
+        self._session = (
+            self.transport.new_session() if session is None else self.transport.adopt(session)
+        )
         if proxies:
             self._session.proxies.update(proxies)
 
@@ -491,7 +521,11 @@ class OAuthCredentials(Credentials):
             verification URL (``verification_url``, or ``verification_uri`` and maybe
             ``verification_uri_complete``).
         """
-        data = self._post(DEVICE_CODE_ENDPOINT, {"scope": self.scope})
+        data = self._post(
+            DEVICE_CODE_ENDPOINT,
+            {"scope": self.scope},
+            idempotent=True,  # a second code is harmless: the first one is never shown
+        )
         source = check.Source(
             f"the device-code answer of {_http.host_of(self.endpoints.device_code_url)}",
             "try again later; if it keeps happening, the server is not a compatible OAuth server",
@@ -522,7 +556,7 @@ class OAuthCredentials(Credentials):
         :raises DeviceCodeExpiredError: the code expired.
         """
         fields = {"grant_type": DEVICE_GRANT, "device_code": device_code}
-        data = self._post(TOKEN_ENDPOINT, fields, secrets=(device_code,))
+        data = self._post(TOKEN_ENDPOINT, fields, secrets=(device_code,), idempotent=True)
         answer = tokenfile.parse_token_answer(data, self._answer_source())
         if "refresh_token" not in answer:
             raise self._answer_source().fail("has no 'refresh_token'")
@@ -537,7 +571,7 @@ class OAuthCredentials(Credentials):
         :raises LoginRequiredError: the refresh token was revoked or has expired.
         """
         fields = {"grant_type": "refresh_token", "refresh_token": refresh_token}
-        data = self._post(TOKEN_ENDPOINT, fields, secrets=(refresh_token,))
+        data = self._post(TOKEN_ENDPOINT, fields, secrets=(refresh_token,), idempotent=False)
         return tokenfile.parse_token_answer(data, self._answer_source())
 
     def revoke(self, token: str) -> None:
@@ -553,7 +587,7 @@ class OAuthCredentials(Credentials):
                 "token stays valid until it expires; remove the app's access at the server"
             )
         try:
-            self._post(REVOKE_ENDPOINT, {"token": token}, secrets=(token,))
+            self._post(REVOKE_ENDPOINT, {"token": token}, secrets=(token,), idempotent=False)
         except OAuthServerError as exc:
             if exc.error not in ("invalid_token", "invalid_grant"):
                 raise
@@ -588,21 +622,27 @@ class OAuthCredentials(Credentials):
         }[endpoint]
 
     def _post(
-        self, endpoint: str, fields: Mapping[str, str], *, secrets: tuple[str, ...] = ()
+        self,
+        endpoint: str,
+        fields: Mapping[str, str],
+        *,
+        idempotent: bool,
+        secrets: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         url = self._url(endpoint)
         form, auth = self._authenticated(endpoint, fields)
-        response = _http.send(
+        response = self.transport.send(
             self._session,
             "POST",
             url,
+            idempotent=idempotent,
             data=form,
-            auth=auth,
+            auth=auth if auth is not None else _http.UNSIGNED,  # never the session's signer
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/json",
             },
-            timeout=self.timeout,
+            timeout=self.timeout or self.transport.timeout,
         )
         source = check.Source(
             f"the answer of {_http.host_of(url)}",

@@ -15,6 +15,7 @@ from requests.auth import AuthBase
 if TYPE_CHECKING:
     from requests import PreparedRequest
 
+    from .._http import Transport
     from .token import OAuthToken
 
 
@@ -40,7 +41,10 @@ class BearerAuth(AuthBase):
 
     Works on any :class:`requests.Session` (``session.auth = BearerAuth(token)``). With a
     :class:`~ytsession.auth.token.RefreshingToken`, each request reads ``access_token``,
-    so an expiring token is refreshed before it is sent.
+    so an expiring token is refreshed before it is sent, and an
+    :class:`~ytsession.AuthorizedSession` signed with it refreshes once after a 401. The
+    refresh goes through the credentials' own unsigned session, so sharing one
+    :class:`requests.Session` between the credentials and this signer is safe.
 
     :param token: the token to sign with.
     """
@@ -51,6 +55,20 @@ class BearerAuth(AuthBase):
     def __call__(self, r: PreparedRequest) -> PreparedRequest:
         r.headers["Authorization"] = self.token.as_auth()
         return r
+
+    def handle_unauthorized(self) -> bool:
+        """Force one refresh of a :class:`~ytsession.auth.token.RefreshingToken` after the
+        server refused the token; a plain token cannot refresh.
+
+        :return: whether the request should be sent again.
+        :raises LoginRequiredError: the refresh token was revoked or has expired.
+        """
+        from .token import RefreshingToken
+
+        if not isinstance(self.token, RefreshingToken):
+            return False
+        self.token.refresh(force=True)
+        return True
 
     def __repr__(self) -> str:
         return f"BearerAuth({self.token!r})"
@@ -100,6 +118,10 @@ class InnerTubeAuth(AuthBase):
 
     def revoke(self) -> None:
         """Sign out at the server (revoke the token); nothing by default."""
+
+    def use_transport(self, transport: Transport) -> None:
+        """Send the requests this auth makes itself (token refreshes, revokes) with
+        ``transport``, a session's; nothing by default."""
 
     def observe_answer(self, answer: Mapping[str, Any]) -> None:
         """Read what a signed call's parsed answer says about the session (e.g. its

@@ -19,6 +19,8 @@ from ..auth.token import OAuthToken, RefreshingToken
 if TYPE_CHECKING:
     from requests import PreparedRequest
 
+    from .._http import Transport
+
 
 __all__ = ["TokenAuth"]
 
@@ -58,6 +60,12 @@ class TokenAuth(InnerTubeAuth):
             return False
         self.token.refresh(force=True)
         return True
+
+    def use_transport(self, transport: Transport) -> None:
+        """Refresh and revoke the token through ``transport`` (a session's proxies and
+        deadline); a plain :class:`OAuthToken` sends nothing."""
+        if isinstance(self.token, RefreshingToken):
+            self.token.credentials.use_transport(transport)
 
     def revoke(self) -> None:
         """Revoke the refresh token (which ends its access tokens too) at the server.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
-from ..errors import InnerTubeError, NetworkError
+from ..errors import DeadlineExceededError, InnerTubeError, NetworkError
 from .context import DEFAULT_BASE_URL, SessionData
 
 if TYPE_CHECKING:
@@ -452,6 +452,8 @@ def fetch_session_data(
     for name, fetch in (("sw.js_data", fetch_sw_js_data), ("the embed page", fetch_embed_page)):
         try:
             return fetch(http, base_url, lang=lang, user_agent=user_agent, timeout=timeout)
+        except DeadlineExceededError:
+            raise  # no time is left for the fallback
         except NetworkError as exc:
             network_failures += 1
             problems.append(f"{name}: {exc}")

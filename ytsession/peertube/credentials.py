@@ -8,8 +8,9 @@ same thread- and process-safe path as Google's: one refresh per expiry, the answ
 to the token file before the new access token is handed out, and other processes adopting
 the stored token instead of spending the (now destroyed) old refresh token.
 
-A refresh request is never sent twice: the session made here retries connection failures,
-429 and 5xx answers (the server has not acted), but not a request whose answer was lost.
+A refresh or login request is never sent twice once it may have reached the instance: the
+transport re-sends it only when the connection could not be made, or after a 429 (see
+:mod:`ytsession._http`).
 """
 
 from __future__ import annotations
@@ -46,10 +47,6 @@ if TYPE_CHECKING:
     from ..auth.profiles import ProfileSettings
     from ..auth.token import OAuthToken, RefreshingToken
 
-#: Retries for the token route: connection failures, 429 and 5xx are retried, but never a
-#: request the server may have acted on (a refresh destroys the old refresh token).
-TOKEN_RETRY_POLICY = _http.RetryPolicy(read_errors=0)
-
 
 def normalize_instance_url(instance_url: str) -> str:
     """Normalize an instance URL: ``https://`` is assumed when no scheme is given.
@@ -78,10 +75,13 @@ class PeerTubeCredentials(Credentials):
         ``client_secret``), the instance's local client is fetched from
         ``/api/v1/oauth-clients/local`` right away.
     :param client_secret: the OAuth client secret.
-    :param session: a :class:`requests.Session` to use as is; by default a new one whose
-        retries never repeat a request the server may have acted on.
-    :param proxies: proxies to set on the session.
+    :param session: a :class:`requests.Session` to send with (ytsession's transport is
+        adopted on it); a new one by default. Token requests are never signed by its
+        ``auth``.
+    :param proxies: proxies for every request.
     :param timeout: seconds (or connect, read) for each request.
+    :param transport: the transport policy (deadline, retries, proxies); one made from
+        ``proxies`` when ``None``.
     :raises PeerTubeError: the local client could not be fetched (403 when the instance is
         not addressed by its own host name).
     :raises NetworkError: the instance could not be reached.
@@ -96,10 +96,17 @@ class PeerTubeCredentials(Credentials):
         proxies: dict[str, str] | None = None,
         *,
         timeout: float | tuple[float, float] | None = None,
+        transport: _http.Transport | None = None,
     ) -> None:
         self.instance_url = normalize_instance_url(instance_url)
         self.timeout = timeout
-        self._session = session if session is not None else _http.new_session(TOKEN_RETRY_POLICY)
+        self.transport = (
+            transport if transport is not None else _http.Transport.create(proxies=proxies)
+        )
+        self._owns_session = session is None
+        self._session = (
+            self.transport.new_session() if session is None else self.transport.adopt(session)
+        )
         if proxies:
             self._session.proxies.update(proxies)
         if not client_id or not client_secret:
@@ -294,10 +301,12 @@ class PeerTubeCredentials(Credentials):
     def _revoke(self, token: str) -> bool:
         """:return: ``True`` when the instance ended the session, ``False`` when it had
         ended already (401)."""
-        response = _http.send(
+        response = self.transport.send(
             self._session,
             "POST",
             self._url(models.REVOKE_PATH),
+            idempotent=False,
+            auth=_http.UNSIGNED,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             timeout=self.timeout,
         )
@@ -348,10 +357,12 @@ class PeerTubeCredentials(Credentials):
             "grant_type": grant_type,
             **fields,
         }
-        response = _http.send(
+        response = self.transport.send(
             self._session,
             "POST",
             self._url(models.TOKEN_PATH),
+            idempotent=False,
+            auth=_http.UNSIGNED,
             data=body,
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -446,11 +457,12 @@ def fetch_local_client(
     :raises NetworkError: the instance could not be reached.
     """
     base = normalize_instance_url(instance_url)
-    http = session if session is not None else _http.new_session(TOKEN_RETRY_POLICY)
+    http = session if session is not None else _http.new_session()
     response = _http.send(
         http,
         "GET",
         base + models.CLIENT_PATH,
+        auth=_http.UNSIGNED,
         headers={"Accept": "application/json"},
         timeout=timeout,
     )

@@ -22,6 +22,7 @@ from ..errors import (
     LoginRequiredError,
     NetworkError,
     OAuthServerError,
+    RetryLaterError,
     YTSessionError,
 )
 
@@ -121,8 +122,9 @@ class PeerTubeBadClientError(PeerTubeAuthError, BadOAuthClientError):
     """
 
 
-class PeerTubeRateLimitError(PeerTubeError, NetworkError):
-    """The instance kept answering 429 (too many requests) after the retries.
+class PeerTubeRateLimitError(PeerTubeError, RetryLaterError):
+    """The instance kept answering 429 (too many requests) after the retries, or asked to
+    wait longer than the call's deadline allows.
 
     :ivar retry_after: seconds the server asked to wait, if it said.
     """

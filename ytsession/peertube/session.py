@@ -6,14 +6,15 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
 from .. import _http
 from .. import _validate as check
+from ..auth.credentials import Credentials
 from ..auth.signing import BearerAuth
-from ..auth.token import OAuthToken, RefreshingToken
+from ..auth.token import OAuthToken
 from ..errors import ProfileError
 from .credentials import PeerTubeCredentials, normalize_instance_url
 from .errors import CONTEXT_API, PeerTubeError, error_from_answer
@@ -25,17 +26,19 @@ if TYPE_CHECKING:
 log = logging.getLogger("ytsession.peertube")
 
 #: Statuses that make the session refresh its token and send the request once more.
-REFRESH_STATUSES = frozenset({401})
+REFRESH_STATUSES = _http.REFRESH_STATUSES
 
 
 class PeerTubeSession:
     """Signs REST calls to one PeerTube instance with a token, refreshing it when needed.
 
-    Each request is signed with ``Authorization: Bearer <access token>``; a
+    Each request goes through an :class:`~ytsession.AuthorizedSession` (:attr:`authorized`):
+    signed with ``Authorization: Bearer <access token>``; a
     :class:`~ytsession.auth.token.RefreshingToken` refreshes itself shortly before expiry,
-    and a 401 answer makes the session refresh the token and send the request once more.
-    Transport policy (timeouts, retries of connection failures, 429 with ``Retry-After``,
-    5xx) is ytsession's, the same as the InnerTube session's.
+    and a 401 answer makes it refresh the token and send the request once more. Transport
+    policy (deadline, timeouts, replay-safe retries, 429 with ``Retry-After``, proxies) is
+    the :class:`~ytsession.Transport`'s, the same as the InnerTube session's; requests
+    other than ``GET``/``HEAD``/``OPTIONS`` are not re-sent once they may have arrived.
 
     ::
 
@@ -46,12 +49,14 @@ class PeerTubeSession:
     :param token: the token to sign with; its credentials name the instance when they are
         :class:`PeerTubeCredentials`.
     :param instance_url: the instance; needed only when the token's credentials do not say.
-    :param session: a :class:`requests.Session` to send with (used as is unless ``retry``
-        is given; :meth:`close` leaves it open); a new one with ytsession's retry policy by
-        default.
-    :param proxies: proxies to set on the session.
+    :param session: a :class:`requests.Session` to send through (ytsession's transport is
+        adopted on it; :meth:`close` leaves it open); a new one by default.
+    :param proxies: proxies for every request, token refreshes included.
     :param timeout: seconds (or connect, read) for each request.
-    :param retry: the retry policy, mounted on the session.
+    :param retry: the retry policy.
+    :param deadline: seconds one request may take in all (retries, refresh and body).
+    :param transport: the whole transport policy instead of ``proxies``, ``timeout``,
+        ``retry`` and ``deadline``.
     :raises ProfileError: no instance URL is known.
     """
 
@@ -64,6 +69,8 @@ class PeerTubeSession:
         proxies: dict[str, str] | None = None,
         timeout: float | tuple[float, float] | None = None,
         retry: _http.RetryPolicy | None = None,
+        deadline: float | None = None,
+        transport: _http.Transport | None = None,
     ) -> None:
         if instance_url is None:
             credentials = getattr(token, "credentials", None)
@@ -77,15 +84,25 @@ class PeerTubeSession:
         self.instance_url = normalize_instance_url(instance_url)
         self.token = token
         self.timeout = timeout
-        if session is None:
-            self._session, self._owns_session = _http.new_session(retry), True
-        else:
-            self._session, self._owns_session = session, False
-            if retry is not None:
-                _http.mount_retries(session, retry)
-        if proxies:
-            self._session.proxies.update(proxies)
+        explicit = transport is not None or any(
+            option is not None for option in (proxies, timeout, retry, deadline)
+        )
+        if transport is None:
+            transport = _http.Transport.create(
+                proxies=proxies, timeout=timeout, retry=retry, deadline=deadline
+            )
+        self.transport = transport
+        credentials = getattr(token, "credentials", None)
+        if explicit and isinstance(credentials, Credentials):
+            credentials.use_transport(transport)  # refreshes go the same way as calls
+        self._owns_session = session is None
+        self._session = transport.new_session() if session is None else transport.adopt(session)
         self._auth = BearerAuth(token)
+        #: The signed session every request goes through; use it for requests of your own
+        #: (``pt.authorized.get(url)`` is signed and refreshed like :meth:`request`).
+        self.authorized = _http.AuthorizedSession(
+            self._auth, transport=transport, base=self._session
+        )
 
     @classmethod
     def from_profile(
@@ -132,6 +149,7 @@ class PeerTubeSession:
         files: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | tuple[float, float] | None = None,
+        deadline: float | None = None,
     ) -> requests.Response:
         """Send one signed request; on a 401, refresh the token and send it once more.
 
@@ -144,31 +162,25 @@ class PeerTubeSession:
             seekable for the request to be sent again after a 401.
         :param headers: extra headers.
         :param timeout: seconds for this request; the session's by default.
+        :param deadline: seconds for this request in all; the transport's by default.
         :return: the answer, 2xx or 3xx.
         :raises PeerTubeError: the instance answered an error (with its ``code`` and
             ``detail``); :class:`PeerTubeLoginRequiredError` when the session is over.
-        :raises NetworkError: the instance could not be reached or kept failing.
+        :raises NetworkError: the instance could not be reached or kept failing
+            (:class:`~ytsession.DeadlineExceededError` when the deadline passed,
+            :class:`~ytsession.RetryLaterError` when it asked to wait too long).
         """
-        url = self._url(path)
-        kwargs: dict[str, Any] = {
-            "params": params,
-            "json": json,
-            "data": data,
-            "files": files,
-            "headers": {"Accept": "application/json", **(headers or {})},
-            "auth": self._auth,
-            "timeout": timeout or self.timeout,
-        }
-        marks = _file_positions(data, files)
-        response = _http.send(self._session, method, url, **kwargs)
-        if response.status_code in REFRESH_STATUSES and isinstance(self.token, RefreshingToken):
-            if marks is None:
-                log.debug("not repeating a streamed request after HTTP 401")
-            else:
-                log.debug("HTTP 401 from %s: refreshing the token once", _http.host_of(url))
-                self.token.refresh(force=True)
-                _rewind(marks)
-                response = _http.send(self._session, method, url, **kwargs)
+        response = self.authorized.request(
+            method,
+            self._url(path),
+            params=params,
+            json=json,
+            data=data,
+            files=files,
+            headers={"Accept": "application/json", **(headers or {})},
+            timeout=timeout or self.timeout,
+            deadline=deadline,
+        )
         if response.status_code >= 400:
             raise self._error(response, (_bearer_token(response.request),))
         return response
@@ -267,29 +279,3 @@ def _decoded(response: requests.Response) -> Any:
     if not response.content:
         return None
     return check.loads(response.content, _answer_source(response), max_depth=check.MAX_ANSWER_DEPTH)
-
-
-def _file_positions(data: Any, files: Mapping[str, Any] | None) -> list[tuple[IO[Any], int]] | None:
-    """:return: the seekable file objects in the body with their positions, or ``None`` when
-    the body cannot be sent twice (a stream that cannot seek)."""
-    objects: list[Any] = []
-    if data is not None and hasattr(data, "read"):
-        objects.append(data)
-    elif data is not None and not isinstance(data, (bytes, str, Mapping, list, tuple)):
-        return None  # a generator or other iterator: consumed by the first send
-    for value in (files or {}).values():
-        item = value[1] if isinstance(value, (tuple, list)) and len(value) > 1 else value
-        if hasattr(item, "read"):
-            objects.append(item)
-    marks: list[tuple[IO[Any], int]] = []
-    for obj in objects:
-        try:
-            marks.append((obj, obj.tell()))
-        except (AttributeError, OSError, ValueError):
-            return None
-    return marks
-
-
-def _rewind(marks: list[tuple[IO[Any], int]]) -> None:
-    for obj, position in marks:
-        obj.seek(position)

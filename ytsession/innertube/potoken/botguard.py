@@ -238,8 +238,13 @@ class BotGuardProvider(PoTokenProvider):
     :param request_key: the BotGuard request key.
     :param use_youtube_api: ask ``/api/jnn/v1/`` on YouTube's host (the default) rather
         than Google's ``jnn-pa.googleapis.com``.
-    :param user_agent: the user agent of the jsdom window; the library's default when
-        ``None``.
+    :param user_agent: the user agent of the jsdom window and of every request the runner
+        sends; the library's default when ``None``. A :class:`~ytsession.Session` sets its
+        own when none is given.
+    :param proxy: an ``http://`` forward proxy for every request the runner sends (plain
+        requests through it, ``https`` ones through a ``CONNECT`` tunnel); ``None`` sends
+        directly. A :class:`~ytsession.Session` sets its transport's proxy when none is
+        given.
     :param max_ttl: the longest a token is used, in seconds, however long the integrity
         token lives.
     :param clock: the time source (for tests).
@@ -257,6 +262,7 @@ class BotGuardProvider(PoTokenProvider):
         request_key: str = DEFAULT_REQUEST_KEY,
         use_youtube_api: bool = True,
         user_agent: str | None = None,
+        proxy: str | None = None,
         max_ttl: float = DEFAULT_TTL,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -267,6 +273,7 @@ class BotGuardProvider(PoTokenProvider):
         self.request_key = request_key
         self.use_youtube_api = use_youtube_api
         self.user_agent = user_agent
+        self.proxy = proxy
         self.max_ttl = max_ttl
         self._clock = clock
         self._node_path: str | None = None
@@ -334,6 +341,7 @@ class BotGuardProvider(PoTokenProvider):
                 "request_key": self.request_key,
                 "use_youtube_api": self.use_youtube_api,
                 "user_agent": self.user_agent,
+                "proxy": self.proxy,
             }
         )
         tokens = answer.get("tokens")

@@ -5,15 +5,21 @@
 // challenge prints goes to stderr. The request:
 //   {"protocol": 1, "action": "mint" | "check", "node_dir": "...", "identifiers": [...],
 //    "base_url": null | "http://127.0.0.1:PORT", "request_key": "...",
-//    "use_youtube_api": true, "user_agent": "...", "timeout_ms": 30000}
+//    "use_youtube_api": true, "user_agent": "...", "proxy": null | "http://host:port",
+//    "timeout_ms": 30000}
 // The answer: {"ok": true, "tokens": {identifier: token}, "integrity_token_ttl": s,
 //              "mint_refresh_threshold": s, "versions": {...}}
 //          or {"ok": false, "error": {"code": "...", "message": "..."}}
 // With a base_url every request goes there (same path and query) and never to Google.
+// With a proxy (an http:// forward proxy, as Python's session uses) every request goes
+// through it, and every request carries the user agent.
 
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import tls from 'node:tls';
 
 const PROTOCOL = 1;
 const STDOUT_WRITE = process.stdout.write.bind(process.stdout);
@@ -69,19 +75,104 @@ function loadModules(nodeDir) {
   }
 }
 
-// Sends every request to baseUrl when one is given, else where the library points it.
-function makeFetch(baseUrl, deadline) {
+// One request through an http:// forward proxy: absolute-form for http targets, a CONNECT
+// tunnel for https ones. Node's own fetch has no proxy support.
+function proxiedFetch(proxy, url, init, signal) {
+  const headers = Object.fromEntries(new Headers(init.headers ?? {}).entries());
+  const body = init.body ?? null;
+  if (body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    return Promise.reject(new Error('the proxied fetch sends string and byte bodies only'));
+  }
+  const method = init.method ?? 'GET';
+  if (body !== null) headers['content-length'] = String(Buffer.byteLength(body));
+  return new Promise((resolve, reject) => {
+    const finish = (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const empty = [101, 204, 205, 304].includes(response.statusCode);
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const item of Array.isArray(value) ? value : [value]) answerHeaders.append(name, item);
+        }
+        resolve(
+          new Response(empty ? null : Buffer.concat(chunks), {
+            status: response.statusCode,
+            statusText: response.statusMessage,
+            headers: answerHeaders,
+          }),
+        );
+      });
+    };
+    const options = { method, headers: { ...headers, host: url.host }, signal };
+    let request;
+    if (url.protocol === 'http:') {
+      request = http.request(
+        { ...options, host: proxy.hostname, port: proxy.port || 80, path: url.href },
+        finish,
+      );
+    } else {
+      const port = url.port || 443;
+      const tunnel = http.request({
+        host: proxy.hostname,
+        port: proxy.port || 80,
+        method: 'CONNECT',
+        path: `${url.hostname}:${port}`,
+        headers: { host: `${url.hostname}:${port}` },
+        signal,
+      });
+      tunnel.on('error', reject);
+      tunnel.on('connect', (answer, socket) => {
+        if (answer.statusCode !== 200) {
+          socket.destroy();
+          reject(new Error(`the proxy refused the tunnel (HTTP ${answer.statusCode})`));
+          return;
+        }
+        const secure = tls.connect({ socket, servername: url.hostname });
+        request = https.request(
+          { ...options, host: url.hostname, port, path: url.pathname + url.search,
+            createConnection: () => secure },
+          finish,
+        );
+        request.on('error', reject);
+        if (body !== null) request.write(body);
+        request.end();
+      });
+      tunnel.end();
+      return;
+    }
+    request.on('error', reject);
+    if (body !== null) request.write(body);
+    request.end();
+  });
+}
+
+// Sends every request to baseUrl when one is given, else where the library points it;
+// through the proxy when one is given; always with the user agent.
+function makeFetch(baseUrl, deadline, { proxy = null, userAgent = null } = {}) {
   const base = baseUrl ? new URL(baseUrl) : null;
   const prefix = base ? base.pathname.replace(/\/+$/, '') : '';
+  const proxyUrl = proxy ? new URL(proxy) : null;
+  if (proxyUrl && proxyUrl.protocol !== 'http:') {
+    throw new RunnerError(
+      'challenge',
+      `the BotGuard runner can use http:// proxies only, not ${proxyUrl.protocol}//`,
+    );
+  }
   return async (input, init = {}) => {
     const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     let url = new URL(raw.startsWith('//') ? `https:${raw}` : raw);
     if (base) url = new URL(`${base.origin}${prefix}${url.pathname}${url.search}`);
     const left = Math.max(1, deadline - Date.now());
+    const headers = new Headers(init.headers ?? {});
+    if (userAgent) headers.set('user-agent', userAgent);
+    const signal = AbortSignal.timeout(left);
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(left) });
+      if (proxyUrl) return await proxiedFetch(proxyUrl, url, { ...init, headers }, signal);
+      return await fetch(url, { ...init, headers, signal });
     } catch (error) {
-      if (error.name === 'TimeoutError') {
+      if (error.name === 'TimeoutError' || error.name === 'AbortError') {
         throw new RunnerError('timeout', `${url.origin} did not answer in time`);
       }
       const why = error.cause?.code ?? error.message;
@@ -123,13 +214,17 @@ async function interpreterSource(challenge, routedFetch) {
 async function mint(request, modules) {
   const { BG, buildURL, getHeaders } = modules.bgutils;
   const deadline = Date.now() + (request.timeout_ms ?? 30000);
-  const routedFetch = makeFetch(request.base_url, deadline);
+  const userAgent = request.user_agent || modules.bgutils.USER_AGENT;
+  const routedFetch = makeFetch(request.base_url, deadline, {
+    proxy: request.proxy || null,
+    userAgent,
+  });
   const useYouTubeAPI = request.use_youtube_api !== false;
   const identifiers = request.identifiers ?? [];
   if (!Array.isArray(identifiers) || identifiers.length === 0) {
     throw new RunnerError('protocol', 'no identifiers to mint tokens for');
   }
-  installWindow(modules.jsdom.JSDOM, request.user_agent || modules.bgutils.USER_AGENT);
+  installWindow(modules.jsdom.JSDOM, userAgent);
   const bgConfig = {
     fetch: routedFetch,
     globalObj: globalThis,
