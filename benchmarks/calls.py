@@ -1,9 +1,11 @@
 """Per-call cost of a signed InnerTube call, as ratios measured in the same run.
 
-Each row times one way of making a call against the baseline, a default
+Each row times one way of making a call against its baseline, a default
 ``requests.Session().post(url, json=body, headers=headers)`` with the same body and the
 same signed headers:
 
+- ``oauth``: an OAuth-signed ``Session.call("browse", ...)`` (target: at most 0.90x CPU:
+  with the environment read once, the signed call beats a default session);
 - ``cookies``: a cookie-signed ``Session.call("browse", ...)`` (target: at most 1.10x CPU);
 - ``cookies, Set-Cookie``: the same call answered with a rotating ``Set-Cookie`` each time,
   written back to a cookies.txt (target: at most 1.30x CPU);
@@ -17,7 +19,9 @@ wall time is ``time.perf_counter``. Rounds interleave the rows so machine noise 
 alike; the median per-call time of the rounds is compared.
 
 Add a row by adding a function to :data:`ROWS` that returns the call to time (and its
-target CPU ratio). Usage: ``python benchmarks/calls.py [--calls N] [--rounds N]``.
+target CPU ratio), with the headers and body of its own baseline (or ``None`` to be
+compared with the baseline of the row before it).
+Usage: ``python benchmarks/calls.py [--calls N] [--rounds N]``.
 """
 
 from __future__ import annotations
@@ -37,7 +41,14 @@ from typing import Any
 
 import requests
 
-from ytsession import CookieAuth, Session, YouTubeCookies
+from ytsession import (
+    CookieAuth,
+    OAuthCredentials,
+    OAuthEndpoints,
+    RefreshingToken,
+    Session,
+    YouTubeCookies,
+)
 from ytsession.innertube.context import build_headers
 
 PAYLOAD = {"browseId": "FEwhat_to_watch"}
@@ -113,6 +124,8 @@ class Row:
     name: str
     call: Callable[[], object]
     target: float | None = None
+    #: The name of the row this one is compared with (``None``: it is a baseline).
+    baseline: str | None = None
 
 
 @contextmanager
@@ -126,6 +139,31 @@ def loopback_server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def oauth_row(url: str, stack: ExitStack, home: Path) -> tuple[Row, dict[str, str], Any]:
+    """An OAuth-signed :class:`~ytsession.Session`; its signed headers and body for the
+    baseline."""
+    credentials = OAuthCredentials(
+        "bench.apps.googleusercontent.com", "bench-secret", endpoints=OAuthEndpoints.under(url)
+    )
+    token = RefreshingToken(
+        credentials,
+        access_token="ya29.bench-access-token",
+        refresh_token="1//bench-refresh-token",
+        expires_at=int(time.time()) + 3600,
+        expires_in=3600,
+        local_cache=home / "oauth.json",
+    )
+    token.store_token()
+    session = stack.enter_context(
+        Session.create(base_url=url, auth=token, visitor_data=VISITOR_DATA, cache=False)
+    )
+    headers = build_headers(session.client, session.settings)
+    headers["Authorization"] = token.as_auth()
+    body = {"context": session.context, **PAYLOAD}
+    row = Row("OAuth-signed Session.call", lambda: session.call("browse", PAYLOAD), 0.90)
+    return row, headers, body
 
 
 def _cookie_session(url: str, stack: ExitStack, home: Path, name: str, **options: Any) -> Session:
@@ -171,9 +209,22 @@ def visitor_row(url: str, stack: ExitStack, home: Path) -> tuple[Row, dict[str, 
     return Row(name, lambda: session.call("search", PAYLOAD), 1.30), {}, None
 
 
-#: The rows compared with the baseline; each gets the server URL, an exit stack for what
-#: it opens, and a private directory. The first row's headers and body are the baseline's.
-ROWS = [cookie_row, set_cookie_row, visitor_row]
+#: The rows compared with a baseline; each gets the server URL, an exit stack for what it
+#: opens, and a private directory. A row that returns headers and a body gets a baseline
+#: of its own; one that returns ``None`` shares the baseline of the row before it.
+ROWS = [oauth_row, cookie_row, set_cookie_row, visitor_row]
+
+
+def baseline_row(url: str, session: requests.Session, name: str, headers: Any, body: Any) -> Row:
+    """A default ``requests`` post of the same body with the same headers."""
+    endpoint = f"{url}/youtubei/v1/browse?prettyPrint=false"
+
+    def post() -> object:
+        response = session.post(endpoint, json=body, headers=headers)
+        response.raise_for_status()
+        return response.json()
+
+    return Row(f"requests.Session().post ({name})", post)
 
 
 def measure(call: Callable[[], object], calls: int) -> tuple[float, float]:
@@ -193,17 +244,15 @@ def main() -> int:
     with ExitStack() as stack, loopback_server() as url:
         home = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         os.environ["YTSESSION_CACHE_DIR"] = str(home / "cache")
-        made = [make(url, stack, home) for make in ROWS]
         baseline = stack.enter_context(requests.Session())
-        endpoint = f"{url}/youtubei/v1/browse?prettyPrint=false"
-        _, headers, body = made[0]
-
-        def post() -> object:
-            response = baseline.post(endpoint, json=body, headers=headers)
-            response.raise_for_status()
-            return response.json()
-
-        rows = [Row("requests.Session().post (baseline)", post), *(row for row, _, _ in made)]
+        rows: list[Row] = []
+        for make in ROWS:
+            row, headers, body = make(url, stack, home)
+            if body is not None:
+                kind = row.name.split()[0]
+                rows.append(baseline_row(url, baseline, f"{kind} headers", headers, body))
+            row.baseline = next(r.name for r in reversed(rows) if r.baseline is None)
+            rows.append(row)
         for row in rows:  # warm connections, caches and code paths
             measure(row.call, 50)
         samples: dict[str, list[tuple[float, float]]] = {row.name: [] for row in rows}
@@ -211,12 +260,13 @@ def main() -> int:
             for row in rows:
                 samples[row.name].append(measure(row.call, args.calls))
 
-    base_cpu = statistics.median(cpu for cpu, _ in samples[rows[0].name])
-    base_wall = statistics.median(wall for _, wall in samples[rows[0].name])
     print(f"per call, median of {args.rounds} rounds of {args.calls} calls")
     for row in rows:
         cpu = statistics.median(c for c, _ in samples[row.name])
         wall = statistics.median(w for _, w in samples[row.name])
+        base = samples[row.baseline or row.name]
+        base_cpu = statistics.median(c for c, _ in base)
+        base_wall = statistics.median(w for _, w in base)
         line = (
             f"  {row.name:44s} cpu {cpu * 1e6:7.0f} us ({cpu / base_cpu:4.2f}x)  "
             f"wall {wall * 1e6:7.0f} us ({wall / base_wall:4.2f}x)"
