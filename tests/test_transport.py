@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -404,3 +406,24 @@ def test_the_botguard_runner_gets_the_session_proxy_and_user_agent(
     assert (provider.proxy, provider.user_agent) == (proxy.url, agent)
     assert len(relayed) == 2
     assert all(seen.headers.get("user-agent") == agent for seen in relayed)
+
+
+def _drip_call_in_child(url: str) -> None:
+    started = time.monotonic()
+    try:
+        google(url, Transport(deadline=DEADLINE)).refresh_token("r")
+    except DeadlineExceededError:
+        os._exit(0 if time.monotonic() - started < DEADLINE + 1 else 2)
+    os._exit(1)
+
+
+def test_a_forked_worker_keeps_its_deadlines() -> None:
+    with FaultyServer(drip()) as server:
+        with pytest.raises(DeadlineExceededError):  # the parent's watchdog is running now
+            google(server.url, Transport(deadline=0.5)).refresh_token("r")
+        worker = multiprocessing.get_context("fork").Process(
+            target=_drip_call_in_child, args=(server.url,)
+        )
+        worker.start()
+        worker.join(timeout=30)
+        assert worker.exitcode == 0

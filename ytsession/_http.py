@@ -65,6 +65,7 @@ from requests.auth import AuthBase
 from urllib3 import connection as _connection
 from urllib3 import connectionpool as _connectionpool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.retry import RequestHistory, Retry
 
 from .errors import DeadlineExceededError, NetworkError, RetryLaterError
 
@@ -614,6 +615,7 @@ class TransportAdapter(HTTPAdapter):
         connect, read = _split_timeout(timeout, transport.timeout)
         policy = transport.retry
         attempt = 0
+        history: list[RequestHistory] = []  # what was retried, for `ytsession -v`
         while True:
             left = call.ends - time.monotonic()
             if left <= 0:
@@ -650,15 +652,19 @@ class TransportAdapter(HTTPAdapter):
                         "retrying %s after %s (%s)", host_of(url), type(exc).__name__, attempt + 1
                     )
                     _wait(wait, url, "the connection failed")
+                    history.append(RequestHistory(request.method, url, exc, None, url))
                     attempt += 1
                     continue
             finally:
                 guard.disarm()
                 _GUARD.reset(token)
             if retry_wait is None:
+                if history:
+                    response.raw.retries = Retry(total=0, history=tuple(history))
                 return response
             response.close()
             _wait(retry_wait, url, f"HTTP {response.status_code}")
+            history.append(RequestHistory(request.method, url, None, response.status_code, url))
             attempt += 1
 
     def _retry_wait(
@@ -868,6 +874,15 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
+
+
+def _new_watchdog_after_fork() -> None:
+    """A forked child has no watchdog thread, and its lock may be held: start afresh."""
+    global _WATCHDOG
+    _WATCHDOG = _Watchdog()
+
+
+os.register_at_fork(after_in_child=_new_watchdog_after_fork)
 
 
 class _GuardedConnection(_connection.HTTPConnection):
