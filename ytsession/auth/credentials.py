@@ -326,11 +326,13 @@ class Credentials(ABC):
         session given to the constructor is kept, with the transport adopted on it.
         """
         self.transport = transport
-        if self._owns_session:
-            old, self._session = self._session, transport.new_session()
+        old: requests.Session | None = getattr(self, "_session", None)
+        if old is not None and not self._owns_session:
+            transport.adopt(old)
+            return
+        self._session = transport.new_session()
+        if old is not None:
             old.close()
-        else:
-            transport.adopt(self._session)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "client_secret" and isinstance(value, str):
