@@ -1,8 +1,9 @@
 """One line per HTTP answer on the ``ytsession.http`` logger, for ``ytsession -v`` and
 ``YTSESSION_DEBUG=1``.
 
-Every session made by :func:`ytsession._http.new_session` carries :func:`log_response` as
-a ``requests`` response hook: the one place where traffic is described. A line names the
+The transport's adapter (:class:`ytsession._http.TransportAdapter`) calls
+:func:`log_response` for every answer when DEBUG is on (it also works as a ``requests``
+response hook): the one place where traffic is described. A line names the
 method, host, path, status, time and retries, never a query string, header or body, so no
 token or cookie can reach it.
 """

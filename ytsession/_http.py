@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime
 import heapq
 import itertools
 import logging
@@ -67,6 +68,7 @@ from urllib3 import connectionpool as _connectionpool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.retry import RequestHistory, Retry
 
+from . import _debug
 from .errors import DeadlineExceededError, NetworkError, RetryLaterError
 
 __all__ = [
@@ -251,10 +253,6 @@ class Transport:
             session.verify = self._environment.ca_bundle
         if self.user_agent:
             session.headers["User-Agent"] = self.user_agent
-        from ._debug import log_response  # `-v`: one line per answer, in one place
-
-        if log_response not in session.hooks["response"]:
-            session.hooks["response"].append(log_response)
         return session
 
     def adopt(self, session: _S) -> _S:
@@ -616,6 +614,7 @@ class TransportAdapter(HTTPAdapter):
         policy = transport.retry
         attempt = 0
         history: list[RequestHistory] = []  # what was retried, for `ytsession -v`
+        started = time.monotonic()
         while True:
             left = call.ends - time.monotonic()
             if left <= 0:
@@ -661,6 +660,9 @@ class TransportAdapter(HTTPAdapter):
             if retry_wait is None:
                 if history:
                     response.raw.retries = Retry(total=0, history=tuple(history))
+                if _debug.log.isEnabledFor(logging.DEBUG):  # `-v`: one line per answer
+                    response.elapsed = datetime.timedelta(seconds=time.monotonic() - started)
+                    _debug.log_response(response)
                 return response
             response.close()
             _wait(retry_wait, url, f"HTTP {response.status_code}")
