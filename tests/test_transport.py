@@ -30,6 +30,7 @@ from ytsession import (
     OAuthEndpoints,
     OAuthToken,
     PeerTubeCredentials,
+    PeerTubeRateLimitError,
     PeerTubeSession,
     RefreshingToken,
     RetryLaterError,
@@ -239,8 +240,9 @@ def test_a_retry_after_longer_than_the_deadline_ends_the_call_at_once() -> None:
     with FaultyServer(answer(busy)) as server:
         credentials = peertube(server.url, Transport(deadline=60))
         started = time.monotonic()
-        with pytest.raises(RetryLaterError) as caught:
+        with pytest.raises(PeerTubeRateLimitError) as caught:  # a RetryLaterError
             credentials.login("user", "password")
+        assert isinstance(caught.value, RetryLaterError)
         assert time.monotonic() - started < 2
         assert caught.value.retry_after == 300
         assert caught.value.status == 429

@@ -41,6 +41,7 @@ from .errors import (
     PeerTubeLoginRequiredError,
     TwoFactorRequiredError,
     error_from_answer,
+    rate_limits_as_peertube_errors,
 )
 
 if TYPE_CHECKING:
@@ -357,20 +358,21 @@ class PeerTubeCredentials(Credentials):
             "grant_type": grant_type,
             **fields,
         }
-        response = self.transport.send(
-            self._session,
-            "POST",
-            self._url(models.TOKEN_PATH),
-            idempotent=False,
-            auth=_http.UNSIGNED,
-            data=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/json",
-                **headers,
-            },
-            timeout=self.timeout,
-        )
+        with rate_limits_as_peertube_errors():
+            response = self.transport.send(
+                self._session,
+                "POST",
+                self._url(models.TOKEN_PATH),
+                idempotent=False,
+                auth=_http.UNSIGNED,
+                data=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/json",
+                    **headers,
+                },
+                timeout=self.timeout,
+            )
         if not response.ok:
             raise self._error(response, context, secrets)
         data = _json(response)

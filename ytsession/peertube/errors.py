@@ -12,8 +12,9 @@ This module imports no HTTP library.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .. import _secrets
@@ -139,6 +140,20 @@ class PeerTubeBadAnswerError(PeerTubeError, OAuthServerError):
     token (an HTML page, JSON that does not parse, no ``access_token`` or no
     ``refresh_token``): the URL is probably not a PeerTube instance's, or a proxy in front
     of it answered instead."""
+
+
+@contextlib.contextmanager
+def rate_limits_as_peertube_errors() -> Iterator[None]:
+    """Raise the transport's :class:`~ytsession.RetryLaterError` (the instance asked to wait
+    longer than the deadline allows) as a :class:`PeerTubeRateLimitError`."""
+    try:
+        yield
+    except PeerTubeRateLimitError:
+        raise
+    except RetryLaterError as exc:
+        raise PeerTubeRateLimitError(
+            str(exc), retry_after=exc.retry_after, status=exc.status
+        ) from None
 
 
 class PeerTubeServerError(PeerTubeError, NetworkError):

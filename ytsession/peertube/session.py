@@ -17,7 +17,12 @@ from ..auth.signing import BearerAuth
 from ..auth.token import OAuthToken
 from ..errors import ProfileError
 from .credentials import PeerTubeCredentials, normalize_instance_url
-from .errors import CONTEXT_API, PeerTubeError, error_from_answer
+from .errors import (
+    CONTEXT_API,
+    PeerTubeError,
+    error_from_answer,
+    rate_limits_as_peertube_errors,
+)
 from .models import ME_PATH
 
 if TYPE_CHECKING:
@@ -168,19 +173,21 @@ class PeerTubeSession:
             ``detail``); :class:`PeerTubeLoginRequiredError` when the session is over.
         :raises NetworkError: the instance could not be reached or kept failing
             (:class:`~ytsession.DeadlineExceededError` when the deadline passed,
-            :class:`~ytsession.RetryLaterError` when it asked to wait too long).
+            :class:`PeerTubeRateLimitError`, a :class:`~ytsession.RetryLaterError`, when it
+            asked to wait too long).
         """
-        response = self.authorized.request(
-            method,
-            self._url(path),
-            params=params,
-            json=json,
-            data=data,
-            files=files,
-            headers={"Accept": "application/json", **(headers or {})},
-            timeout=timeout or self.timeout,
-            deadline=deadline,
-        )
+        with rate_limits_as_peertube_errors():
+            response = self.authorized.request(
+                method,
+                self._url(path),
+                params=params,
+                json=json,
+                data=data,
+                files=files,
+                headers={"Accept": "application/json", **(headers or {})},
+                timeout=timeout or self.timeout,
+                deadline=deadline,
+            )
         if response.status_code >= 400:
             raise self._error(response, (_bearer_token(response.request),))
         return response
