@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -328,8 +329,8 @@ def test_zsh_and_fish_completion_name_every_command(tmp_path: Path, shell: str) 
     for command in ("login", "status", "whoami", "call", "emulator", "completion"):
         assert command in result.stdout
     assert "--no-browser" in result.stdout or "-l no-browser" in result.stdout
-    executable = subprocess.run(["which", shell], capture_output=True, text=True).stdout.strip()
-    if executable:  # check the syntax where the shell is installed
+    executable = shutil.which(shell)
+    if executable:  # check the syntax where the shell is installed (CI installs both)
         check = subprocess.run(
             [executable, "-n"], input=result.stdout, capture_output=True, text=True
         )
@@ -475,3 +476,26 @@ def test_an_unusable_peertube_url_is_a_usage_error(tmp_path: Path) -> None:
     for url in ("ftp://peertube.example", "http://[::1"):
         result = run(tmp_path, "login", "--peertube", url, "--username", "alice")
         assert result.returncode == 2 and "--peertube" in one_line(result)
+
+
+def test_fish_completes_commands_and_choices(tmp_path: Path) -> None:
+    fish = shutil.which("fish")
+    if fish is None:
+        pytest.skip("fish is not installed (CI installs it)")
+    script = tmp_path / "ytsession.fish"
+    script.write_text(run(tmp_path, "completion", "fish").stdout)
+    probe = f"source {script}; complete -C 'ytsession lo'; complete -C 'ytsession call --no'"
+    out = subprocess.run([fish, "-c", probe], capture_output=True, text=True, timeout=30).stdout
+    words = [line.split("\t")[0] for line in out.splitlines()]
+    assert {"login", "logout", "--no-cache"} <= set(words), out
+
+
+def test_zsh_loads_the_completion(tmp_path: Path) -> None:
+    zsh = shutil.which("zsh")
+    if zsh is None:
+        pytest.skip("zsh is not installed (CI installs it)")
+    script = tmp_path / "ytsession.zsh"
+    script.write_text(run(tmp_path, "completion", "zsh").stdout)
+    probe = f"autoload -U compinit && compinit -u -D; source {script}; print $_comps[ytsession]"
+    out = subprocess.run([zsh, "-f", "-c", probe], capture_output=True, text=True, timeout=30)
+    assert "_ytsession" in out.stdout, out.stdout + out.stderr
