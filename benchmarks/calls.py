@@ -2,7 +2,7 @@
 
 Each row times one way of making a call against its baseline, a default
 ``requests.Session().post(url, json=body, headers=headers)`` with the same body and the
-same signed headers:
+same signed headers, to the same endpoint (so it gets the same answer):
 
 - ``oauth``: an OAuth-signed ``Session.call("browse", ...)`` (target: at most 0.90x CPU:
   with the environment read once, the signed call beats a default session);
@@ -126,6 +126,8 @@ class Row:
     target: float | None = None
     #: The name of the row this one is compared with (``None``: it is a baseline).
     baseline: str | None = None
+    #: The InnerTube endpoint the row calls (its baseline posts there too).
+    endpoint: str = "browse"
 
 
 @contextmanager
@@ -179,34 +181,47 @@ def _cookie_session(url: str, stack: ExitStack, home: Path, name: str, **options
     )
 
 
+def _signed(session: Session, url: str, endpoint: str) -> tuple[dict[str, str], Any]:
+    """The headers (Cookie and SAPISIDHASH included) and body a cookie-signed call carries."""
+    auth = session._auth
+    assert isinstance(auth, CookieAuth)
+    headers = build_headers(session.client, session.settings)
+    headers.update(auth.headers(session.client))
+    prepared = requests.Request("POST", f"{url}/youtubei/v1/{endpoint}", headers=headers)
+    signed = auth(prepared.prepare())
+    return (
+        {k: v for k, v in signed.headers.items() if isinstance(v, str)},
+        {"context": session.context, **PAYLOAD},
+    )
+
+
 def cookie_row(url: str, stack: ExitStack, home: Path) -> tuple[Row, dict[str, str], Any]:
     """A cookie-signed :class:`~ytsession.Session`; its signed headers and body for the
     baseline."""
     session = _cookie_session(url, stack, home, "plain", cache=False)
-    headers = build_headers(session.client, session.settings)
-    auth = session._auth
-    assert isinstance(auth, CookieAuth)
-    headers.update(auth.headers(session.client))
-    prepared = requests.Request("POST", f"{url}/youtubei/v1/browse", headers=headers).prepare()
-    auth(prepared)  # the Cookie and SAPISIDHASH headers a signed call carries
-    headers = {k: v for k, v in prepared.headers.items() if isinstance(v, str)}
-    body = {"context": session.context, **PAYLOAD}
+    headers, body = _signed(session, url, "browse")
     row = Row("cookie-signed Session.call", lambda: session.call("browse", PAYLOAD), 1.10)
     return row, headers, body
 
 
 def set_cookie_row(url: str, stack: ExitStack, home: Path) -> tuple[Row, dict[str, str], Any]:
-    """Every answer rotates ``SIDCC`` (written back to the cookie file)."""
+    """Every answer rotates ``SIDCC`` (written back to the cookie file); the baseline gets
+    the same answer."""
     session = _cookie_session(url, stack, home, "rotating", cache=False)
-    row = Row("cookie-signed, answer with Set-Cookie", lambda: session.call("next", PAYLOAD), 1.30)
-    return row, {}, None
+    headers, body = _signed(session, url, "next")
+    name = "cookie-signed, answer with Set-Cookie"
+    row = Row(name, lambda: session.call("next", PAYLOAD), 1.30, endpoint="next")
+    return row, headers, body
 
 
 def visitor_row(url: str, stack: ExitStack, home: Path) -> tuple[Row, dict[str, str], Any]:
-    """Every answer carries newer visitor data (kept in the session data cache)."""
+    """Every answer carries newer visitor data (kept in the session data cache); the
+    baseline gets the same answer."""
     session = _cookie_session(url, stack, home, "visitor", cache=True)
+    headers, body = _signed(session, url, "search")
     name = "cookie-signed, answer with new visitor data"
-    return Row(name, lambda: session.call("search", PAYLOAD), 1.30), {}, None
+    row = Row(name, lambda: session.call("search", PAYLOAD), 1.30, endpoint="search")
+    return row, headers, body
 
 
 #: The rows compared with a baseline; each gets the server URL, an exit stack for what it
@@ -215,16 +230,18 @@ def visitor_row(url: str, stack: ExitStack, home: Path) -> tuple[Row, dict[str, 
 ROWS = [oauth_row, cookie_row, set_cookie_row, visitor_row]
 
 
-def baseline_row(url: str, session: requests.Session, name: str, headers: Any, body: Any) -> Row:
-    """A default ``requests`` post of the same body with the same headers."""
-    endpoint = f"{url}/youtubei/v1/browse?prettyPrint=false"
+def baseline_row(
+    url: str, session: requests.Session, name: str, headers: Any, body: Any, endpoint: str
+) -> Row:
+    """A default ``requests`` post of the same body with the same headers to ``endpoint``."""
+    target = f"{url}/youtubei/v1/{endpoint}?prettyPrint=false"
 
     def post() -> object:
-        response = session.post(endpoint, json=body, headers=headers)
+        response = session.post(target, json=body, headers=headers)
         response.raise_for_status()
         return response.json()
 
-    return Row(f"requests.Session().post ({name})", post)
+    return Row(f"requests.Session().post ({name})", post, endpoint=endpoint)
 
 
 def measure(call: Callable[[], object], calls: int) -> tuple[float, float]:
@@ -249,8 +266,8 @@ def main() -> int:
         for make in ROWS:
             row, headers, body = make(url, stack, home)
             if body is not None:
-                kind = row.name.split()[0]
-                rows.append(baseline_row(url, baseline, f"{kind} headers", headers, body))
+                kind = f"{row.name.split()[0].rstrip(',')} headers, /{row.endpoint}"
+                rows.append(baseline_row(url, baseline, kind, headers, body, row.endpoint))
             row.baseline = next(r.name for r in reversed(rows) if r.baseline is None)
             rows.append(row)
         for row in rows:  # warm connections, caches and code paths
@@ -268,7 +285,7 @@ def main() -> int:
         base_cpu = statistics.median(c for c, _ in base)
         base_wall = statistics.median(w for _, w in base)
         line = (
-            f"  {row.name:44s} cpu {cpu * 1e6:7.0f} us ({cpu / base_cpu:4.2f}x)  "
+            f"  {row.name:58s} cpu {cpu * 1e6:7.0f} us ({cpu / base_cpu:4.2f}x)  "
             f"wall {wall * 1e6:7.0f} us ({wall / base_wall:4.2f}x)"
         )
         if row.target is not None:

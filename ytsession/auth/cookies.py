@@ -954,25 +954,20 @@ class YouTubeCookies:
             return CookieUpdate()
         with self._lock:
             was_logged_in = self.is_logged_in()
-            before = self._snapshot()
+            before = _snapshot(self._scan()[3])  # the scan the signing already made
             self._jar.extract_cookies(
                 _SetCookieResponse(values),  # type: ignore[arg-type]
                 urllib.request.Request(url),  # noqa: S310 (never opened)
             )
-            after = self._snapshot()
-            _secrets.register(*(value for value, _ in after.values()))
-            changed = tuple(
-                sorted(
-                    {
-                        key[2]
-                        for key in before.keys() | after.keys()
-                        if before.get(key) != after.get(key)
-                    }
-                )
-            )
-            if not changed:
-                return CookieUpdate()
             self._generation += 1
+            after = _snapshot(self._scan()[3])  # also the next call's scan
+            keys = {
+                key for key in before.keys() | after.keys() if before.get(key) != after.get(key)
+            }
+            if not keys:
+                return CookieUpdate()
+            _secrets.register(*(after[key][0] for key in keys if key in after))
+            changed = tuple(sorted({key[2] for key in keys}))
             self.version += 1
             logged_in = self.is_logged_in()
             log.debug("the server updated cookies %s", ", ".join(changed))
@@ -1078,9 +1073,6 @@ class YouTubeCookies:
     def _cookies(self) -> list[http.cookiejar.Cookie]:
         with self._lock:
             return [cookie for cookie in self._jar]  # a list of Cookie, not of names
-
-    def _snapshot(self) -> _Snapshot:
-        return {(c.domain, c.path, c.name): (c.value, c.expires) for c in self._jar}
 
     # --- the file --------------------------------------------------------------------
 
@@ -1189,6 +1181,10 @@ class YouTubeCookies:
         return f"YouTubeCookies({where}cookies={len(self._jar)}, logged_in={self.is_logged_in()})"
 
     __str__ = __repr__
+
+
+def _snapshot(cookies: Iterable[http.cookiejar.Cookie]) -> _Snapshot:
+    return {(c.domain, c.path, c.name): (c.value, c.expires) for c in cookies}
 
 
 def _in_jar_order(jar: http.cookiejar.CookieJar) -> Iterator[http.cookiejar.Cookie]:
