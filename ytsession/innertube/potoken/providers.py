@@ -24,10 +24,10 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, Protocol, TypeAlias
 from urllib.parse import unquote
 
-from ...errors import PoTokenBindingError, PoTokenError
+from ...errors import PoTokenBindingError, PoTokenError, YTSessionError
 from .binding import BindingKind, ContentBinding, PoTokenContext, content_binding
 from .coldstart import (
     DEFAULT_CLIENT_STATE,
@@ -47,6 +47,7 @@ __all__ = [
     "PoTokenRequest",
     "ProviderChain",
     "StaticProvider",
+    "StoredItem",
     "default_cache_file",
 ]
 
@@ -234,6 +235,20 @@ class PoTokenProvider(abc.ABC):
         return f"{type(self).__name__}()"
 
 
+class StoredItem(Protocol):
+    """A JSON object kept outside the process, such as a profile store's PO-token item:
+    what a :class:`ProviderChain` can keep its tokens in instead of a file."""
+
+    def load(self) -> dict[str, Any] | None:
+        """:return: the stored object, or ``None`` when there is none."""
+
+    def update(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Replace the object by ``change(current)`` atomically; :return: the new one."""
+
+    def describe(self) -> str:
+        """:return: where the object lives, for messages (no secret)."""
+
+
 #: What a session takes as its providers: a chain, one provider, or providers in order.
 PoTokenProviders: TypeAlias = "ProviderChain | PoTokenProvider | Sequence[PoTokenProvider]"
 
@@ -389,6 +404,8 @@ class ProviderChain:
     :param providers: the providers, in the order to ask them.
     :param ttl: seconds a token is used when its provider names no expiry.
     :param cache_file: a JSON file to keep tokens in across processes, or ``None``.
+    :param cache_item: instead of a file, a JSON object kept elsewhere, e.g. a profile
+        store's PO-token item (:class:`StoredItem`); read and written like the file.
     :param clock: the time source (for tests).
     :param refresh_margin: replace a token this many seconds before it expires.
     """
@@ -399,6 +416,7 @@ class ProviderChain:
         *,
         ttl: float = DEFAULT_TTL,
         cache_file: str | Path | None = None,
+        cache_item: StoredItem | None = None,
         clock: Callable[[], float] = time.time,
         refresh_margin: float = REFRESH_MARGIN,
     ) -> None:
@@ -408,6 +426,9 @@ class ProviderChain:
                 raise TypeError(f"not a PoTokenProvider: {type(provider).__name__}")
         self.ttl = ttl
         self.cache_file = Path(cache_file) if cache_file is not None else None
+        if cache_file is not None and cache_item is not None:
+            raise ValueError("give a cache file or a cache item, not both")
+        self.cache_item = cache_item
         self.refresh_margin = refresh_margin
         self._clock = clock
         self._tokens: dict[str, PoToken] = {}
@@ -548,7 +569,7 @@ class ProviderChain:
     # --- the cache file ------------------------------------------------------------------
 
     def _load_file(self) -> None:
-        if self._file_loaded or self.cache_file is None:
+        if self._file_loaded or (self.cache_file is None and self.cache_item is None):
             return
         self._file_loaded = True
         now = self._clock()
@@ -556,7 +577,23 @@ class ProviderChain:
             if not token.expired(now) and token.binding.key not in self._tokens:
                 self._tokens[token.binding.key] = token
 
+    @property
+    def cache_location(self) -> str | None:
+        """Where the tokens are kept across processes (a file or an item), or ``None``."""
+        if self.cache_item is not None:
+            return self.cache_item.describe()
+        return None if self.cache_file is None else str(self.cache_file)
+
+    def _where(self) -> str:
+        return self.cache_location or "memory"
+
     def _read_file(self) -> list[PoToken]:
+        if self.cache_item is not None:
+            try:
+                return self._parse_cache(self.cache_item.load())
+            except YTSessionError as exc:
+                log.warning("ignoring the PO token cache in %s (%s)", self._where(), exc)
+                return []
         assert self.cache_file is not None
         try:
             data = json.loads(self.cache_file.read_text(encoding="utf-8"))
@@ -565,8 +602,13 @@ class ProviderChain:
         except (OSError, ValueError) as exc:
             log.warning("ignoring unreadable PO token cache %s (%s)", self.cache_file, exc)
             return []
+        return self._parse_cache(data)
+
+    def _parse_cache(self, data: object) -> list[PoToken]:
+        if data is None or data == {}:
+            return []
         if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
-            log.warning("ignoring %s: not a PO token cache", self.cache_file)
+            log.warning("ignoring %s: not a PO token cache", self._where())
             return []
         if data.get("version") != CACHE_VERSION or not isinstance(data.get("tokens"), list):
             return []
@@ -579,24 +621,32 @@ class ProviderChain:
         return tokens
 
     def _save(self, *, merge: bool = True) -> None:
-        if self.cache_file is None:
+        if self.cache_file is None and self.cache_item is None:
+            return
+
+        def merged_with(stored: list[PoToken]) -> dict[str, Any]:
+            now = self._clock()
+            merged: dict[str, PoToken] = {}
+            if merge:  # keep what another process stored meanwhile
+                merged.update({t.binding.key: t for t in stored})
+            merged.update(self._tokens)
+            live = [t.to_dict() for t in merged.values() if not t.expired(now)]
+            return {"format": CACHE_FORMAT, "version": CACHE_VERSION, "tokens": live}
+
+        if self.cache_item is not None:
+            try:
+                self.cache_item.update(lambda current: merged_with(self._parse_cache(current)))
+            except YTSessionError as exc:
+                log.warning("could not write the PO token cache to %s (%s)", self._where(), exc)
             return
         from ...auth.tokenfile import atomic_write_json
 
-        now = self._clock()
-        merged: dict[str, PoToken] = {}
-        if merge:  # keep what another process stored meanwhile
-            merged.update({t.binding.key: t for t in self._read_file()})
-        merged.update(self._tokens)
-        live = [t.to_dict() for t in merged.values() if not t.expired(now)]
+        assert self.cache_file is not None
         try:
-            atomic_write_json(
-                self.cache_file,
-                {"format": CACHE_FORMAT, "version": CACHE_VERSION, "tokens": live},
-            )
+            atomic_write_json(self.cache_file, merged_with(self._read_file()))
         except OSError as exc:
             log.warning("could not write the PO token cache %s (%s)", self.cache_file, exc)
 
     def __repr__(self) -> str:
         names = ", ".join(p.name for p in self._providers)
-        return f"ProviderChain([{names}], ttl={self.ttl}, cache_file={self.cache_file})"
+        return f"ProviderChain([{names}], ttl={self.ttl}, cache={self._where()})"

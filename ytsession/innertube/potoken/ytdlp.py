@@ -250,7 +250,7 @@ class YtDlpBridge:
         else:
             cached = chain.cached(ours)
             if cached is not None:
-                log.debug(f"{what} from ytsession's cache {chain.cache_file}")
+                log.debug(f"{what} from ytsession's cache {chain.cache_location}")
                 return Served(cached, "cache")
         if kind == "botguard":
             log.info(f"Minting a {what} with BotGuard (Node.js)")
@@ -262,7 +262,7 @@ class YtDlpBridge:
             raise RequestRejected(str(exc)) from None
         if token is None:  # every provider declined (a binding too long for cold-start)
             raise RequestRejected(f"ytsession's {kind} provider has no {what}")
-        log.trace(f"{what} cached in {chain.cache_file} until {int(token.expires_at or 0)}")
+        log.trace(f"{what} cached in {chain.cache_location} until {int(token.expires_at or 0)}")
         return Served(token, "botguard" if kind == "botguard" else "coldstart")
 
     def _our_request(self, request: YtDlpRequest) -> PoTokenRequest:
