@@ -38,11 +38,11 @@ console.log(JSON.stringify(tokens.map((t) => decodeColdStartToken(t).contentBind
 
 YTSESSION = [sys.executable, "-m", "ytsession"]
 OTHER_PROCESS = """
-import sys, yt_dlp
+import json, sys, yt_dlp
 from yt_dlp.extractor.youtube.pot._director import initialize_pot_director
 from yt_dlp.extractor.youtube.pot.provider import PoTokenContext, PoTokenRequest
-store, base_url, video = sys.argv[1:]
-args = {"store": [store], "base_url": [base_url], "provider": ["coldstart"]}
+args = {k: [v] for k, v in json.loads(sys.argv[1]).items()}
+video = sys.argv[2]
 ydl = yt_dlp.YoutubeDL({"quiet": True, "extractor_args": {"youtubepot-ytsession": args}})
 director = initialize_pot_director(ydl.get_info_extractor("Youtube"))
 print(director.get_po_token(PoTokenRequest(
@@ -111,14 +111,30 @@ class YtDlp:
         self.ydl.close()
 
 
+PROFILE = "fleet"
+
+
+def make_profile(store: str) -> None:
+    from ytsession.auth.profiles import Profile, ProfileSettings
+
+    Profile.named(PROFILE, store=store).save_settings(ProfileSettings(kind="cookies"))
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
-    return tmp_path / "store"
+    """A file profile store holding the profile the plugin keeps its tokens in."""
+    directory = tmp_path / "store"
+    make_profile(str(directory))
+    return directory
+
+
+def at(store: Path, **args: str) -> dict[str, str]:
+    return {"store": str(store), "profile": PROFILE, **args}
 
 
 @pytest.fixture
 def ytdlp(store: Path) -> Iterator[YtDlp]:
-    run = YtDlp({"store": str(store), "provider": "coldstart"}, verbose=True)
+    run = YtDlp(at(store, provider="coldstart"), verbose=True)
     yield run
     run.close()
 
@@ -220,10 +236,11 @@ def test_what_it_cannot_serve_is_rejected_so_yt_dlp_moves_on(ytdlp: YtDlp) -> No
 
 
 def test_tokens_are_shared_with_session_tokens_and_other_processes(
-    tmp_path: Path, emu: Emulator
+    tmp_path: Path, emu: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = tmp_path / "cache"
-    env = {**os.environ, "YTSESSION_CACHE_DIR": str(store), "YTSESSION_HOME": str(tmp_path)}
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("YTSESSION_CACHE_DIR", str(cache_dir))
+    env = {**os.environ, "YTSESSION_HOME": str(tmp_path)}
     # `ytsession session-tokens` makes the session's stream token in its own process ...
     done = subprocess.run(
         [
@@ -246,18 +263,19 @@ def test_tokens_are_shared_with_session_tokens_and_other_processes(
     pasted = json.loads(done.stdout)["po_token"]
     # ... and yt-dlp gets that very token from the shared store (cold-start tokens differ
     # on every mint, so equal tokens mean the cache answered).
-    run = YtDlp({"store": str(store), "base_url": emu.url, "provider": "coldstart"}, verbose=True)
+    args = {"base_url": emu.url, "provider": "coldstart"}
+    run = YtDlp(args, verbose=True)
     request = run.request("gvs", visitor_data=VISITOR_DATA)
     assert run.director.get_po_token(request) == pasted
     assert run.provider.request_pot(request).po_token == pasted
     assert "from ytsession's cache" in run.log.text()
     player = run.provider.request_pot(run.request("player", video_id=VIDEO)).po_token
     run.close()
-    cache = default_cache_file(store, host=emu.url)
+    cache = default_cache_file(cache_dir, host=emu.url)
     assert oct(cache.stat().st_mode & 0o777) == "0o600"
     # Another yt-dlp process finds the player token this one made.
     other = subprocess.run(
-        [sys.executable, "-c", OTHER_PROCESS, str(store), emu.url, VIDEO],
+        [sys.executable, "-c", OTHER_PROCESS, json.dumps(args), VIDEO],
         capture_output=True,
         text=True,
         env=env,
@@ -283,17 +301,17 @@ def test_proxy_headers_and_bad_settings(store: Path, emu: Emulator) -> None:
         PoTokenProviderRejectedRequest,
     )
 
-    botguard = YtDlp({"store": str(store), "provider": "botguard", "base_url": emu.url})
+    botguard = YtDlp({**at(store), "provider": "botguard", "base_url": emu.url})
     proxied = botguard.request("gvs", visitor_data=VISITOR_DATA, request_proxy="http://127.0.0.1:9")
     with pytest.raises(PoTokenProviderRejectedRequest, match="proxy"):
         botguard.provider.request_pot(proxied)
     assert emu.log == []  # nothing went around the proxy
     botguard.close()
     # Cold-start tokens need no network, so a proxy is no obstacle.
-    cold = YtDlp({"store": str(store), "provider": "coldstart"})
+    cold = YtDlp({**at(store), "provider": "coldstart"})
     assert cold.provider.request_pot(proxied).po_token
     cold.close()
-    wrong = YtDlp({"store": str(store), "provider": "nonsense"})
+    wrong = YtDlp({**at(store), "provider": "nonsense"})
     with pytest.raises(PoTokenProviderError, match="provider=nonsense"):
         wrong.provider.request_pot(wrong.request("gvs", visitor_data=VISITOR_DATA))
     wrong.close()
@@ -305,12 +323,12 @@ def test_the_node_argument_chooses_node_and_auto_falls_back_to_cold_start(
     from yt_dlp.extractor.youtube.pot.provider import PoTokenProviderError
 
     absent = str(tmp_path / "no-such-node")
-    strict = YtDlp({"store": str(store), "provider": "botguard", "node": absent})
+    strict = YtDlp({**at(store), "provider": "botguard", "node": absent})
     request = strict.request("gvs", visitor_data=VISITOR_DATA)
     with pytest.raises(PoTokenProviderError, match=r"Node\.js"):
         strict.provider.request_pot(request)
     strict.close()
-    auto = YtDlp({"store": str(store), "node": absent}, verbose=True)
+    auto = YtDlp({**at(store), "node": absent}, verbose=True)
     token = auto.provider.request_pot(request).po_token
     assert decoded([token]) == [VISITOR_DATA]
     assert "from coldstart" in auto.log.text()
@@ -320,7 +338,7 @@ def test_the_node_argument_chooses_node_and_auto_falls_back_to_cold_start(
 def test_bind_to_visitor_id_binds_as_yt_dlp_does_with_it(store: Path) -> None:
     from yt_dlp.extractor.youtube.pot.utils import get_webpo_content_binding
 
-    run = YtDlp({"store": str(store), "provider": "coldstart", "bind_to_visitor_id": "true"})
+    run = YtDlp({**at(store), "provider": "coldstart", "bind_to_visitor_id": "true"})
     request = run.request("gvs", visitor_data=VISITOR_DATA)
     expected, _kind = get_webpo_content_binding(request, bind_to_visitor_id=True)
     assert expected == "Vis1tor_Id-"
@@ -328,13 +346,34 @@ def test_bind_to_visitor_id_binds_as_yt_dlp_does_with_it(store: Path) -> None:
     run.close()
 
 
-def test_an_unknown_profile_is_a_clear_error(store: Path, home: Path) -> None:
+def test_an_unknown_profile_is_a_clear_error(store: Path) -> None:
     from yt_dlp.extractor.youtube.pot.provider import PoTokenProviderError
 
     run = YtDlp({"store": str(store), "profile": "nobody", "provider": "coldstart"})
     with pytest.raises(PoTokenProviderError, match="ytsession login"):
         run.provider.request_pot(run.request("gvs", visitor_data=VISITOR_DATA))
     run.close()
+
+
+def test_a_fleet_shares_tokens_through_a_redis_store(redis_server: Any) -> None:
+    make_profile(redis_server.url)
+    args = {"store": redis_server.url, "profile": PROFILE, "provider": "coldstart"}
+    run = YtDlp(args, verbose=True)
+    request = run.request("player", video_id=VIDEO)
+    token = run.provider.request_pot(request).po_token
+    assert run.provider.request_pot(request).po_token == token
+    hit = next(line for line in run.log.lines if "from ytsession's cache" in line)
+    assert "redis" in hit and PROFILE in hit
+    run.close()
+    # A yt-dlp process on another machine (here: another process) finds it in Redis.
+    other = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, json.dumps(args), VIDEO],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert other.stdout.strip() == token
 
 
 def test_cache_spec_names_the_binding_the_token_has(ytdlp: YtDlp, store: Path) -> None:
@@ -358,7 +397,7 @@ def test_botguard_mints_from_the_emulators_challenge(store: Path, emu: Emulator)
     require_botguard_runtime()
     node = shutil.which("node")
     assert node is not None
-    run = YtDlp({"store": str(store), "base_url": emu.url, "node": node}, verbose=True)
+    run = YtDlp({**at(store), "base_url": emu.url, "node": node}, verbose=True)
     requests = [
         run.request("gvs", visitor_data=VISITOR_DATA, request_timeout=60),
         run.request("player", video_id=VIDEO, request_timeout=60),
@@ -372,7 +411,7 @@ def test_botguard_mints_from_the_emulators_challenge(store: Path, emu: Emulator)
     assert "Minting a gvs PO token for WEB" in run.log.text()
     # Cached: a new run asks BotGuard no more.
     challenges = emu.botguard.challenges_issued
-    again = YtDlp({"store": str(store), "base_url": emu.url})
+    again = YtDlp({**at(store), "base_url": emu.url})
     assert again.director.get_po_token(requests[0]) == tokens[0]
     assert emu.botguard.challenges_issued == challenges
     again.close()

@@ -32,6 +32,7 @@ from .providers import (
     PoTokenProvider,
     PoTokenRequest,
     ProviderChain,
+    StoredItem,
 )
 
 __all__ = [
@@ -43,7 +44,7 @@ __all__ = [
     "YtDlpBridge",
     "YtDlpRequest",
     "bridge_for",
-    "token_cache_file",
+    "token_cache",
 ]
 
 #: The ``provider=`` extractor argument's values: which of ytsession's providers mint.
@@ -74,10 +75,9 @@ class Logger(Protocol):
 class PluginSettings:
     """The plugin's extractor arguments (``youtubepot-ytsession:KEY=VALUE;...``).
 
-    :ivar profile: the ytsession profile (``ytsession login --profile``) whose store the
-        tokens belong to; must exist when given.
-    :ivar store: where tokens are kept: a directory (or ``file://`` URL); the session
-        cache directory when ``None``.
+    :ivar profile: the ytsession profile (``ytsession login --profile``) whose PO-token
+        item holds the tokens; must exist.
+    :ivar store: the profile store: a directory or URL (``file://``, ``redis://``).
     :ivar node: the Node.js executable BotGuard runs in; ``node`` on ``PATH`` when ``None``.
     :ivar base_url: fetch BotGuard's challenge here instead of from YouTube (an emulator).
     :ivar provider: ``auto`` (BotGuard when set up, else cold-start), ``botguard`` or
@@ -179,35 +179,35 @@ class Served:
     source: Source
 
 
-def token_cache_file(settings: PluginSettings) -> Path:
-    """Where the plugin keeps its tokens: the PO token cache file a session of the same
-    host uses (see :func:`~.providers.default_cache_file`), so ``ytsession session-tokens``,
-    :class:`~ytsession.Session` and every yt-dlp process share it.
+def token_cache(settings: PluginSettings) -> Path | StoredItem:
+    """Where the plugin keeps its tokens.
 
-    :param settings: ``store`` (a directory or ``file://`` URL) replaces the session cache
-        directory.
-    :raises PoTokenError: ``store`` is not a directory path, or ``profile`` does not exist.
+    With ``profile`` (or ``store``), the PO-token item of that profile (the default profile
+    when only ``store`` is given) in the profile store (``store``: a directory or URL such
+    as ``redis://host:6379/0``; ``$YTSESSION_STORE`` or the file store when unset), shared
+    by every machine using the store. Otherwise the PO token cache file of a session of
+    the same host (see :func:`~.providers.default_cache_file`), which
+    :class:`~ytsession.Session` and ``ytsession session-tokens`` share.
+
+    :param settings: the plugin's extractor arguments.
+    :raises PoTokenError: the profile does not exist in the store.
+    :raises YTSessionError: the store URL is not usable (:class:`~ytsession.ProfileError`).
     """
-    from .providers import default_cache_file
+    if settings.profile is None and settings.store is None:
+        from .providers import default_cache_file
 
-    if settings.profile is not None:
-        from ...auth.profiles import Profile
+        return default_cache_file(host=settings.host)
+    from ...auth.profiles import Profile
+    from ...auth.store import PO_TOKENS, JsonItem
 
-        if not Profile.named(settings.profile).exists():
-            raise PoTokenError(
-                f"youtubepot-ytsession:profile={settings.profile} names no ytsession "
-                "profile; run `ytsession login --profile NAME` or drop the argument"
-            )
-    directory: str | None = settings.store
-    if directory is not None and "://" in directory:
-        parts = urlsplit(directory)
-        if parts.scheme != "file":
-            raise PoTokenError(
-                f"youtubepot-ytsession:store={directory} is not supported; give a directory "
-                "(or a file:// URL)"
-            )
-        directory = parts.path
-    return default_cache_file(directory, host=settings.host)
+    profile = Profile.named(settings.profile, store=settings.store)
+    if not profile.exists():
+        raise PoTokenError(
+            f"youtubepot-ytsession: there is no ytsession profile '{profile.name}' in "
+            f"{profile.store.where(profile.name, PO_TOKENS)}; log in with `ytsession login "
+            "--profile NAME` (and --store) first, or drop profile= and store="
+        )
+    return JsonItem(profile.store, profile.name, PO_TOKENS)
 
 
 class YtDlpBridge:
@@ -223,11 +223,13 @@ class YtDlpBridge:
         self._lock = threading.Lock()
         self._chains: dict[tuple[object, ...], ProviderChain] = {}
         self._botguard_ready: bool | None = None
+        self._cache: Path | StoredItem | None = None
 
-    @property
-    def cache_file(self) -> Path:
-        """The token cache file (see :func:`token_cache_file`)."""
-        return token_cache_file(self.settings)
+    def _token_cache(self) -> Path | StoredItem:
+        with self._lock:
+            if self._cache is None:
+                self._cache = token_cache(self.settings)
+            return self._cache
 
     def serve(self, request: YtDlpRequest, *, logger: Logger | None = None) -> Served:
         """A token for ``request``: from the cache unless ``bypass_cache``, else minted.
@@ -329,6 +331,7 @@ class YtDlpBridge:
 
     def _chain(self, kind: str, request: YtDlpRequest) -> ProviderChain:
         key: tuple[object, ...] = (kind, request.user_agent, request.timeout)
+        cache = self._token_cache()
         with self._lock:
             chain = self._chains.get(key)
             if chain is None:
@@ -338,7 +341,11 @@ class YtDlpBridge:
                 else:
                     provider = ColdStartProvider(clock=self._clock)
                 chain = ProviderChain(
-                    [provider], cache_file=self.cache_file, clock=self._clock, ttl=DEFAULT_TTL
+                    [provider],
+                    cache_file=cache if isinstance(cache, Path) else None,
+                    cache_item=None if isinstance(cache, Path) else cache,
+                    clock=self._clock,
+                    ttl=DEFAULT_TTL,
                 )
                 self._chains[key] = chain
             return chain
