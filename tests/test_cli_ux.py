@@ -499,3 +499,12 @@ def test_zsh_loads_the_completion(tmp_path: Path) -> None:
     probe = f"autoload -U compinit && compinit -u -D; source {script}; print $_comps[ytsession]"
     out = subprocess.run([zsh, "-f", "-c", probe], capture_output=True, text=True, timeout=30)
     assert "_ytsession" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_long_wait_is_announced_on_stderr(emu: Emulator, tmp_path: Path) -> None:
+    emu.inject_error("/sw.js_data", 429, headers={"Retry-After": "3"}, count=1)
+    result = run(tmp_path, "call", "browse", "--anonymous", "--server", emu.url, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^ytsession: waiting 3 s before trying \S+ again", result.stderr, re.M), (
+        result.stderr
+    )
