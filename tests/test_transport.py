@@ -268,6 +268,21 @@ def test_a_short_retry_after_is_waited_out_and_announced(
     assert waits and waits[0].levelno >= logging.INFO and waits[0].name.startswith("ytsession")
 
 
+def test_retries_and_their_waits_stay_within_the_deadline(no_cache: Path) -> None:
+    unavailable = Answer(503, b"{}", {"Retry-After": "1"})
+    with FaultyServer(answer(unavailable)) as server:
+        transport = Transport(deadline=2.5, retry=RetryPolicy(total=10, backoff=0.01))
+        session = Session.create(
+            base_url=server.url, visitor_data=VISITOR_DATA, transport=transport
+        )
+        started = time.monotonic()
+        with session, pytest.raises(RetryLaterError) as caught:
+            session.call("browse")  # a read: 503 is retried while the waits fit
+        assert time.monotonic() - started < 2.5 + 1
+        assert caught.value.retry_after == 1
+        assert 2 <= len(server.seen) <= 3
+
+
 # --- one transport for every path: proxies ------------------------------------------------
 
 
