@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from redis_support import RedisServer
 
 from ytsession import OAuthCredentials, OAuthEndpoints
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
+
+# Property-based tests (tests/test_parsers_fuzz.py): a quick run locally; in CI
+# (HYPOTHESIS_PROFILE=ci, set by .ci/run) at least 10,000 examples across the parsers,
+# derandomized so that every CI run tries the same inputs.
+_FUZZ_HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+settings.register_profile(
+    "ci",
+    max_examples=900,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    database=None,
+    suppress_health_check=_FUZZ_HEALTH,
+)
+settings.register_profile("dev", max_examples=60, deadline=None, suppress_health_check=_FUZZ_HEALTH)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture

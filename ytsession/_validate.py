@@ -47,7 +47,7 @@ MAX_TOKEN_CHARS = 16_384
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-_HEADER_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_HEADER_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,11 @@ def _too_deep(text: str, max_depth: int) -> bool:
 class _Fault(Exception):
     """A parse failure: ``unusable`` when the input is JSON, but not one we accept."""
 
-    def __init__(self, problem: str, *, unusable: bool = False) -> None:
+    def __init__(self, problem: str, *, unusable: bool = False, line: int | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.unusable = unusable
+        self.line = line
 
 
 def _parse(data: str | bytes, max_depth: int) -> Any:
@@ -111,7 +112,8 @@ def _parse(data: str | bytes, max_depth: int) -> Any:
         return json.loads(text, parse_constant=_reject_constant, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise _Fault(
-            f"is not valid JSON (line {exc.lineno}, column {exc.colno}); it may be truncated"
+            f"is not valid JSON (line {exc.lineno}, column {exc.colno}); it may be truncated",
+            line=exc.lineno,
         ) from None
     except (ValueError, RecursionError) as exc:
         raise _Fault(f"is not usable JSON ({exc})", unusable=True) from None
@@ -131,7 +133,10 @@ def loads(data: str | bytes, source: Source, *, max_depth: int = MAX_DEPTH) -> A
     try:
         return _parse(data, max_depth)
     except _Fault as fault:
-        raise source.fail(fault.problem) from None
+        error = source.fail(fault.problem)
+        if fault.line is not None and hasattr(error, "line"):
+            error.line = fault.line  # errors that name a line (CookieError) get it
+        raise error from None
 
 
 def json_object(data: str | bytes, source: Source, *, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
@@ -182,12 +187,15 @@ def header_safe(value: str, what: str, source: Source) -> str:
     :param source: where it came from.
     :return: ``value``.
     :raises YTSessionError: it holds a control character (CR, LF, NUL, ...), a character
-        outside latin-1, or is longer than :data:`MAX_TOKEN_CHARS`.
+        outside latin-1, starts or ends with white space, or is longer than
+        :data:`MAX_TOKEN_CHARS`.
     """
     if len(value) > MAX_TOKEN_CHARS:
         raise source.fail(f"has a {what} of {len(value)} characters (at most {MAX_TOKEN_CHARS})")
     if _HEADER_BAD.search(value):
         raise source.fail(f"has a {what} with a control character (a line break?)")
+    if value != value.strip():
+        raise source.fail(f"has a {what} that starts or ends with white space")
     try:
         value.encode("latin-1")
     except UnicodeEncodeError:

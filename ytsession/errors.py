@@ -49,6 +49,7 @@ __all__ = [
     "TokenWriteError",
     "UnauthorizedOAuthClientError",
     "UnknownClientError",
+    "VisitorDataError",
     "YTSessionError",
 ]
 
@@ -157,6 +158,14 @@ class InnerTubeError(YTSessionError):
         self.message = scrub(message)
         self.endpoint = endpoint
         self.reason = reason
+
+
+class VisitorDataError(InnerTubeError, ValueError):
+    """Visitor data, a ``/sw.js_data`` body or an embed page cannot be read: not of the
+    known shape, not base64 of the known protobuf, or unusable JSON. A session falls back
+    to the embed page, then says so; pass ``generate_session_locally=True`` to make visitor
+    data locally instead.
+    """
 
 
 class UnknownClientError(YTSessionError, ValueError):

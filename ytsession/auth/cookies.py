@@ -24,7 +24,6 @@ import atexit
 import dataclasses
 import hashlib
 import http.cookiejar
-import json
 import logging
 import math
 import re
@@ -41,6 +40,7 @@ from typing import Any, Literal
 from requests.cookies import RequestsCookieJar
 
 from .. import _secrets
+from .. import _validate as check
 from ..errors import CookieError, CookieFileChangedError, LoggedOutError, YTSessionError
 from . import tokenfile
 
@@ -248,7 +248,7 @@ def parse_netscape(text: str, *, path: str = _TEXT) -> list[http.cookiejar.Cooki
         else:
             try:
                 stamp = int(float(expires_text.strip() or "0"))
-            except ValueError:
+            except (ValueError, OverflowError):  # "nan", "1e400": not a time either
                 problem = "the expiry (fifth field) is not a number"
             else:
                 expires = stamp if stamp > 0 else None
@@ -684,19 +684,14 @@ class YouTubeCookies:
                 write_back=write_back,
             )
         if kind == "browser.json":
-            try:
-                data = json.loads(text.removeprefix("\ufeff"))
-            except json.JSONDecodeError as exc:
-                raise CookieError(
-                    f"browser headers file {source} is not valid JSON (line {exc.lineno}, "
-                    f"column {exc.colno}); run the browser setup again",
-                    path=source,
-                    line=exc.lineno,
-                ) from None
-            if not isinstance(data, dict):
-                raise CookieError(
-                    f"browser headers file {source} is not a JSON object", path=source
-                )
+            data = check.json_object(
+                text,
+                check.Source(
+                    f"browser headers file {source}",
+                    "run the browser setup again",
+                    lambda m: CookieError(m, path=source),
+                ),
+            )
             headers = parse_browser_json(data, path=source)
             return cls._from_headers(
                 headers, path=path, file_format="browser.json", write_back=write_back

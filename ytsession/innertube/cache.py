@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import _validate as check
+from ..errors import YTSessionError
 from .context import SessionData
 
 if TYPE_CHECKING:
@@ -131,8 +133,8 @@ class SessionCache:
             log.warning("ignoring unreadable session cache %s (%s)", path, type(exc).__name__)
             return None
         try:
-            return self._unwrap(json.loads(text), key)
-        except (ValueError, TypeError, KeyError) as exc:
+            return self._unwrap(check.loads(text, _source(path)), key)
+        except (ValueError, TypeError, KeyError, YTSessionError) as exc:
             log.warning("ignoring corrupt session cache %s (%s); it will be rewritten", path, exc)
             return None
 
@@ -244,3 +246,7 @@ class StoreSessionCache(SessionCache):
 
     def __repr__(self) -> str:
         return f"StoreSessionCache({self._item.describe()!r}, ttl={self.ttl})"
+
+
+def _source(path: Path) -> check.Source:
+    return check.Source(f"session cache {path}", "it is rewritten", YTSessionError)

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
-from ..errors import DeadlineExceededError, InnerTubeError, NetworkError
+from .. import _validate as check
+from ..errors import DeadlineExceededError, InnerTubeError, NetworkError, VisitorDataError
 from .context import DEFAULT_BASE_URL, SessionData
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def decode_visitor_data(value: str) -> VisitorData:
     try:
         raw = base64.b64decode(text, altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
-        raise ValueError("visitor data is not base64") from None
+        raise VisitorDataError("visitor data is not base64") from None
     visitor_id: str | None = None
     timestamp: int | None = None
     extra = bytearray()
@@ -137,7 +138,9 @@ def decode_visitor_data(value: str) -> VisitorData:
         else:
             extra += field_raw
     if visitor_id is None or timestamp is None:
-        raise ValueError("visitor data lacks the visitor id (field 1) or the timestamp (field 5)")
+        raise VisitorDataError(
+            "visitor data lacks the visitor id (field 1) or the timestamp (field 5)"
+        )
     return VisitorData(visitor_id, timestamp, bytes(extra))
 
 
@@ -197,7 +200,7 @@ def _read_varint(raw: bytes, pos: int) -> tuple[int, int]:
     shift = 0
     while True:
         if pos >= len(raw) or shift > 63:
-            raise ValueError("visitor data holds a truncated protobuf varint")
+            raise VisitorDataError("visitor data holds a truncated protobuf varint")
         byte = raw[pos]
         pos += 1
         result |= (byte & 0x7F) << shift
@@ -216,23 +219,23 @@ def _fields(raw: bytes) -> list[tuple[int, int, int | bytes, bytes]]:
         number, wire = key >> 3, key & 7
         value: int | bytes
         if number == 0:
-            raise ValueError("visitor data holds a protobuf field numbered 0")
+            raise VisitorDataError("visitor data holds a protobuf field numbered 0")
         if wire == _WIRE_VARINT:
             value, pos = _read_varint(raw, pos)
         elif wire == _WIRE_LENGTH:
             length, pos = _read_varint(raw, pos)
             if pos + length > len(raw):
-                raise ValueError("visitor data holds a truncated protobuf field")
+                raise VisitorDataError("visitor data holds a truncated protobuf field")
             value = raw[pos : pos + length]
             pos += length
         elif wire in (_WIRE_FIXED64, _WIRE_FIXED32):
             size = 8 if wire == _WIRE_FIXED64 else 4
             if pos + size > len(raw):
-                raise ValueError("visitor data holds a truncated protobuf field")
+                raise VisitorDataError("visitor data holds a truncated protobuf field")
             value = int.from_bytes(raw[pos : pos + size], "little")
             pos += size
         else:
-            raise ValueError(f"visitor data holds an unsupported protobuf wire type {wire}")
+            raise VisitorDataError(f"visitor data holds an unsupported protobuf wire type {wire}")
         fields.append((number, wire, value, raw[start:pos]))
     return fields
 
@@ -249,6 +252,13 @@ _SW_DEVICE_EXPERIMENT_ID = 103
 _SW_ROLLOUT_TOKEN = 107
 
 
+_SW_JS_DATA = check.Source(
+    "sw.js_data",
+    "the session falls back to the embed page",
+    lambda m: VisitorDataError(m, endpoint="sw.js_data"),
+)
+
+
 def parse_sw_js_data(text: str, *, now: float | None = None) -> SessionData:
     """Read the session data out of a ``/sw.js_data`` body.
 
@@ -258,18 +268,19 @@ def parse_sw_js_data(text: str, *, now: float | None = None) -> SessionData:
         ``appInstallData``, 103 device experiment id, 107 rollout token), as YouTube.js
         reads it (the suite feeds the emulator's body to YouTube.js's own parser).
     :param now: the fetch time to record; now when ``None``.
-    :raises ValueError: the body is not of that shape or holds no visitor data.
+    :raises VisitorDataError: (a ``ValueError``) the body is not of that shape, holds
+        unusable JSON, or holds no visitor data.
     """
     body = text.lstrip()
     if body.startswith(_SW_PREFIX):
         body = body[len(_SW_PREFIX) :]
     try:
-        data = json.loads(body)
+        data = check.loads(body, _SW_JS_DATA, max_depth=check.MAX_ANSWER_DEPTH)
         info = data[0][2][0][0]
     except (ValueError, LookupError, TypeError):
-        raise ValueError("sw.js_data is not of the known shape") from None
+        raise VisitorDataError("sw.js_data is not of the known shape") from None
     if not isinstance(info, list):
-        raise ValueError("sw.js_data is not of the known shape")
+        raise VisitorDataError("sw.js_data is not of the known shape")
 
     def text_at(index: int) -> str:
         value = info[index] if index < len(info) else None
@@ -277,7 +288,7 @@ def parse_sw_js_data(text: str, *, now: float | None = None) -> SessionData:
 
     visitor_data = text_at(_SW_VISITOR_DATA)
     if not visitor_data:
-        raise ValueError("sw.js_data holds no visitor data")
+        raise VisitorDataError("sw.js_data holds no visitor data")
     config = info[_SW_CONFIG] if len(info) > _SW_CONFIG else None
     app_install_data = ""
     if isinstance(config, list) and config and isinstance(config[-1], str):
@@ -315,7 +326,7 @@ def parse_embed_page(html: str, *, now: float | None = None) -> SessionData:
 
     visitor_data = find("visitorData")
     if not visitor_data:
-        raise ValueError("the embed page holds no visitor data")
+        raise VisitorDataError("the embed page holds no visitor data")
     return SessionData(
         visitor_data=visitor_data,
         rollout_token=find("rolloutToken"),

@@ -16,7 +16,6 @@ Tokens never appear in logs above DEBUG, nor in any ``repr``.
 from __future__ import annotations
 
 import abc
-import json
 import logging
 import os
 import threading
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeAlias
 from urllib.parse import unquote
 
+from ... import _validate as check
 from ...errors import PoTokenBindingError, PoTokenError, YTSessionError
 from .binding import BindingKind, ContentBinding, PoTokenContext, content_binding
 from .coldstart import (
@@ -596,10 +596,13 @@ class ProviderChain:
                 return []
         assert self.cache_file is not None
         try:
-            data = json.loads(self.cache_file.read_text(encoding="utf-8"))
+            data = check.loads(
+                self.cache_file.read_bytes(),
+                check.Source(f"PO token cache {self.cache_file}", "it is ignored", YTSessionError),
+            )
         except FileNotFoundError:
             return []
-        except (OSError, ValueError) as exc:
+        except (OSError, YTSessionError) as exc:
             log.warning("ignoring unreadable PO token cache %s (%s)", self.cache_file, exc)
             return []
         return self._parse_cache(data)
