@@ -306,7 +306,7 @@ def test_cookie_text_is_parsed_or_refused_and_signs_safe_headers(text: str) -> N
     _sign_with(cookies)
 
 
-@given(st.one_of(json_bodies, cookie_files.map(str.encode)))
+@given(st.one_of(json_bodies, cookie_files.map(lambda t: t.encode("utf-8", "surrogatepass"))))
 def test_a_cookie_file_is_loaded_or_refused_and_never_changed(workdir: Path, body: bytes) -> None:
     for name in ("cookies.txt", "browser.json"):
         path = workdir / name

@@ -121,7 +121,9 @@ _NETSCAPE_LINE = re.compile(r"^(#HttpOnly_)?[^\s#][^\t]*\t(TRUE|FALSE)\t", re.IG
 _HEADER_LINE = re.compile(r"^\s*:?[A-Za-z0-9-]+\s*:")
 _REQUEST_LINE = re.compile(r"^[A-Z]+ \S+ HTTP/\d(\.\d)?$")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: What no cookie value may hold: control characters (C0, DEL, C1) and characters outside
+#: latin-1, which an HTTP header cannot carry (they failed only when the request was sent).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]|[^\x00-\xff]")
 
 
 def is_youtube_domain(domain: str) -> bool:
@@ -245,6 +247,8 @@ def parse_netscape(text: str, *, path: str = _TEXT) -> list[http.cookiejar.Cooki
             problem = "the fourth field (secure) must be TRUE or FALSE"
         elif not _TOKEN.match(name):
             problem = "the cookie name is empty or not a valid name"
+        elif _CONTROL.search(value):
+            problem = "the cookie value holds a character HTTP headers cannot carry"
         else:
             try:
                 stamp = int(float(expires_text.strip() or "0"))
@@ -315,9 +319,9 @@ def parse_cookie_header(text: str, *, path: str = _TEXT, line: int | None = None
         value = value.strip()
         if _CONTROL.search(value):
             raise CookieError(
-                f"{where}: the value of element {position} of the Cookie header holds a tab "
-                "or another control character, which no cookie value may hold (a cookies.txt "
-                "written from it would not load); copy the whole header again",
+                f"{where}: the value of element {position} of the Cookie header holds a tab, "
+                "another control character or a character HTTP headers cannot carry, which "
+                "no cookie value may hold; copy the whole header again",
                 path=path,
                 line=line,
             )
