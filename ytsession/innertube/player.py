@@ -18,7 +18,6 @@ anything else.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import threading
@@ -28,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InnerTubeError
+from .. import _validate as check
+from ..errors import InnerTubeError, YTSessionError
 
 if TYPE_CHECKING:
     import requests
@@ -218,10 +218,13 @@ class PlayerCache:
         if self.path is None:
             return None
         try:
-            data: Any = json.loads(self.path.read_text(encoding="utf-8"))
+            data: Any = check.loads(
+                self.path.read_bytes(),
+                check.Source(f"player cache {self.path}", "it is rewritten", YTSessionError),
+            )
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as exc:
+        except (OSError, YTSessionError) as exc:
             log.warning("ignoring unreadable player cache %s (%s)", self.path, type(exc).__name__)
             return None
         try:

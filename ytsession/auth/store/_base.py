@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ... import _validate as check
 from .. import tokenfile
 from ..models import StoredTokenDict
 
@@ -183,9 +184,9 @@ class JsonItem:
             return None
         if text is None:
             return None
-        try:
-            data = json.loads(text)
-        except ValueError:
+        try:  # through the validation layer: no RecursionError from a deeply nested value
+            data = check.loads(text, check.Source(self.describe(), "it is rewritten", StoreError))
+        except StoreError:
             data = None
         if not isinstance(data, dict):
             log.warning("ignoring %s: not a JSON object; it will be rewritten", self.describe())
