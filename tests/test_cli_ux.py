@@ -166,8 +166,11 @@ def test_a_dead_login_hint_names_the_profile(emu: Emulator, tmp_path: Path) -> N
     assert status.returncode == 3
     info = json.loads(status.stdout)
     assert info["login_ok"] is False and "--profile cron" in info["login"]
+    assert info["login"].count("`ytsession login") == 1  # one hint, the right one
+    assert "not renewed" in info["access_token"]  # no "59 min left" for a dead login
     whoami = run(home, "whoami", "--profile", "cron")
     assert whoami.returncode == 3 and "`ytsession login --profile cron`" in one_line(whoami)
+    assert whoami.stderr.count("`ytsession login") == 1
     token_file = home / "profiles" / "cron" / "oauth.json"
     stored = json.loads(token_file.read_text())
     token_file.write_text(json.dumps({**stored, "expires_at": 1}))  # so `token` refreshes

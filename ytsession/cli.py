@@ -424,6 +424,16 @@ def _check_login(
     return "valid", account, ""
 
 
+def _without_login_hint(detail: str) -> str:
+    """``detail`` without the library's own "run `ytsession login` ..." advice, for messages
+    that end with a hint of their own (naming the profile)."""
+    import re
+
+    return re.sub(
+        r";?\s*(?:run|log in again with) `ytsession login[^`]*`(?: again| first)?", "", detail
+    )
+
+
 def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     """:return: the fields ``status`` shows and whether the login is dead."""
     profile = _profile(args)
@@ -443,7 +453,12 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         dead = state == "dead"
         info["account"] = account or stored_account or "unknown (the server named none)"
         if dead:
-            info["login"] = f"DEAD: {detail}. Log in again: `ytsession login{_flag(profile)}`"
+            info["login"] = (
+                f"DEAD: {_without_login_hint(detail)}. Log in again: "
+                f"`ytsession login{_flag(profile)}`"
+            )
+            if "access_token" in info:
+                info["access_token"] = "refused with the login (it is not renewed any more)"
         else:
             info["login"] = f"valid ({kind.login_word})"
             if kind.has_token:  # the check may have renewed it
@@ -495,7 +510,8 @@ def cmd_whoami(args: argparse.Namespace) -> int:
         state, account, detail = _check_login(profile, settings, server)
         if state == "dead":
             raise LoginRequiredError(
-                f"{detail}; log in again with `ytsession login{_flag(profile)}`"
+                f"{_without_login_hint(detail)}; log in again with "
+                f"`ytsession login{_flag(profile)}`"
             )
     if args.json:
         print(json.dumps({"profile": profile.name, "kind": settings.kind, "account": account}))
