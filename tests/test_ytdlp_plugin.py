@@ -302,8 +302,10 @@ def test_proxy_headers_and_bad_settings(store: Path, emu: Emulator) -> None:
     )
 
     botguard = YtDlp({**at(store), "provider": "botguard", "base_url": emu.url})
-    proxied = botguard.request("gvs", visitor_data=VISITOR_DATA, request_proxy="http://127.0.0.1:9")
-    with pytest.raises(PoTokenProviderRejectedRequest, match="proxy"):
+    proxied = botguard.request(
+        "gvs", visitor_data=VISITOR_DATA, request_proxy="socks5://127.0.0.1:9"
+    )
+    with pytest.raises(PoTokenProviderRejectedRequest, match="socks5"):
         botguard.provider.request_pot(proxied)
     assert emu.log == []  # nothing went around the proxy
     botguard.close()
@@ -463,3 +465,28 @@ def test_a_wheel_ships_the_plugin_where_yt_dlp_looks(tmp_path: Path) -> None:
     )
     found, providers = done.stdout.strip().splitlines()
     assert str(site / "yt_dlp_plugins") in found and "YTSession" in providers
+
+
+def test_botguard_goes_through_yt_dlps_proxy_with_its_user_agent(
+    store: Path, emu: Emulator
+) -> None:
+    from botguard_support import require_botguard_runtime
+    from faulty_server import RecordingProxy
+
+    require_botguard_runtime()
+    agent = "Mozilla/5.0 (yt-dlp plugin test)"
+    run = YtDlp(at(store, base_url=emu.url, provider="botguard"))
+    with RecordingProxy() as proxy:
+        request = run.request(
+            "gvs",
+            visitor_data=VISITOR_DATA,
+            request_proxy=proxy.url,
+            request_headers={"User-Agent": agent},
+            request_timeout=60,
+        )
+        token = run.provider.request_pot(request).po_token
+        relayed = proxy.to("/api/jnn/v1/Create") + proxy.to("/api/jnn/v1/GenerateIT")
+    run.close()
+    assert emu.botguard.verify(token).binding == VISITOR_DATA
+    assert len(relayed) == 2
+    assert all(seen.headers.get("user-agent") == agent for seen in relayed)

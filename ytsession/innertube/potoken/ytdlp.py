@@ -304,10 +304,12 @@ class YtDlpBridge:
         if choice == "auto":
             choice = "botguard" if self._botguard_set_up() else "coldstart"
         if choice == "botguard":
-            # The Node runner fetches the challenge itself and cannot yet honour these.
-            if request.proxy:
+            # The Node runner fetches the challenge itself: through an http:// forward
+            # proxy, never around one it cannot use.
+            if request.proxy and urlsplit(request.proxy).scheme.lower() != "http":
                 raise RequestRejected(
-                    "ytsession's BotGuard runner cannot send through yt-dlp's proxy; use "
+                    "ytsession's BotGuard runner sends only through http:// proxies, not "
+                    f"{urlsplit(request.proxy).scheme}://; use "
                     "youtubepot-ytsession:provider=coldstart or another provider"
                 )
             if request.source_address or not request.verify_tls:
@@ -330,7 +332,7 @@ class YtDlpBridge:
         return self._botguard_ready
 
     def _chain(self, kind: str, request: YtDlpRequest) -> ProviderChain:
-        key: tuple[object, ...] = (kind, request.user_agent, request.timeout)
+        key: tuple[object, ...] = (kind, request.user_agent, request.timeout, request.proxy)
         cache = self._token_cache()
         with self._lock:
             chain = self._chains.get(key)
@@ -358,6 +360,7 @@ class YtDlpBridge:
             node=self.settings.node,
             timeout=request.timeout or DEFAULT_TIMEOUT,
             user_agent=request.user_agent,
+            proxy=request.proxy,
             clock=self._clock,
         )
 
