@@ -67,3 +67,19 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(params=["file", "redis"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store URL of each backend: a directory, and a real redis-server."""
+    if request.param == "file":
+        yield (tmp_path / "store").as_uri()
+        return
+    directory = tmp_path / "redis"
+    directory.mkdir()
+    server = RedisServer(directory)
+    server.start()
+    try:
+        yield server.url + "?lease=2"
+    finally:
+        server.stop()

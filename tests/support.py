@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
-from ytsession import OAuthCredentials, RefreshingToken
+import pytest
+
+from ytsession import (
+    CookiesRefusedError,
+    CookiesRotatedOutWarning,
+    OAuthCredentials,
+    RefreshingToken,
+    Session,
+)
 from ytsession.testing import Emulator
 
 
@@ -39,3 +49,17 @@ def logged_in_token(
     """A real emulator login stored in ``path``, with the expiry moved as the test needs."""
     token_file(path, login(emu, credentials), expires_in=expires_in)
     return RefreshingToken.from_file(path, credentials)
+
+
+def rotate_out_and_keep_calling(emu: Emulator, session: Session, body: dict[str, Any]) -> None:
+    """The emulated browser signs out (the answer drops the login cookies, warned with
+    ``stale="warn"``), then later answers still set cookies: what a logged-out jar sees."""
+    emu.innertube.cookies.rotate(drop_login=True)
+    with pytest.warns(CookiesRotatedOutWarning):
+        session.call("browse", body)
+    emu.innertube.cookies.rotate(count=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CookiesRotatedOutWarning)
+        for _ in range(3):
+            with contextlib.suppress(CookiesRefusedError):
+                session.call("browse", body)

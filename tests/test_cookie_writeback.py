@@ -3,9 +3,7 @@ redirects between YouTube hosts, and session facts read from the parsed answer."
 
 from __future__ import annotations
 
-import contextlib
 import threading
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,12 +14,13 @@ from ytsession import (
     CookieAuth,
     CookieFileChangedError,
     CookiesRefusedError,
-    CookiesRotatedOutWarning,
     Session,
     YouTubeCookies,
 )
 from ytsession.auth import tokenfile
 from ytsession.testing import Emulator
+
+from support import rotate_out_and_keep_calling
 
 BROWSE = {"browseId": "FEwhat_to_watch"}
 
@@ -63,15 +62,7 @@ def test_a_logged_out_jar_is_never_written_over_the_export_even_when_warned(
 ) -> None:
     before = cookie_file.read_bytes()
     session = session_for(emu, auth_for(emu, cookie_file, stale="warn"), open_sessions)
-    emu.innertube.cookies.rotate(drop_login=True)
-    with pytest.warns(CookiesRotatedOutWarning):
-        session.call("browse", BROWSE)
-    emu.innertube.cookies.rotate(count=3)  # later answers still set cookies
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CookiesRotatedOutWarning)
-        for _ in range(3):
-            with contextlib.suppress(CookiesRefusedError):
-                session.call("browse", BROWSE)
+    rotate_out_and_keep_calling(emu, session, BROWSE)
     assert cookie_file.read_bytes() == before
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,22 +30,6 @@ from ytsession.auth.profiles import list_profiles
 from ytsession.testing import Emulator
 
 from support import login
-
-
-@pytest.fixture(params=["file", "redis"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A store URL of each backend: a directory, and a real redis-server."""
-    if request.param == "file":
-        yield (tmp_path / "store").as_uri()
-        return
-    directory = tmp_path / "redis"
-    directory.mkdir()
-    server = RedisServer(directory)
-    server.start()
-    try:
-        yield server.url + "?lease=2"
-    finally:
-        server.stop()
 
 
 def _stored_login(emu: Emulator, credentials: OAuthCredentials, profile: Profile) -> dict[str, Any]:

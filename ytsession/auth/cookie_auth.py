@@ -283,8 +283,9 @@ class CookieAuth(InnerTubeAuth):
 
         :raises CookiesRefusedError: the cookies were refused and there are no newer ones.
         """
-        if self.cookies.path is not None and self.cookies.changed_on_disk():
-            log.info("the cookie file %s changed; reading it again", self.cookies.path)
+        home = self.cookies.home
+        if home is not None and self.cookies.changed_on_disk():
+            log.info("the %s %s changed; reading it again", home.what, home.describe())
             self.cookies.reload()
             return True
         raise CookiesRefusedError(
@@ -296,9 +297,9 @@ class CookieAuth(InnerTubeAuth):
 
     @property
     def account_key(self) -> str:
-        """``cookies`` plus the cookie file's path when there is one."""
-        path = self.cookies.path
-        return f"cookies:{path}" if path is not None else "cookies"
+        """``cookies`` plus where the jar lives (its file's path) when it lives somewhere."""
+        home = self.cookies.home
+        return f"cookies:{home.describe()}" if home is not None else "cookies"
 
     def state(self) -> object:
         """:return: the jar's version (changed by every rotation)."""

@@ -12,8 +12,9 @@ cookies of a logged-in browser. :class:`YouTubeCookies` reads them from what use
 The cookies live in a :class:`requests.cookies.RequestsCookieJar` holding only cookies of
 ``youtube.com`` and its subdomains (others in a file are ignored), so the jar's own domain
 rules never hand them to another host. Cookies the server updates (``Set-Cookie``) are
-written back to their file atomically with mode 0600, in the file's own format; the lines
-of other sites in a ``cookies.txt`` are kept as they were.
+written back to where the jar lives (its :class:`JarHome`): to their file atomically with
+mode 0600, in the file's own format (the lines of other sites in a ``cookies.txt`` are kept
+as they were), or to the cookie item of a profile in a store of any backend (file or Redis).
 
 No cookie value ever appears in a ``repr``, a log line or an error message.
 """
@@ -21,6 +22,7 @@ No cookie value ever appears in a ``repr``, a log line or an error message.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import hashlib
 import http.cookiejar
@@ -31,11 +33,12 @@ import threading
 import time
 import urllib.request
 import weakref
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from requests.cookies import RequestsCookieJar
 
@@ -43,6 +46,7 @@ from .. import _secrets
 from .. import _validate as check
 from ..errors import CookieError, CookieFileChangedError, LoggedOutError, YTSessionError
 from . import tokenfile
+from .store._base import COOKIES, ProfileStore, StoreLock
 
 __all__ = [
     "APISID_COOKIES",
@@ -53,6 +57,9 @@ __all__ = [
     "WRITE_BACK_INTERVAL",
     "CookieFreshness",
     "CookieUpdate",
+    "FileJarHome",
+    "JarHome",
+    "StoreJarHome",
     "YouTubeCookies",
     "detect_format",
     "is_youtube_domain",
@@ -548,6 +555,174 @@ class _SetCookieResponse:
 _Snapshot = dict[tuple[str, str, str], tuple[str | None, int | None]]
 
 
+# --- where a jar lives -------------------------------------------------------------------
+
+
+class JarHome(ABC):
+    """Where a jar is read from and its rotated cookies are written back to: a cookie file
+    (:class:`FileJarHome`) or the cookie item of a profile in a store of any backend
+    (:class:`StoreJarHome`). :class:`YouTubeCookies` applies the same write-back rules to
+    each (see :meth:`YouTubeCookies.apply_set_cookie`); a home only knows how to lock, read,
+    tell one content from another and write."""
+
+    #: What it is, for messages (``"cookie file"``, ``"stored cookies"``).
+    what: ClassVar[str] = ""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """:return: where the cookies live, for messages (no secret)."""
+
+    @abstractmethod
+    def locked(self) -> contextlib.AbstractContextManager[object]:
+        """:return: a context manager holding the inter-process lock write-backs take.
+
+        :raises YTSessionError: another process held it for too long.
+        """
+
+    @abstractmethod
+    def fingerprint(self) -> object:
+        """What tells the content held now from another one; read under :meth:`locked`,
+        it is also what the next :meth:`write` expects to replace.
+
+        :return: a comparable value (``None`` when nothing is held).
+        """
+
+    @abstractmethod
+    def load(self, *, write_back: bool) -> YouTubeCookies | None:
+        """:return: the cookies held now, or ``None`` when there are none.
+
+        :raises CookieError: what is held is malformed.
+        """
+
+    @abstractmethod
+    def write(self, cookies: YouTubeCookies) -> object:
+        """Write the jar (under :meth:`locked`).
+
+        :return: the :meth:`fingerprint` of what was written.
+        """
+
+    def saved_at(self) -> float | None:
+        """:return: when the cookies were last written (Unix time), if known."""
+        return None
+
+
+class FileJarHome(JarHome):
+    """A cookie file (``cookies.txt`` or ``browser.json``), guarded by a lock file beside it.
+
+    :param path: the file.
+    """
+
+    what: ClassVar[str] = "cookie file"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def locked(self) -> contextlib.AbstractContextManager[object]:
+        return tokenfile.locked(self.path, timeout=WRITE_BACK_LOCK_TIMEOUT)
+
+    def fingerprint(self) -> object:
+        # the time stamp and the content: a file written by someone else differs in its
+        # content, whatever its time stamp says
+        try:
+            stat = self.path.stat()
+            stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None
+        try:
+            digest: str | None = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except OSError:
+            digest = None
+        return (stamp, digest)
+
+    def load(self, *, write_back: bool) -> YouTubeCookies | None:
+        if not self.path.exists():
+            return None
+        return YouTubeCookies.from_file(self.path, write_back=write_back)
+
+    def write(self, cookies: YouTubeCookies) -> object:
+        cookies.save()
+        return self.fingerprint()
+
+    def saved_at(self) -> float | None:
+        try:
+            return self.path.stat().st_mtime
+        except OSError:
+            return None
+
+
+class StoreJarHome(JarHome):
+    """The cookie item of a profile in a :class:`~ytsession.auth.store.ProfileStore` (a
+    file store or a Redis store shared by a fleet), written as a Netscape ``cookies.txt``.
+
+    Under :meth:`locked` (the profile's store lock, with its lease) :meth:`write` is fenced:
+    a write whose lock was lost is refused unless the stored cookies are still those read
+    under the lock.
+
+    :param store: the store.
+    :param profile: the profile's name.
+    """
+
+    what: ClassVar[str] = "stored cookies"
+
+    def __init__(self, store: ProfileStore, profile: str) -> None:
+        self.store = store
+        self.profile = profile
+        self._held: StoreLock | None = None
+        self._read_under_lock: str | None = None
+
+    def describe(self) -> str:
+        return self.store.where(self.profile, COOKIES)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[object]:
+        with self.store.lock(self.profile, timeout=WRITE_BACK_LOCK_TIMEOUT) as held:
+            self._held = held
+            try:
+                yield held
+            finally:
+                self._held = None
+                self._read_under_lock = None
+
+    def read(self) -> str | None:
+        """:return: the stored cookie text, or ``None``."""
+        text = self.store.read(self.profile, COOKIES)
+        if self._held is not None:
+            self._read_under_lock = text
+        return text
+
+    def fingerprint(self) -> object:
+        return _text_digest(self.read())
+
+    def load(self, *, write_back: bool) -> YouTubeCookies | None:
+        text = self.read()
+        if text is None:
+            return None
+        return YouTubeCookies._from_home_text(text, home=self, write_back=write_back)
+
+    def write(self, cookies: YouTubeCookies) -> object:
+        text = cookies._netscape_text(self._read_under_lock)
+        self.store.write(
+            self.profile,
+            {COOKIES: text},
+            lock=self._held,
+            expect_token=self._read_under_lock,
+            expect_item=COOKIES,
+        )
+        if self._held is not None:
+            self._read_under_lock = text
+        return _text_digest(text)
+
+    def __repr__(self) -> str:
+        return f"StoreJarHome({self.store.url!r}, {self.profile!r})"
+
+
+def _text_digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class YouTubeCookies:
     """The cookies of a logged-in browser, scoped to ``youtube.com``.
 
@@ -568,10 +743,11 @@ class YouTubeCookies:
     :param headers: request headers that came with the cookies (pasted headers,
         ``browser.json``): the user agent, ``X-Goog-AuthUser``, ... (``Cookie`` and
         ``Authorization`` are dropped).
-    :param write_back: write cookies the server updates back to ``path``: under an
-        inter-process lock, only while the file on disk is still the one read here (a newer
-        export is adopted instead, see :meth:`apply_set_cookie`), only while the jar is
-        logged in, and at most once per ``write_back_interval`` seconds.
+    :param write_back: write cookies the server updates back to ``path`` (or to the
+        store a jar of :meth:`from_store` came from): under an inter-process lock, only
+        while the file (or stored item) is still the one read here (a newer export is
+        adopted instead, see :meth:`apply_set_cookie`), only while the jar is logged in,
+        and at most once per ``write_back_interval`` seconds.
     :param write_back_interval: see :data:`WRITE_BACK_INTERVAL`.
     """
 
@@ -595,6 +771,7 @@ class YouTubeCookies:
         self._header_cache_key: tuple[int, float] = (-1, 0.0)
         self._fill(cookies)
         self.path = Path(path) if path is not None else None
+        self._home: JarHome | None = None  # a store's item (a file is given by path)
         self.file_format: FileFormat = file_format
         self.headers = {
             k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEPT_HEADERS
@@ -603,8 +780,9 @@ class YouTubeCookies:
         self.write_back_interval = write_back_interval
         #: Incremented each time the server changes the jar: a credentials "version".
         self.version = 0
-        self._stamp = self._file_stamp()
-        self._digest = self._file_digest()
+        home = self.home
+        #: The fingerprint of what was read or written last (see JarHome.fingerprint).
+        self._seen = home.fingerprint() if home is not None else None
         self._pending = False  # a change waits for the end of the write-back interval
         self._last_write: float | None = None  # time.monotonic() of the last write-back
         self._timer: threading.Timer | None = None
@@ -656,8 +834,41 @@ class YouTubeCookies:
         cookies = cls._from_text(text, source=str(path), path=path, write_back=write_back)
         cookies.write_back_interval = write_back_interval
         # what was read, not what the file may hold a moment later
-        cookies._stamp = (stamp.st_mtime_ns, stamp.st_size)
-        cookies._digest = hashlib.sha256(raw).hexdigest()
+        cookies._seen = ((stamp.st_mtime_ns, stamp.st_size), hashlib.sha256(raw).hexdigest())
+        return cookies
+
+    @classmethod
+    def from_store(
+        cls,
+        store: ProfileStore,
+        profile: str,
+        *,
+        write_back: bool = True,
+        write_back_interval: float = WRITE_BACK_INTERVAL,
+    ) -> YouTubeCookies:
+        """Read the cookies of a profile in a store (any backend); cookies the server
+        updates are written back to the store by the same rules as to a file (see
+        :meth:`apply_set_cookie`), under the profile's store lock.
+
+        :param store: the store.
+        :param profile: the profile's name.
+        :param write_back: write cookies the server updates back to the store.
+        :param write_back_interval: see :data:`WRITE_BACK_INTERVAL`.
+        :raises CookieError: the profile has no cookies, or they are malformed.
+        :raises StoreError: the store failed.
+        """
+        home = StoreJarHome(store, profile)
+        cookies = home.load(write_back=write_back)
+        if cookies is None:
+            raise CookieError(f"{home.what} {home.describe()} do not exist", path=home.describe())
+        cookies.write_back_interval = write_back_interval
+        return cookies
+
+    @classmethod
+    def _from_home_text(cls, text: str, *, home: JarHome, write_back: bool) -> YouTubeCookies:
+        cookies = cls._from_text(text, source=home.describe(), path=None, write_back=write_back)
+        cookies._home = home
+        cookies._seen = _text_digest(text)
         return cookies
 
     @classmethod
@@ -843,7 +1054,8 @@ class YouTubeCookies:
             missing.append("a SAPISID cookie (" + ", ".join(APISID_COOKIES) + ")")
         if not missing:
             return
-        where = f" in {self.path}" if self.path is not None else ""
+        home = self.home
+        where = f" in {home.describe()}" if home is not None else ""
         hint = ""
         if not len(self._jar) and self.ignored:
             hint = f" ({self.ignored} cookies of other sites were ignored)"
@@ -885,12 +1097,8 @@ class YouTubeCookies:
                     soonest is None or cookie.expires < soonest[0]
                 ):
                     soonest = (float(cookie.expires), cookie.name)
-        saved_at = None
-        if self.path is not None:
-            try:
-                saved_at = self.path.stat().st_mtime
-            except OSError:
-                saved_at = None
+        home = self.home
+        saved_at = home.saved_at() if home is not None else None
         live = self._live(stamp)
         return CookieFreshness(
             logged_in=self.is_logged_in(now=stamp),
@@ -971,7 +1179,7 @@ class YouTubeCookies:
             logged_in = self.is_logged_in()
             log.debug("the server updated cookies %s", ", ".join(changed))
             update = CookieUpdate(changed=changed, logged_out=was_logged_in and not logged_in)
-            if not logged_in or not self.write_back or self.path is None:
+            if not logged_in or not self.write_back or self.home is None:
                 if not logged_in and self._pending:
                     self._pending = False  # what waited was of a jar now logged out
                 return update
@@ -993,7 +1201,7 @@ class YouTubeCookies:
         :raises CookieFileChangedError: the file was replaced by one that cannot be used.
         """
         with self._lock:
-            if not self._pending or self.path is None or not self.is_logged_in():
+            if not self._pending or self.home is None or not self.is_logged_in():
                 self._pending = False
                 return False
             return self._write_back() == "saved"
@@ -1007,15 +1215,16 @@ class YouTubeCookies:
         _PENDING.add(self)
 
     def _write_back(self) -> Literal["saved", "adopted", "kept"]:
-        """Write the jar to its file under the file's lock, unless the file changed on disk
-        (then adopt it). Called with ``self._lock`` held and a logged-in jar."""
-        assert self.path is not None
-        path = self.path
+        """Write the jar to its home under the home's lock, unless what the home holds
+        changed since it was read here (then adopt it). Called with ``self._lock`` held and
+        a logged-in jar."""
+        home = self.home
+        assert home is not None
         try:
-            with tokenfile.locked(path, timeout=WRITE_BACK_LOCK_TIMEOUT):
-                if self.changed_on_disk():
-                    return "adopted" if self._adopt_newer_file() else "kept"
-                self.save()
+            with home.locked():
+                if home.fingerprint() != self._seen:
+                    return "adopted" if self._adopt_newer(home) else "kept"
+                self._seen = home.write(self)
         except CookieFileChangedError:
             self._pending = False
             raise
@@ -1023,7 +1232,7 @@ class YouTubeCookies:
             log.warning(
                 "could not write the rotated cookies back to %s (%s); the next run may start "
                 "from stale cookies",
-                path,
+                home.describe(),
                 exc,
             )
             return "kept"
@@ -1031,40 +1240,39 @@ class YouTubeCookies:
         self._last_write = time.monotonic()
         return "saved"
 
-    def _adopt_newer_file(self) -> bool:
-        """The file on disk is not the one read here: use it instead of writing over it.
+    def _adopt_newer(self, home: JarHome) -> bool:
+        """The home does not hold what was read here: use what it holds instead of writing
+        over it.
 
         :raises CookieFileChangedError: it cannot be used (malformed or logged out); a
-            removed file is only logged (nothing is written back to it).
+            removed file (or stored item) is only logged (nothing is written back to it).
         """
-        assert self.path is not None
-        path = self.path
+        where = f"{home.what} {home.describe()}"
         self._pending = False
-        if not path.exists():
-            log.warning(
-                "the cookie file %s was removed; the rotated cookies are kept in memory only",
-                path,
-            )
-            return False
         reason = ""
         try:
-            fresh = YouTubeCookies.from_file(path, write_back=self.write_back)
+            fresh = home.load(write_back=self.write_back)
         except CookieError as exc:
-            reason = f"cannot be read ({exc})"
+            fresh, reason = None, f"cannot be read ({exc})"
         else:
+            if fresh is None:
+                log.warning(
+                    "the %s was removed; the rotated cookies are kept in memory only", where
+                )
+                return False
             if not fresh.is_logged_in():
                 reason = "is not logged in"
-        if reason:
+        if reason or fresh is None:
             raise CookieFileChangedError(
-                f"the cookie file {path} was replaced since it was read (a newer export?) and "
+                f"the {where} was replaced since it was read (a newer export?) and "
                 f"it {reason}; the rotated cookies were not written over it. Fix the file or "
                 "export the cookies again from a browser that is logged in to YouTube",
-                path=str(path),
+                path=home.describe(),
             )
         log.info(
-            "the cookie file %s was replaced since it was read (a newer export?): using it "
+            "the %s was replaced since it was read (a newer export?): using it "
             "instead of writing this process's rotated cookies over it",
-            path,
+            where,
         )
         self._take(fresh)
         return True
@@ -1096,23 +1304,29 @@ class YouTubeCookies:
         if file_format is None:
             file_format = self.file_format if path is None else "netscape"
         with self._lock:
-            self._jar.clear_expired_cookies()
             if file_format == "netscape":
                 try:
-                    keep = _foreign_lines(target.read_text(encoding="utf-8"))
+                    existing: str | None = target.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError):
-                    keep = []
-                tokenfile.atomic_write_text(
-                    target, render_netscape(self._cookies(), keep_lines=keep)
-                )
+                    existing = None
+                tokenfile.atomic_write_text(target, self._netscape_text(existing))
             elif file_format == "browser.json":
+                self._jar.clear_expired_cookies()
                 self._save_browser_json(target)
+                self._generation += 1  # expired cookies were dropped
             else:
                 raise ValueError("cookies can be saved as 'netscape' or 'browser.json' only")
-            self._generation += 1  # expired cookies were dropped
             if target == self.path:
-                self._stamp = self._file_stamp()
-                self._digest = self._file_digest()
+                self._seen = FileJarHome(target).fingerprint()
+
+    def _netscape_text(self, existing: str | None) -> str:
+        """The jar as a Netscape ``cookies.txt`` without its expired cookies, keeping the
+        other sites' lines of ``existing`` (the text it replaces)."""
+        with self._lock:
+            self._jar.clear_expired_cookies()
+            self._generation += 1  # expired cookies were dropped
+            keep = _foreign_lines(existing) if existing else []
+            return render_netscape(self._cookies(), keep_lines=keep)
 
     def _save_browser_json(self, target: Path) -> None:
         try:
@@ -1126,40 +1340,34 @@ class YouTubeCookies:
         data[key] = "; ".join(f"{name}={value}" for name, value in live.items())
         tokenfile.atomic_write_json(target, data)
 
-    def _file_stamp(self) -> tuple[int, int] | None:
-        if self.path is None:
-            return None
-        try:
-            stat = self.path.stat()
-        except OSError:
-            return None
-        return (stat.st_mtime_ns, stat.st_size)
-
-    def _file_digest(self) -> str | None:
-        if self.path is None:
-            return None
-        try:
-            return hashlib.sha256(self.path.read_bytes()).hexdigest()
-        except OSError:
-            return None
+    @property
+    def home(self) -> JarHome | None:
+        """Where the cookies live and are written back to: their file (:attr:`path`), the
+        store of :meth:`from_store`, or ``None`` (memory only)."""
+        if self._home is not None:
+            return self._home
+        return FileJarHome(self.path) if self.path is not None else None
 
     def changed_on_disk(self) -> bool:
-        """Return whether the cookie file was written by someone else since it was
-        read or saved here (another process, or the user exporting again): its content
-        differs, whatever its time stamp says."""
-        if self.path is None:
-            return False
-        return self._file_stamp() != self._stamp or self._file_digest() != self._digest
+        """Return whether the cookie file (or stored item) was written by someone else
+        since it was read or saved here (another process, or the user exporting again): its
+        content differs, whatever its time stamp says."""
+        home = self.home
+        return home is not None and home.fingerprint() != self._seen
 
     def reload(self) -> None:
-        """Read the cookie file again, replacing the jar's cookies.
+        """Read the cookie file (or stored item) again, replacing the jar's cookies.
 
         :raises ValueError: these cookies have no file.
         :raises CookieError: the file is missing or malformed (the jar is left as it was).
         """
-        if self.path is None:
+        home = self.home
+        if home is None:
             raise ValueError("these cookies have no file to reload")
-        fresh = YouTubeCookies.from_file(self.path, write_back=self.write_back)
+        fresh = home.load(write_back=self.write_back)
+        if fresh is None:
+            where = home.describe()
+            raise CookieError(f"{home.what} {where} does not exist", path=where)
         with self._lock:
             self._take(fresh)
 
@@ -1171,12 +1379,13 @@ class YouTubeCookies:
         self.file_format = fresh.file_format
         self.headers = dict(fresh.headers)
         self.version += 1
-        self._stamp = fresh._stamp
-        self._digest = fresh._digest
+        self._seen = fresh._seen
         self._pending = False
 
     def __repr__(self) -> str:
         where = f"path={str(self.path)!r}, " if self.path is not None else ""
+        if self._home is not None:
+            where = f"home={self._home.describe()!r}, "
         return f"YouTubeCookies({where}cookies={len(self._jar)}, logged_in={self.is_logged_in()})"
 
     __str__ = __repr__

@@ -222,8 +222,10 @@ class Profile:
         return stored
 
     def load_cookies(self) -> YouTubeCookies:
-        """Return the browser cookies of a ``cookies`` profile (in the file store, written
-        back to its file when the server rotates them).
+        """Return the browser cookies of a ``cookies`` profile. Cookies the server rotates
+        are written back to the store they came from, of any backend (in the file store, to
+        the profile's ``cookies.txt``), under the same rules (see
+        :meth:`~ytsession.auth.cookies.YouTubeCookies.apply_set_cookie`).
 
         :raises NotLoggedInError: the profile has no cookies.
         :raises CookieError: the cookies are malformed.
@@ -238,7 +240,7 @@ class Profile:
             )
         if isinstance(self.store, _store.FileStore):
             return YouTubeCookies.from_file(self.cookies_path)
-        return YouTubeCookies.from_text(text, source=self.store.where(self.name, _store.COOKIES))
+        return YouTubeCookies.from_store(self.store, self.name)
 
     def kind(self, settings: ProfileSettings | None = None) -> LoginKind:
         """:return: the profile's login kind (see :mod:`ytsession.auth.kinds`)."""

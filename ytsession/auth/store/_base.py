@@ -98,13 +98,17 @@ class ProfileStore(ABC):
         *,
         lock: StoreLock | None = None,
         expect_token: str | None = None,
+        expect_item: str = TOKEN,
     ) -> None:
         """Write items of one profile; ``None`` removes an item.
 
         :param lock: the lock this write is made under, if any: a write under a lock that
             was lost (its lease ran out) is refused, unless nobody holds the lock now and
-            the stored token is still ``expect_token`` (nobody refreshed meanwhile).
-        :param expect_token: the token text read under ``lock``.
+            the stored ``expect_item`` is still ``expect_token`` (nobody refreshed, or
+            wrote the cookies back, meanwhile).
+        :param expect_token: the text of ``expect_item`` read under ``lock``.
+        :param expect_item: the item the fencing check compares: the token (refreshes) or
+            the cookies (cookie write-backs).
         :raises StoreLockLostError: the lock was lost and the write could clobber another
             process's.
         :raises StoreError: the store failed; nothing was written (Redis), or the items

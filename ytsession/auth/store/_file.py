@@ -94,6 +94,7 @@ class FileStore(ProfileStore):
         *,
         lock: StoreLock | None = None,
         expect_token: str | None = None,
+        expect_item: str = TOKEN,
     ) -> None:
         # The file lock cannot be lost while its holder lives: no fencing needed. Settings
         # go last: they make the profile visible.

@@ -13,7 +13,8 @@ Everything of profile ``NAME`` lives under the key prefix ``<prefix>profile:NAME
 
 A write made under the lock is checked inside Redis (one Lua script): it goes through only
 when the lock is still its holder's, or, when nobody holds the lock any more, the stored
-token is still the one the holder read (nobody refreshed meanwhile). So a refresh answer,
+token (or, for a cookie write-back, the stored cookies) is still what the holder read
+(nobody refreshed or wrote back meanwhile). So a refresh answer,
 and its rotated refresh token, is stored unless another process has refreshed since; a
 stale holder never overwrites a newer token.
 
@@ -42,7 +43,7 @@ from ...errors import (
 )
 from .. import tokenfile
 from .._paths import checked_name
-from ._base import DEFAULT_LEASE, ITEMS, SETTINGS, ProfileStore, StoreLock
+from ._base import DEFAULT_LEASE, ITEMS, SETTINGS, TOKEN, ProfileStore, StoreLock
 
 if TYPE_CHECKING:
     import redis
@@ -75,21 +76,22 @@ _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
-# KEYS: data, lock. ARGV: owner ('' = unfenced), expected token ('\0' = none), then
-# the number of fields to set, the field/value pairs, and the fields to delete.
+# KEYS: data, lock. ARGV: owner ('' = unfenced), the field whose text is expected, its
+# expected text ('\0' = none), then the number of fields to set, the field/value pairs,
+# and the fields to delete.
 _WRITE = """
 if ARGV[1] ~= '' then
   local holder = redis.call('GET', KEYS[2])
   if holder ~= ARGV[1] then
     if holder then return 0 end
-    local token = redis.call('HGET', KEYS[1], 'token')
-    if not token then token = '\\0' end
-    if token ~= ARGV[2] then return 0 end
+    local stored = redis.call('HGET', KEYS[1], ARGV[2])
+    if not stored then stored = '\\0' end
+    if stored ~= ARGV[3] then return 0 end
   end
 end
-local n = tonumber(ARGV[3])
-if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + 2 * n)) end
-if #ARGV > 3 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + 2 * n)) end
+local n = tonumber(ARGV[4])
+if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + 2 * n)) end
+if #ARGV > 4 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 5 + 2 * n)) end
 return 1
 """
 
@@ -195,6 +197,7 @@ class RedisStore(ProfileStore):
         *,
         lock: StoreLock | None = None,
         expect_token: str | None = None,
+        expect_item: str = TOKEN,
     ) -> None:
         for item in items:
             if item not in ITEMS:
@@ -204,6 +207,7 @@ class RedisStore(ProfileStore):
         removed = [item for item, text in items.items() if text is None]
         args: list[str | int] = [
             lock.owner if lock is not None else "",
+            expect_item,
             expect_token if expect_token is not None else "\0",
             len(pairs) // 2,
             *pairs,
