@@ -23,6 +23,7 @@ from ytsession import (
     OAuthToken,
     PeerTubeCredentials,
     RefreshingToken,
+    TokenFileError,
 )
 from ytsession.auth import tokenfile
 from ytsession.testing import PEERTUBE_PASSWORD, PEERTUBE_USERNAME, Emulator
@@ -74,6 +75,9 @@ _FULL_DISK = textwrap.dedent(
         out["temps"] = [n for n in os.listdir(os.path.dirname(path)) if n.endswith(".tmp")]
         out["unsaved_refresh_token"] = exc.token.refresh_token
         out["old_refresh_token"] = before["refresh_token"]
+    print(json.dumps(out), flush=True)
+    sys.stdin.readline()  # the test lets another process try the file meanwhile
+    out = {}
     resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
     out["access_token"] = token.access_token  # writes the kept token: no second refresh
     with open(path) as f:
@@ -90,22 +94,33 @@ def test_a_failed_write_changes_neither_file_nor_memory_and_keeps_the_rotated_to
     path = _expiring_file(
         tmp_path / "peertube.json", dict(peertube.login(PEERTUBE_USERNAME, PEERTUBE_PASSWORD))
     )
-    run = subprocess.run(
+    writer = subprocess.Popen(
         [
             *(sys.executable, "-c", _FULL_DISK, emu.url),
             *(peertube.client_id, peertube.client_secret, str(path)),
         ],
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=60,
     )
-    assert run.returncode == 0, run.stderr
-    out = json.loads(run.stdout)
+    assert writer.stdout is not None and writer.stdin is not None
+    out = json.loads(writer.stdout.readline() or "{}")
+    # Meanwhile another process finds the file marked: it does not replay the old refresh
+    # token (which a replay-detecting server would punish by ending the whole session).
+    other = RefreshingToken.from_file(path, PeerTubeCredentials(emu.url))
+    with pytest.raises(TokenFileError, match=r"\.unsaved"):
+        other.refresh()
+    assert emu.peertube.refresh_count == 1
+    rest, err = writer.communicate("go\n", timeout=60)
+    assert writer.returncode == 0, err
+    out.update(json.loads(rest))
+    assert not (tmp_path / "peertube.json.unsaved").exists()
     assert out["error"] == "TokenWriteError"
     assert out["memory_unchanged"] and out["file_unchanged"]
     assert out["temps"] == []
     assert out["rotated"] is True
-    assert "rotated the refresh token" in out["message"]
+    assert "rotated the refresh token" in out["message"] and ".unsaved" in out["message"]
     new_refresh = out["unsaved_refresh_token"]
     assert new_refresh != out["old_refresh_token"]
     assert new_refresh not in out["message"] and out["old_refresh_token"] not in out["message"]

@@ -329,6 +329,8 @@ class RefreshingToken(OAuthToken):
                     return
                 if not force and not self.is_expiring:
                     return
+                if cache.path is not None:
+                    tokenfile.refuse_if_unsaved(cache.path)  # never replay a maybe-dead token
                 self._refresh_from_server()
                 log.debug("refreshed the access token and stored it in %s", cache.describe())
 
@@ -398,7 +400,10 @@ class RefreshingToken(OAuthToken):
                 cache.save(state)  # the one write step, whatever the store
             except TokenWriteError as exc:
                 self._unsaved = state
-                raise self._write_failed(exc, state) from None
+                marked = False
+                if state["refresh_token"] != self.refresh_token and cache.path is not None:
+                    marked = tokenfile.mark_unsaved(cache.path)
+                raise self._write_failed(exc, state, marked=marked) from None
             except StoreLockLostError:
                 raise
             except StoreError:
@@ -407,7 +412,9 @@ class RefreshingToken(OAuthToken):
         self._unsaved = None
         self._adopt(state)
 
-    def _write_failed(self, exc: TokenWriteError, state: StoredTokenDict) -> TokenWriteError:
+    def _write_failed(
+        self, exc: TokenWriteError, state: StoredTokenDict, *, marked: bool = False
+    ) -> TokenWriteError:
         rotated = state["refresh_token"] != self.refresh_token
         text = str(exc)
         if rotated:
@@ -415,7 +422,12 @@ class RefreshingToken(OAuthToken):
                 ". The server rotated the refresh token: the one in the file may be revoked "
                 "already, and the new one is only in this process. It is written on the next "
                 "refresh of this token; or save it elsewhere with `exc.token.store(path)`. "
-                "Until then other processes using the file may be logged out"
+                + (
+                    "Until then other processes refuse to spend the file's refresh token "
+                    f"(marked by {exc.path}.unsaved) and must wait or log in again"
+                    if marked
+                    else "Until then other processes using the file may be logged out"
+                )
             )
         else:
             text += "; the refresh token in the file is still valid"

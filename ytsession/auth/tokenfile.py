@@ -330,7 +330,7 @@ def load_token(path: Path) -> StoredTokenDict:
 
 
 def write_token(path: Path, token: Mapping[str, Any]) -> None:
-    """Write a token file atomically (0600).
+    """Write a token file atomically (0600); a successful write ends any "unsaved" mark.
 
     :raises TokenWriteError: the file could not be written; it is unchanged.
     """
@@ -345,6 +345,44 @@ def write_token(path: Path, token: Mapping[str, Any]) -> None:
             "space or fix the directory's permissions, then try again",
             path=str(path),
         ) from None
+    with contextlib.suppress(OSError):
+        os.unlink(unsaved_marker(path))
+
+
+def unsaved_marker(path: Path) -> Path:
+    """:return: the file that says "the refresh token in ``path`` may be revoked": a
+    process got a rotated refresh token from the server and could not write it."""
+    return path.with_name(path.name + ".unsaved")
+
+
+def mark_unsaved(path: Path) -> bool:
+    """Leave the mark of :func:`unsaved_marker` (an empty file: it needs no disk space
+    beyond an inode, so it usually works on a full disk or past a file-size limit).
+
+    :return: whether the mark could be made.
+    """
+    try:
+        os.close(os.open(unsaved_marker(path), os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    except OSError:
+        return False
+    return True
+
+
+def refuse_if_unsaved(path: Path) -> None:
+    """Refuse to spend the refresh token of ``path`` while it is marked as maybe revoked.
+
+    :raises TokenFileError: the mark is there.
+    """
+    marker = unsaved_marker(path)
+    if marker.exists():
+        raise TokenFileError(
+            f"a process got a new refresh token for {path} but could not write it (see "
+            f"{marker}); the refresh token in the file may be revoked already, and spending "
+            "it again could end the session for everyone. Let that process save its token "
+            "(it retries on its next refresh), or log in again; delete the marker to use the "
+            "file's token anyway",
+            path=str(path),
+        )
 
 
 def lock_path(path: Path) -> Path:
