@@ -350,8 +350,11 @@ def write_token(path: Path, token: Mapping[str, Any]) -> None:
 
 
 def unsaved_marker(path: Path) -> Path:
-    """:return: the file that says "the refresh token in ``path`` may be revoked": a
-    process got a rotated refresh token from the server and could not write it."""
+    """The mark that says "the refresh token in ``path`` may be revoked": a process got a
+    rotated refresh token from the server and could not write it.
+
+    :return: the mark's path (``oauth.json.unsaved`` beside ``oauth.json``).
+    """
     return path.with_name(path.name + ".unsaved")
 
 
