@@ -245,3 +245,58 @@ def test_a_cookie_write_back_under_a_lost_lock_never_clobbers_newer_cookies(
         )
     assert store.read("p", stores.COOKIES) == "newer"
     store.close()
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    from ytsession import Profile
+
+    store, me = sys.argv[1:3]
+    cookies = Profile.named("browser", store=store).load_cookies()
+    cookies.write_back_interval = 0
+    print("ready", flush=True)
+    sys.stdin.readline()  # every machine has read the same jar: go
+    for n in range(5):
+        update = cookies.apply_set_cookie(
+            "https://www.youtube.com/", [f"SIDCC={me}-{n}; Domain=.youtube.com; Path=/"]
+        )
+        print(f"{me}-{n}", "saved" if update.saved else "adopted" if update.adopted else "kept")
+    """
+)
+
+
+def test_machines_writing_back_at_once_store_or_adopt_never_clobber(
+    cookie_profile: Profile, store_url: str
+) -> None:
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, store_url, f"m{number}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for number in range(4)
+    ]
+    for writer in writers:
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "ready"
+    for writer in writers:  # all at once
+        assert writer.stdin is not None
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    outcomes: dict[str, str] = {}
+    for writer in writers:
+        out, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+        assert "could not write" not in err  # no lock timeout, no refused write
+        outcomes.update(line.split() for line in out.splitlines())
+    assert len(outcomes) == 20 and set(outcomes.values()) <= {"saved", "adopted"}
+    # all four read the same jar: the first to take the lock stores its change, the other
+    # three find a newer jar stored and adopt it instead of writing over it
+    firsts = sorted(outcomes[f"m{number}-0"] for number in range(4))
+    assert firsts == ["adopted", "adopted", "adopted", "saved"]
+    jar = stored_jar(store_url)
+    assert jar.is_logged_in()
+    assert outcomes[str(jar.get("SIDCC"))] == "saved"  # the last write, on a jar it had read
