@@ -317,6 +317,25 @@ class Credentials(ABC):
     _session: requests.Session
     _owns_session: bool = True
 
+    def _set_up_transport(
+        self,
+        *,
+        session: requests.Session | None,
+        proxies: dict[str, str] | None,
+        transport: _http.Transport | None,
+    ) -> None:
+        """The constructors' one way to choose this client's transport and HTTP session: a
+        session given is kept (with the transport adopted on it), else one is made here."""
+        self.transport = (
+            transport if transport is not None else _http.Transport.create(proxies=proxies)
+        )
+        self._owns_session = session is None
+        self._session = (
+            self.transport.new_session() if session is None else self.transport.adopt(session)
+        )
+        if proxies:
+            self._session.proxies.update(proxies)
+
     def use_transport(self, transport: _http.Transport) -> None:
         """Send this client's requests with ``transport`` from now on.
 
@@ -459,15 +478,7 @@ class OAuthCredentials(Credentials):
         self.client_secret = client_secret or ""
         self.scope = scope
         self.timeout = timeout
-        self.transport = (
-            transport if transport is not None else _http.Transport.create(proxies=proxies)
-        )
-        self._owns_session = session is None
-        self._session = (
-            self.transport.new_session() if session is None else self.transport.adopt(session)
-        )
-        if proxies:
-            self._session.proxies.update(proxies)
+        self._set_up_transport(session=session, proxies=proxies, transport=transport)
 
     @classmethod
     def from_youtube_tv(

@@ -101,15 +101,7 @@ class PeerTubeCredentials(Credentials):
     ) -> None:
         self.instance_url = normalize_instance_url(instance_url)
         self.timeout = timeout
-        self.transport = (
-            transport if transport is not None else _http.Transport.create(proxies=proxies)
-        )
-        self._owns_session = session is None
-        self._session = (
-            self.transport.new_session() if session is None else self.transport.adopt(session)
-        )
-        if proxies:
-            self._session.proxies.update(proxies)
+        self._set_up_transport(session=session, proxies=proxies, transport=transport)
         if not client_id or not client_secret:
             client = fetch_local_client(self.instance_url, self._session, timeout=timeout)
             client_id, client_secret = client["client_id"], client["client_secret"]
