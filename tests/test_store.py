@@ -229,6 +229,27 @@ def test_refused_credentials_and_an_unreachable_store_are_typed(tmp_path: Path) 
     assert "s3cret-redis-pw" not in str(unreachable.value)
 
 
+def test_a_password_given_as_a_query_parameter_is_never_shown(tmp_path: Path) -> None:
+    """redis-py also takes the password as ``?password=``: it works, and stays out of the
+    URL, repr and errors like one in the user part."""
+    server = RedisServer(tmp_path, password="q-s3cret/pw")
+    server.start()
+    try:
+        base = f"redis://127.0.0.1:{server.port}/0?prefix=q:&password="
+        good = stores.open_store(base + "q-s3cret%2Fpw")
+        good.write("p", {stores.TOKEN: "{}"})
+        assert good.read("p", stores.TOKEN) == "{}"
+        assert good.url == f"redis://127.0.0.1:{server.port}/0?prefix=q:&password=***"
+        assert "s3cret" not in repr(good) + good.where("p", stores.TOKEN)
+        wrong = stores.open_store(base + "wrong-q-pw-4711")
+        with pytest.raises(StoreAuthError) as refused:
+            wrong.read("p", stores.TOKEN)
+        assert "wrong-q-pw-4711" not in str(refused.value) + repr(wrong)
+        assert "password=***" in str(refused.value)
+    finally:
+        server.stop()
+
+
 def test_store_urls() -> None:
     assert isinstance(stores.open_store("/tmp/x"), stores.FileStore)
     assert stores.open_store("file:///tmp/x").url == "file:///tmp/x"

@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from ...errors import (
     ProfileError,
@@ -101,13 +101,32 @@ def _text(value: object) -> str | None:
 
 
 def redact_url(url: str) -> str:
-    """:return: ``url`` with its password replaced by ``***`` (safe to print)."""
+    """:return: ``url`` with its password replaced by ``***`` (safe to print), whether it
+    is in the user part or a ``?password=`` query parameter (redis-py reads both)."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    if parts.password is not None:
+        user = parts.username or ""
+        host = parts.netloc.rpartition("@")[2]
+        parts = parts._replace(netloc=f"{user}:***@{host}")
+    if parts.query and any(name == "password" for name, _ in _query(parts.query)):
+        pairs = [
+            (name, "***" if name == "password" else value) for name, value in _query(parts.query)
+        ]
+        parts = parts._replace(query=urlencode(pairs, safe=":*/"))
+    return urlunsplit(parts)
+
+
+def _query(query: str) -> list[tuple[str, str]]:
+    return parse_qsl(query, keep_blank_values=True)
+
+
+def _passwords(url: str) -> tuple[str, ...]:
+    """:return: every form of the password(s) in ``url`` that could appear in a message."""
+    parts = urlsplit(url)
+    found = [parts.password or ""]
+    found += [value for name, value in _query(parts.query) if name == "password"]
+    forms = {form for value in found if value for form in (value, unquote(value))}
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 class RedisStore(ProfileStore):
@@ -137,7 +156,7 @@ class RedisStore(ProfileStore):
             raise ProfileError(f"store URL {redact_url(url)}: lease must be seconds") from None
         if not 0.1 <= self.lease <= 3600:
             raise ProfileError(f"store URL {redact_url(url)}: lease must be 0.1 to 3600 s")
-        self._password = parts.password or ""
+        self._passwords = _passwords(url)
         self._url = redact_url(url)
         connect_url = urlunsplit(parts._replace(query=urlencode(options)))
         try:
@@ -299,7 +318,9 @@ class RedisStore(ProfileStore):
     # --- errors --------------------------------------------------------------------------
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._password, "***") if self._password else text
+        for password in self._passwords:
+            text = text.replace(password, "***")
+        return text
 
     def _call(self, action: Callable[[], _T], *, where: str) -> _T:
         errors = self._errors
