@@ -378,6 +378,17 @@ def test_a_fleet_shares_tokens_through_a_redis_store(redis_server: Any) -> None:
     assert other.stdout.strip() == token
 
 
+def test_cache_spec_keeps_a_store_password_out_of_the_traced_bindings() -> None:
+    url = "redis://:pw-of-the-cache-4711@127.0.0.1:6399/0"
+    run = YtDlp({"store": url, "profile": PROFILE})
+    spec_provider = run.director.cache.cache_spec_providers["YTSession"]
+    request = run.request("gvs", is_authenticated=True, data_sync_id="7||8")
+    spec = spec_provider.generate_cache_spec(request)
+    assert spec.key_bindings["store"] == "redis://:***@127.0.0.1:6399/0"
+    assert "pw-of-the-cache-4711" not in repr(spec.key_bindings)
+    run.close()
+
+
 def test_cache_spec_names_the_binding_the_token_has(ytdlp: YtDlp, store: Path) -> None:
     from yt_dlp.extractor.youtube.pot.cache import CacheProviderWritePolicy
 

@@ -34,6 +34,7 @@ from yt_dlp.extractor.youtube.pot.utils import (
 from yt_dlp.utils import traverse_obj
 
 from ytsession._version import __version__
+from ytsession.auth.store import redact_url
 from ytsession.errors import YTSessionError
 from ytsession.innertube.potoken import ytdlp as bridge
 from ytsession.innertube.potoken.providers import DEFAULT_TTL
@@ -143,7 +144,8 @@ class YTSessionPCSP(PoTokenCacheSpecProvider):
                 "cb": binding,
                 "cbt": kind.value,
                 "profile": settings.profile,
-                "store": settings.store,
+                # yt-dlp traces the bindings (pot_trace): never a store's password.
+                "store": redact_url(settings.store) if settings.store else None,
                 "host": settings.host,
                 "ip": traverse_obj(request.innertube_context, ("client", "remoteHost")),
                 "sa": request.request_source_address,
