@@ -51,6 +51,21 @@ print(director.get_po_token(PoTokenRequest(
 """
 
 
+def player_token_of_another_process(
+    args: dict[str, str], *, env: dict[str, str] | None = None
+) -> str:
+    """:return: the player token for ``VIDEO`` a new yt-dlp process gets with ``args``."""
+    other = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, json.dumps(args), VIDEO],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    return other.stdout.strip()
+
+
 @pytest.fixture(autouse=True)
 def _yt_dlp() -> Iterator[None]:
     require_yt_dlp()
@@ -274,15 +289,7 @@ def test_tokens_are_shared_with_session_tokens_and_other_processes(
     cache = default_cache_file(cache_dir, host=emu.url)
     assert oct(cache.stat().st_mode & 0o777) == "0o600"
     # Another yt-dlp process finds the player token this one made.
-    other = subprocess.run(
-        [sys.executable, "-c", OTHER_PROCESS, json.dumps(args), VIDEO],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
-    assert other.stdout.strip() == player
+    assert player_token_of_another_process(args, env=env) == player
 
 
 def test_bypass_cache_mints_again_and_keeps_the_new_token(ytdlp: YtDlp) -> None:
@@ -368,14 +375,7 @@ def test_a_fleet_shares_tokens_through_a_redis_store(redis_server: Any) -> None:
     assert "redis" in hit and PROFILE in hit
     run.close()
     # A yt-dlp process on another machine (here: another process) finds it in Redis.
-    other = subprocess.run(
-        [sys.executable, "-c", OTHER_PROCESS, json.dumps(args), VIDEO],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert other.stdout.strip() == token
+    assert player_token_of_another_process(args) == token
 
 
 def test_cache_spec_keeps_a_store_password_out_of_the_traced_bindings() -> None:
@@ -501,3 +501,42 @@ def test_botguard_goes_through_yt_dlps_proxy_with_its_user_agent(
     assert emu.botguard.verify(token).binding == VISITOR_DATA
     assert len(relayed) == 2
     assert all(seen.headers.get("user-agent") == agent for seen in relayed)
+
+
+def test_a_profile_sessions_tokens_are_the_plugins_and_back(
+    emu: Emulator, credentials: Any, store_url: str
+) -> None:
+    from ytsession import ColdStartProvider, Profile, RefreshingToken, Session
+    from ytsession.auth import store as stores
+
+    from support import login
+
+    profile = Profile.named(PROFILE, store=store_url)
+    token = RefreshingToken.from_login_answer(credentials, login(emu, credentials))
+    profile.save_login(credentials.profile_settings(), token=token.as_dict())
+
+    def session() -> Session:
+        return Session.from_profile(
+            PROFILE, store=store_url, base_url=emu.url, po_token_providers=[ColdStartProvider()]
+        )
+
+    # A session of the profile mints a token: it lands in the profile's PO-token item ...
+    with session() as first:
+        minted = first.po_token_for("player", video_id=VIDEO, client="WEB")
+    assert minted is not None
+    with stores.open_store(store_url) as store:
+        item = stores.JsonItem(store, PROFILE, stores.PO_TOKENS).load()
+    assert item is not None and minted.token in json.dumps(item)
+    # ... and yt-dlp, in another process, is served that very token (cold-start tokens
+    # differ on every mint, so equal tokens mean the store answered).
+    args = {"store": store_url, "profile": PROFILE, "provider": "coldstart"}
+    assert player_token_of_another_process(args) == minted.token
+    # The other way: the plugin mints, a new session of the profile reuses its token.
+    run = YtDlp(args)
+    request = run.request("player", video_id="aqz-KE-bpKQ")
+    from_plugin = run.provider.request_pot(request).po_token
+    run.close()
+    with session() as second:
+        again = second.po_token_for("player", video_id="aqz-KE-bpKQ", client="WEB")
+    assert again is not None and again.token == from_plugin
+    assert decoded([from_plugin]) == ["aqz-KE-bpKQ"]

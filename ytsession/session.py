@@ -327,7 +327,9 @@ class Session:
             ``redis://host:6379/0`` (default ``$YTSESSION_STORE``, else the file store).
         :param options: anything :meth:`create` takes, except ``auth``. With a shared store
             (Redis) the session data cache lives in the profile too, unless ``cache`` says
-            otherwise.
+            otherwise. Providers given as a list (or one provider) keep their PO tokens in
+            the profile's PO-token item, the one the yt-dlp plugin's ``profile=`` uses
+            (in memory only with ``cache=False``).
         :raises NotLoggedInError: the profile has no login.
         :raises ProfileError: the profile is not a YouTube login (a PeerTube one).
         :raises StoreError: the store failed (:class:`~ytsession.errors.NetworkError` too
@@ -341,6 +343,14 @@ class Session:
             # A shared store shares the fetched session data too (files keep the cache dir).
             ttl = options.get("cache_ttl", DEFAULT_TTL)
             options["cache"] = StoreSessionCache(profile.store, profile.name, ttl=ttl)
+        providers = options.get("po_token_providers")
+        if providers is not None and options.get("cache", True) is not False:
+            # The profile's PO-token item, which the yt-dlp plugin's profile= uses too.
+            from .innertube.potoken._session import as_chain
+            from .innertube.potoken.providers import po_token_cache
+
+            where = po_token_cache(store=profile.store, profile=profile.name)
+            options["po_token_providers"] = as_chain(providers, cache=where)
         return cls.create(auth=youtube_login(profile.name, store=profile.store), **options)
 
     def _start(
@@ -650,12 +660,12 @@ class Session:
 
     def _use_po_token_providers(self, providers: PoTokenProviders) -> None:
         from .innertube.potoken._session import as_chain
-        from .innertube.potoken.providers import default_cache_file
+        from .innertube.potoken.providers import po_token_cache
 
         host = self._base_url or DEFAULT_BASE_URL
         cache = self._cache
-        where = None if cache is None else default_cache_file(cache.directory, host=host)
-        self.po_token_providers = as_chain(providers, cache_file=where)
+        where = None if cache is None else po_token_cache(directory=cache.directory, host=host)
+        self.po_token_providers = as_chain(providers, cache=where)
         self._share_transport_with_providers(self.po_token_providers)
 
     def _share_transport_with_providers(self, chain: ProviderChain) -> None:

@@ -211,7 +211,7 @@ class StoreSessionCache(SessionCache):
         from ..auth.store import SESSION_CACHE, JsonItem
 
         self._item = JsonItem(store, profile, SESSION_CACHE)
-        # What is not in the store yet (a session's PO-token file) stays in the local cache.
+        # What is not in the store (the player script's cache) stays in the local cache.
         self.directory = default_cache_dir()
         self.ttl = ttl
         self._clock = clock

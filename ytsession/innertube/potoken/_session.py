@@ -9,7 +9,14 @@ from typing import Any
 
 from ...errors import PoTokenBindingError, PoTokenError
 from .binding import PoTokenContext
-from .providers import PoToken, PoTokenProvider, PoTokenProviders, PoTokenRequest, ProviderChain
+from .providers import (
+    PoToken,
+    PoTokenProvider,
+    PoTokenProviders,
+    PoTokenRequest,
+    ProviderChain,
+    StoredItem,
+)
 
 __all__ = ["as_chain", "player_po_token", "session_po_token", "session_request"]
 
@@ -19,15 +26,17 @@ log = logging.getLogger("ytsession.potoken")
 def as_chain(
     providers: PoTokenProviders,
     *,
-    cache_file: Path | None,
+    cache: Path | StoredItem | None,
 ) -> ProviderChain:
     """:return: ``providers`` as a chain; a list (or one provider) gets a chain that keeps
-    its tokens in ``cache_file`` (``None``: in memory only)."""
+    its tokens in ``cache``, a file or a stored item (``None``: in memory only)."""
     if isinstance(providers, ProviderChain):
         return providers
     if isinstance(providers, PoTokenProvider):
         providers = [providers]
-    return ProviderChain(providers, cache_file=cache_file)
+    if isinstance(cache, Path) or cache is None:
+        return ProviderChain(providers, cache_file=cache)
+    return ProviderChain(providers, cache_item=cache)
 
 
 def session_request(

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeAlias
 from urllib.parse import unquote
 
 from ... import _validate as check
@@ -35,6 +35,9 @@ from .coldstart import (
     decode_cold_start_token,
     encode_cold_start_token,
 )
+
+if TYPE_CHECKING:
+    from ...auth.store import ProfileStore
 
 __all__ = [
     "CACHE_FORMAT",
@@ -49,6 +52,7 @@ __all__ = [
     "StaticProvider",
     "StoredItem",
     "default_cache_file",
+    "po_token_cache",
 ]
 
 log = logging.getLogger("ytsession.potoken")
@@ -78,6 +82,35 @@ def default_cache_file(
 
     digest = hashlib.sha256(host.rstrip("/").encode("utf-8")).hexdigest()[:16]
     return default_cache_dir(directory) / f"potokens-{digest}.json"
+
+
+def po_token_cache(
+    *,
+    store: ProfileStore | None = None,
+    profile: str | None = None,
+    directory: str | Path | None = None,
+    host: str = "https://www.youtube.com",
+) -> Path | StoredItem:
+    """Where PO tokens are kept: the one choice :class:`~ytsession.Session`,
+    ``ytsession session-tokens`` and the yt-dlp plugin make.
+
+    With a profile, its PO-token item (``po-tokens``) in its profile store, so every
+    process (and, with a Redis store, every machine) using the profile shares its tokens.
+    Without one, the cache file of sessions of ``host`` (:func:`default_cache_file`).
+
+    :param store: the profile's store; with ``profile``.
+    :param profile: the profile's name; with ``store``.
+    :param directory: the session data cache directory (without a profile).
+    :param host: the server the tokens are for (without a profile).
+    :return: the item, or the file's path.
+    """
+    if (store is None) != (profile is None):
+        raise ValueError("po_token_cache needs both store= and profile=, or neither")
+    if store is not None and profile is not None:
+        from ...auth.store import PO_TOKENS, JsonItem
+
+        return JsonItem(store, profile, PO_TOKENS)
+    return default_cache_file(directory, host=host)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,8 +5,9 @@ with ``pip install "ytsession[yt-dlp]"``); its classes turn yt-dlp's ``PoTokenRe
 :class:`YtDlpRequest` and call :meth:`YtDlpBridge.serve`. Nothing here imports yt-dlp, so
 this half is typed and tested like the rest of ytsession.
 
-A request is served from the session's PO token cache (the file :class:`~ytsession.Session`
-and ``ytsession session-tokens`` use, so every process shares it), else by BotGuard through
+A request is served from the session's PO token cache (the one
+:func:`~.providers.po_token_cache` picks, which :class:`~ytsession.Session` and
+``ytsession session-tokens`` use too, so every process shares it), else by BotGuard through
 Node.js when ``ytsession botguard-setup`` has been run, else with a cold-start placeholder.
 What ytsession cannot serve, or would bind to another id than yt-dlp expects, is refused
 with :class:`RequestRejected`, which the plugin turns into yt-dlp's "rejected request" so
@@ -185,20 +186,21 @@ def token_cache(settings: PluginSettings) -> Path | StoredItem:
     With ``profile`` (or ``store``), the PO-token item of that profile (the default profile
     when only ``store`` is given) in the profile store (``store``: a directory or URL such
     as ``redis://host:6379/0``; ``$YTSESSION_STORE`` or the file store when unset), shared
-    by every machine using the store. Otherwise the PO token cache file of a session of
-    the same host (see :func:`~.providers.default_cache_file`), which
+    by every machine using the store and by :meth:`Session.from_profile
+    <ytsession.Session.from_profile>` of that profile. Otherwise the PO token cache file
+    of a session of the same host (see :func:`~.providers.default_cache_file`), which
     :class:`~ytsession.Session` and ``ytsession session-tokens`` share.
 
     :param settings: the plugin's extractor arguments.
     :raises PoTokenError: the profile does not exist in the store.
     :raises YTSessionError: the store URL is not usable (:class:`~ytsession.ProfileError`).
     """
-    if settings.profile is None and settings.store is None:
-        from .providers import default_cache_file
+    from .providers import po_token_cache
 
-        return default_cache_file(host=settings.host)
+    if settings.profile is None and settings.store is None:
+        return po_token_cache(host=settings.host)
     from ...auth.profiles import Profile
-    from ...auth.store import PO_TOKENS, JsonItem
+    from ...auth.store import PO_TOKENS
 
     profile = Profile.named(settings.profile, store=settings.store)
     if not profile.exists():
@@ -207,7 +209,7 @@ def token_cache(settings: PluginSettings) -> Path | StoredItem:
             f"{profile.store.where(profile.name, PO_TOKENS)}; log in with `ytsession login "
             "--profile NAME` (and --store) first, or drop profile= and store="
         )
-    return JsonItem(profile.store, profile.name, PO_TOKENS)
+    return po_token_cache(store=profile.store, profile=profile.name)
 
 
 class YtDlpBridge:
