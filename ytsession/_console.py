@@ -57,6 +57,10 @@ def print_fields(fields: Mapping[str, object], *, hide: Collection[str] = ()) ->
 # --- usage -------------------------------------------------------------------------------
 
 
+#: The environment variable naming the server every command talks to (an emulator).
+SERVER_ENV = "YTSESSION_SERVER"
+
+
 class UsageError(ValueError):
     """The command line was used wrongly (exit status 2); the message says how to fix it."""
 
@@ -105,6 +109,20 @@ def checked_server_url(text: str, *, what: str = "--server") -> str:
     if parts.query or parts.fragment:
         raise UsageError(f"{what} {text!r}: give the server's root URL, without ? or #")
     return url.rstrip("/")
+
+
+def given_server(given: str | None) -> str | None:
+    """The server the command line names: ``--server`` (``given``), else
+    ``$YTSESSION_SERVER``, checked by :func:`checked_server_url`; ``None`` when neither.
+
+    :raises UsageError: the URL is unusable.
+    """
+    if given:
+        return checked_server_url(given, what="--server")
+    import os
+
+    env = os.environ.get(SERVER_ENV)
+    return checked_server_url(env, what=f"${SERVER_ENV}") if env else None
 
 
 # --- prompts -----------------------------------------------------------------------------

@@ -34,7 +34,8 @@ EXIT_INTERRUPTED = 130
 
 CLIENT_ID_ENV = "YTSESSION_CLIENT_ID"
 CLIENT_SECRET_ENV = "YTSESSION_CLIENT_SECRET"
-#: Environment variable naming the server every command talks to (e.g. an emulator).
+#: Environment variable naming the server every command talks to (mirrors
+#: ``ytsession._console.SERVER_ENV``, which resolves it: not imported here for start-up time).
 SERVER_ENV = "YTSESSION_SERVER"
 #: Environment variable naming the profile store (mirrors ``ytsession.auth._paths``).
 STORE_ENV = "YTSESSION_STORE"
@@ -175,14 +176,11 @@ def _server(args: argparse.Namespace, settings: ProfileSettings | None = None) -
 
     :raises UsageError: the URL is unusable.
     """
-    from ._console import checked_server_url
+    from ._console import given_server
 
-    given = getattr(args, "server", None)
-    if given:
-        return checked_server_url(given, what="--server")
-    env = os.environ.get(SERVER_ENV)
-    if env:
-        return checked_server_url(env, what=f"${SERVER_ENV}")
+    server = given_server(getattr(args, "server", None))
+    if server is not None:
+        return server
     remembered = settings.extra.get("server") if settings is not None else None
     return remembered if isinstance(remembered, str) and remembered else None
 

@@ -126,18 +126,14 @@ def _describe(token: PoToken | None) -> dict[str, Any] | None:
 def cmd_session_tokens(args: argparse.Namespace) -> int:
     """Print visitor data, rollout token and PO tokens of a fresh trusted session."""
     import json
-    import os
 
-    from ..._console import UsageError, checked_server_url
+    from ..._console import UsageError, given_server
     from ...errors import PoTokenError
     from ...session import Session
     from .binding import PoTokenContext
     from .providers import PoTokenRequest
 
-    if args.base_url:
-        args.base_url = checked_server_url(args.base_url, what="--server")
-    elif os.environ.get("YTSESSION_SERVER"):
-        args.base_url = checked_server_url(os.environ["YTSESSION_SERVER"], what="$YTSESSION_SERVER")
+    args.base_url = given_server(args.base_url)
     try:
         providers = _providers(args)
     except ValueError as exc:
