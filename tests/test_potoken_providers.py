@@ -240,6 +240,20 @@ def test_a_corrupt_cache_file_is_an_empty_cache(tmp_path: Path, content: str) ->
     assert json.loads(path.read_text())["tokens"][0]["token"] == token.token
 
 
+def test_a_cache_file_that_cannot_be_written_is_logged_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    path = blocker / "potokens.json"  # its directory is a file: no read, no write
+    chain = ProviderChain([ColdStartProvider()], cache_file=path)
+    with caplog.at_level(logging.WARNING, logger="ytsession"):
+        token = chain.get(GVS)
+    assert token is not None and chain.get(GVS) == token
+    assert chain.cache_location == str(path)
+    assert any("could not write the PO token cache" in r.getMessage() for r in caplog.records)
+
+
 def test_static_token_with_a_stated_binding_only_serves_that_binding() -> None:
     chain = ProviderChain([StaticProvider("pasted-token", binding=VISITOR_DATA)])
     token = chain.get(GVS)

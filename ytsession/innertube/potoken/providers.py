@@ -282,6 +282,43 @@ class StoredItem(Protocol):
         """:return: where the object lives, for messages (no secret)."""
 
 
+class _JsonFileItem:
+    """A :class:`StoredItem` in a local JSON file (mode 0600, written atomically): a
+    :class:`ProviderChain`'s ``cache_file``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> dict[str, Any] | None:
+        """:raises YTSessionError: the file is not JSON. :raises OSError: it is unreadable."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        loaded: dict[str, Any] | None = check.loads(
+            data, check.Source(f"PO token cache {self.path}", "it is ignored", YTSessionError)
+        )
+        return loaded
+
+    def update(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Read, change and write the file (a file that cannot be read counts as empty).
+
+        :raises OSError: it cannot be written.
+        """
+        from ...auth.tokenfile import atomic_write_json
+
+        try:
+            current = self.load()
+        except (OSError, YTSessionError):
+            current = None
+        data = change(current or {})
+        atomic_write_json(self.path, data)
+        return data
+
+    def describe(self) -> str:
+        return str(self.path)
+
+
 #: What a session takes as its providers: a chain, one provider, or providers in order.
 PoTokenProviders: TypeAlias = "ProviderChain | PoTokenProvider | Sequence[PoTokenProvider]"
 
@@ -462,6 +499,10 @@ class ProviderChain:
         if cache_file is not None and cache_item is not None:
             raise ValueError("give a cache file or a cache item, not both")
         self.cache_item = cache_item
+        # One way to keep tokens across processes: a file is an item like a store's.
+        self._stored: StoredItem | None = (
+            cache_item if self.cache_file is None else _JsonFileItem(self.cache_file)
+        )
         self.refresh_margin = refresh_margin
         self._clock = clock
         self._tokens: dict[str, PoToken] = {}
@@ -602,7 +643,7 @@ class ProviderChain:
     # --- the cache file ------------------------------------------------------------------
 
     def _load_file(self) -> None:
-        if self._file_loaded or (self.cache_file is None and self.cache_item is None):
+        if self._file_loaded or self._stored is None:
             return
         self._file_loaded = True
         now = self._clock()
@@ -613,32 +654,19 @@ class ProviderChain:
     @property
     def cache_location(self) -> str | None:
         """Where the tokens are kept across processes (a file or an item), or ``None``."""
-        if self.cache_item is not None:
-            return self.cache_item.describe()
-        return None if self.cache_file is None else str(self.cache_file)
+        return None if self._stored is None else self._stored.describe()
 
     def _where(self) -> str:
         return self.cache_location or "memory"
 
     def _read_file(self) -> list[PoToken]:
-        if self.cache_item is not None:
-            try:
-                return self._parse_cache(self.cache_item.load())
-            except YTSessionError as exc:
-                log.warning("ignoring the PO token cache in %s (%s)", self._where(), exc)
-                return []
-        assert self.cache_file is not None
+        if self._stored is None:
+            return []
         try:
-            data = check.loads(
-                self.cache_file.read_bytes(),
-                check.Source(f"PO token cache {self.cache_file}", "it is ignored", YTSessionError),
-            )
-        except FileNotFoundError:
-            return []
+            return self._parse_cache(self._stored.load())
         except (OSError, YTSessionError) as exc:
-            log.warning("ignoring unreadable PO token cache %s (%s)", self.cache_file, exc)
+            log.warning("ignoring the PO token cache in %s (%s)", self._where(), exc)
             return []
-        return self._parse_cache(data)
 
     def _parse_cache(self, data: object) -> list[PoToken]:
         if data is None or data == {}:
@@ -657,7 +685,8 @@ class ProviderChain:
         return tokens
 
     def _save(self, *, merge: bool = True) -> None:
-        if self.cache_file is None and self.cache_item is None:
+        stored = self._stored
+        if stored is None:
             return
 
         def merged_with(stored: list[PoToken]) -> dict[str, Any]:
@@ -669,19 +698,10 @@ class ProviderChain:
             live = [t.to_dict() for t in merged.values() if not t.expired(now)]
             return {"format": CACHE_FORMAT, "version": CACHE_VERSION, "tokens": live}
 
-        if self.cache_item is not None:
-            try:
-                self.cache_item.update(lambda current: merged_with(self._parse_cache(current)))
-            except YTSessionError as exc:
-                log.warning("could not write the PO token cache to %s (%s)", self._where(), exc)
-            return
-        from ...auth.tokenfile import atomic_write_json
-
-        assert self.cache_file is not None
         try:
-            atomic_write_json(self.cache_file, merged_with(self._read_file()))
-        except OSError as exc:
-            log.warning("could not write the PO token cache %s (%s)", self.cache_file, exc)
+            stored.update(lambda current: merged_with(self._parse_cache(current)))
+        except (OSError, YTSessionError) as exc:
+            log.warning("could not write the PO token cache to %s (%s)", self._where(), exc)
 
     def __repr__(self) -> str:
         names = ", ".join(p.name for p in self._providers)
