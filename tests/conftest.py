@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from redis_support import RedisServer
 
-from ytsession import OAuthCredentials, OAuthEndpoints
+from ytsession import OAuthCredentials, OAuthEndpoints, _secrets
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
 # Property-based tests (tests/test_parsers_fuzz.py): a quick run locally; in CI
@@ -28,6 +28,23 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=60, deadline=None, suppress_health_check=_FUZZ_HEALTH)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _secrets_of_this_test_only() -> Iterator[None]:
+    """Forget the secrets a test registered once it ends.
+
+    The registry that scrubs messages is process-wide by design; without this, a value one
+    test registers (a fuzzed token, a CLI argument taken for a secret) hides that text in the
+    messages of every later test, and what a test sees depends on the order the tests run in.
+    """
+    with _secrets._lock:
+        before = list(_secrets._known)
+    yield
+    with _secrets._lock:
+        _secrets._known.clear()
+        _secrets._known.update(dict.fromkeys(before))
+        _secrets._dirty = True
 
 
 @pytest.fixture

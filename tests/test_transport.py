@@ -221,9 +221,9 @@ def test_a_refresh_against_a_dripping_server_frees_the_token_file_lock_by_the_de
 def test_a_token_refresh_inside_a_call_shares_the_call_deadline(
     emu: Emulator, tmp_path: Path, no_cache: Path
 ) -> None:
-    emu.inject_delay("/token", 30, count=None)
     credentials = google(emu.url, Transport())
     token = logged_in_token(emu, credentials, tmp_path / "oauth.json", expires_in=0)
+    emu.inject_delay("/token", 30, count=None)  # the refresh, not the login, is held up
     session = Session.create(base_url=emu.url, auth=token, deadline=DEADLINE)
     started = time.monotonic()
     with session, pytest.raises(DeadlineExceededError):
