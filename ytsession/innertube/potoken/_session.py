@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from ...errors import PoTokenBindingError, PoTokenError
@@ -26,16 +25,15 @@ log = logging.getLogger("ytsession.potoken")
 def as_chain(
     providers: PoTokenProviders,
     *,
-    cache: Path | StoredItem | None,
+    cache: StoredItem | None,
 ) -> ProviderChain:
     """:return: ``providers`` as a chain; a list (or one provider) gets a chain that keeps
-    its tokens in ``cache``, a file or a stored item (``None``: in memory only)."""
+    its tokens in ``cache``, the item :func:`.po_token_cache` chose (``None``: in memory
+    only)."""
     if isinstance(providers, ProviderChain):
         return providers
     if isinstance(providers, PoTokenProvider):
         providers = [providers]
-    if isinstance(cache, Path) or cache is None:
-        return ProviderChain(providers, cache_file=cache)
     return ProviderChain(providers, cache_item=cache)
 
 

@@ -90,7 +90,7 @@ def po_token_cache(
     profile: str | None = None,
     directory: str | Path | None = None,
     host: str = "https://www.youtube.com",
-) -> Path | StoredItem:
+) -> StoredItem:
     """Where PO tokens are kept: the one choice :class:`~ytsession.Session`,
     ``ytsession session-tokens`` and the yt-dlp plugin make.
 
@@ -102,7 +102,7 @@ def po_token_cache(
     :param profile: the profile's name; with ``store``.
     :param directory: the session data cache directory (without a profile).
     :param host: the server the tokens are for (without a profile).
-    :return: the item, or the file's path.
+    :return: the item (a local file is an item too, so every caller takes one kind).
     """
     if (store is None) != (profile is None):
         raise ValueError("po_token_cache needs both store= and profile=, or neither")
@@ -110,7 +110,7 @@ def po_token_cache(
         from ...auth.store import PO_TOKENS, JsonItem
 
         return JsonItem(store, profile, PO_TOKENS)
-    return default_cache_file(directory, host=host)
+    return _JsonFileItem(default_cache_file(directory, host=host))
 
 
 @dataclass(frozen=True, kw_only=True)

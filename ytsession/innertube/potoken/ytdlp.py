@@ -20,7 +20,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
@@ -180,7 +179,7 @@ class Served:
     source: Source
 
 
-def token_cache(settings: PluginSettings) -> Path | StoredItem:
+def token_cache(settings: PluginSettings) -> StoredItem:
     """Where the plugin keeps its tokens.
 
     With ``profile`` (or ``store``), the PO-token item of that profile (the default profile
@@ -225,9 +224,9 @@ class YtDlpBridge:
         self._lock = threading.Lock()
         self._chains: dict[tuple[object, ...], ProviderChain] = {}
         self._botguard_ready: bool | None = None
-        self._cache: Path | StoredItem | None = None
+        self._cache: StoredItem | None = None
 
-    def _token_cache(self) -> Path | StoredItem:
+    def _token_cache(self) -> StoredItem:
         with self._lock:
             if self._cache is None:
                 self._cache = token_cache(self.settings)
@@ -346,8 +345,7 @@ class YtDlpBridge:
                     provider = ColdStartProvider(clock=self._clock)
                 chain = ProviderChain(
                     [provider],
-                    cache_file=cache if isinstance(cache, Path) else None,
-                    cache_item=None if isinstance(cache, Path) else cache,
+                    cache_item=cache,
                     clock=self._clock,
                     ttl=DEFAULT_TTL,
                 )
