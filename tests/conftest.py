@@ -57,6 +57,16 @@ def emu() -> Iterator[Emulator]:
 
 
 @pytest.fixture
+def cookie_file(tmp_path: Path, emu: Emulator) -> Path:
+    """The emulated browser's cookies, exported as a cookies.txt by an extension."""
+    path = tmp_path / "export" / "cookies.txt"
+    path.parent.mkdir()
+    path.write_text(emu.innertube.cookies.cookies_txt())
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
 def credentials(emu: Emulator) -> OAuthCredentials:
     """OAuth credentials of the emulator's test client."""
     return OAuthCredentials(

@@ -34,16 +34,6 @@ WEB_BODY = {"context": {"client": {"clientName": "WEB", "clientVersion": "2.2026
 WEB_HEADERS = {"X-YouTube-Client-Name": "1", "X-YouTube-Client-Version": "2.20260301.01.00"}
 
 
-@pytest.fixture
-def cookie_file(tmp_path: Path, emu: Emulator) -> Path:
-    """The emulated browser's cookies, exported as a cookies.txt by an extension."""
-    path = tmp_path / "export" / "cookies.txt"
-    path.parent.mkdir()
-    path.write_text(emu.innertube.cookies.cookies_txt())
-    path.chmod(0o600)
-    return path
-
-
 def youtube_alias(emu: Emulator) -> dict[str, str]:
     return {f"127.0.0.1:{emu.port}": "www.youtube.com"}
 

@@ -25,15 +25,6 @@ from support import rotate_out_and_keep_calling
 BROWSE = {"browseId": "FEwhat_to_watch"}
 
 
-@pytest.fixture
-def cookie_file(tmp_path: Path, emu: Emulator) -> Path:
-    path = tmp_path / "export" / "cookies.txt"
-    path.parent.mkdir()
-    path.write_text(emu.innertube.cookies.cookies_txt())
-    path.chmod(0o600)
-    return path
-
-
 def auth_for(emu: Emulator, path: Path, **options: object) -> CookieAuth:
     interval = options.pop("interval", 0.0)
     return CookieAuth(
