@@ -89,7 +89,7 @@ def test_login_token_status_logout(emu: Emulator, tmp_path: Path) -> None:
     for secret in (stored["access_token"], stored["refresh_token"], EMULATOR_CLIENT_SECRET):
         assert secret not in status.stdout + status.stderr
     info = json.loads(run(home, "status", "--json").stdout)
-    refreshed = json.loads(token_path.read_text())  # status used the refresh token
+    refreshed = json.loads(token_path.read_text())
     assert info["profile"] == "default"
     assert info["access_token_expires_at"] == refreshed["expires_at"]
     assert info["login_ok"] is True

@@ -199,7 +199,7 @@ def test_status_of_a_revoked_login_says_dead_and_exits_3(emu: Emulator, tmp_path
     home = tmp_path / "home"
     _login(emu, home, "--profile", "cron")
     terminal = Terminal(home, "status", "--profile", "cron")
-    terminal.expect("valid (the server accepted the refresh token just now)")
+    terminal.expect("valid (the server accepted the access token just now)")
     assert terminal.finish() == 0
     assert ACCOUNT in terminal.screen
     assert "min left; renewed automatically" in terminal.screen  # the access token, not the login

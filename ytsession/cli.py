@@ -381,19 +381,26 @@ def _login_google(
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    """Print a valid access token, refreshing it first when it is about to expire."""
+    """Print a valid access token, refreshing it first when it is about to expire; with
+    ``--check``, first ask the server whether the login still works.
+
+    :return: 0, or 3 (raised) when there is no login or ``--check`` found it dead.
+    """
     from .auth._token_fast import fresh_token
 
     _one_store(args)
     # A fresh token in a Redis store: read and printed without importing `requests`.
-    fresh = fresh_token(args.profile, home=args.home, store=args.store)
+    fresh = None if args.check else fresh_token(args.profile, home=args.home, store=args.store)
     if fresh is not None:
         print(fresh)
         return 0
     profile = _profile(args)
     profile.check_replaceable()  # a corrupt token is named before anything else
     settings = profile.load_settings()
-    print(profile.kind(settings).access_token(profile, settings))
+    kind = profile.kind(settings)
+    if args.check and kind.has_token:
+        _alive_account(profile, settings, _server(args, settings))
+    print(kind.access_token(profile, settings))
     return 0
 
 
@@ -403,7 +410,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 def _check_login(
     profile: Profile, settings: ProfileSettings, server: str | None
 ) -> tuple[str, str | None, str]:
-    """Check a login with the server.
+    """Check a login with the server (the account question, signed with the access token).
 
     :return: ``(state, account, detail)``: state ``"valid"`` or ``"dead"``.
     :raises NetworkError: the server could not be reached.
@@ -411,15 +418,29 @@ def _check_login(
     from .errors import LoggedOutError, LoginRequiredError
 
     try:
-        # Google's refresh token is the login: the kind refreshes it to know it works.
-        # (PeerTube rotates refresh tokens; its users/me call refreshes only when the access
-        # token is refused, and that says as much.)
-        profile.kind(settings).verify(profile, settings)
+        # One authenticated call with the stored access token: it is refreshed first only
+        # when it is expiring, and once more only when the server refuses it.
         account = account_of(profile, settings, server)
     except (LoginRequiredError, LoggedOutError) as exc:
         return "dead", None, _one_line(exc)
     _record_account(profile, settings, account)
     return "valid", account, ""
+
+
+def _alive_account(profile: Profile, settings: ProfileSettings, server: str | None) -> str | None:
+    """Check the login with the server (:func:`_check_login`).
+
+    :return: the account the server named, if any.
+    :raises LoginRequiredError: the login is dead (exit 3), with the command that revives it.
+    """
+    from .errors import LoginRequiredError
+
+    state, account, detail = _check_login(profile, settings, server)
+    if state == "dead":
+        raise LoginRequiredError(
+            f"{_without_login_hint(detail)}; log in again with `ytsession login{_flag(profile)}`"
+        )
+    return account
 
 
 def _without_login_hint(detail: str) -> str:
@@ -496,8 +517,6 @@ def cmd_whoami(args: argparse.Namespace) -> int:
     """
     import json
 
-    from .errors import LoginRequiredError
-
     profile = _profile(args)
     settings = profile.load_settings()
     server = _server(args, settings)
@@ -505,12 +524,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
         stored = settings.extra.get("account")
         account = stored if isinstance(stored, str) and stored else None
     else:
-        state, account, detail = _check_login(profile, settings, server)
-        if state == "dead":
-            raise LoginRequiredError(
-                f"{_without_login_hint(detail)}; log in again with "
-                f"`ytsession login{_flag(profile)}`"
-            )
+        account = _alive_account(profile, settings, server)
     if args.json:
         print(json.dumps({"profile": profile.name, "kind": settings.kind, "account": account}))
     elif account:
@@ -835,7 +849,18 @@ def build_parser() -> argparse.ArgumentParser:
     login.set_defaults(handler=cmd_login)
 
     token = sub.add_parser(
-        "token", parents=[common], help="print a valid access token (refreshing it if needed)"
+        "token",
+        parents=[common],
+        help="print a valid access token (refreshing it if needed)",
+        description="Print the profile's access token, refreshed first when it is about to "
+        "expire. Without --check nothing is sent while the stored token is fresh, so a login "
+        "revoked at the server goes unnoticed until the token is refused or renewed.",
+    )
+    token.add_argument(
+        "--check",
+        action="store_true",
+        help="first ask the server whether the login still works (one request); exit 3 "
+        "when it does not",
     )
     token.set_defaults(handler=cmd_token)
 

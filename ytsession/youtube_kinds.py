@@ -48,11 +48,6 @@ class GoogleOAuthKind(LoginKind):
             kwargs["scope"] = settings.scope
         return OAuthCredentials(settings.client_id, settings.client_secret, **kwargs)
 
-    def verify(self, profile: Profile, settings: ProfileSettings) -> None:
-        # Google's refresh token is the login, and using it changes nothing: refresh to
-        # know it works.
-        self.refreshing_token(profile, settings).refresh(force=True)
-
     def ask_account(
         self, profile: Profile, settings: ProfileSettings, server: str | None
     ) -> str | None:

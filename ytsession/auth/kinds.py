@@ -56,7 +56,7 @@ class LoginKind:
     #: Whether the kind has an OAuth token (``ytsession token`` prints it).
     has_token: ClassVar[bool] = True
     #: What ``ytsession status`` says of a login the server has just accepted.
-    login_word: ClassVar[str] = "the server accepted the refresh token just now"
+    login_word: ClassVar[str] = "the server accepted the access token just now"
 
     def describes(self, settings: ProfileSettings) -> bool:
         """:return: whether ``settings`` are of this kind."""
@@ -109,20 +109,15 @@ class LoginKind:
     def ask_account(
         self, profile: Profile, settings: ProfileSettings, server: str | None
     ) -> str | None:
-        """Ask the server which account the login belongs to.
+        """Ask the server which account the login belongs to, with one request signed by
+        the stored access token (refreshed first only when it is expiring, and once more
+        only when the server refuses it): this is also how a login is checked.
 
         :return: the account's name, or ``None`` when the answer names none.
         :raises LoginRequiredError: the login is dead.
         :raises NetworkError: the server could not be reached.
         """
         return None
-
-    def verify(self, profile: Profile, settings: ProfileSettings) -> None:
-        """Make sure the login still works before :meth:`ask_account` (nothing by default:
-        the account question itself refreshes when it must).
-
-        :raises LoginRequiredError: the login is dead.
-        """
 
     def state(self, profile: Profile, settings: ProfileSettings) -> str:
         """:return: the login's state as far as the store tells (no network request)."""
