@@ -11,8 +11,13 @@ import pty
 import select
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+
+import requests
+
+from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
 _TAKE_THE_TERMINAL = "import fcntl, sys, termios\nfcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
 _ON_A_TERMINAL = "from ytsession.cli import main\nsys.exit(main(sys.argv[1:]))\n"
@@ -26,6 +31,31 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
     env["TERM"] = "xterm"
     env.update(extra)
     return env
+
+
+def login_without_a_terminal(emu: Emulator, home: Path, *args: str) -> None:
+    """``ytsession login --server EMU ARGS`` with the emulator's client, approved over HTTP."""
+
+    def approve() -> None:
+        code = emu.google.wait_for_user_code(timeout=30)
+        requests.post(f"{emu.url}/_emulator/approve", data={"user_code": code}, timeout=10)
+
+    approver = threading.Thread(target=approve, daemon=True)
+    approver.start()
+    result = subprocess.run(
+        [sys.executable, "-m", "ytsession", "login", "--server", emu.url, *args],
+        env=clean_env(
+            home,
+            YTSESSION_CLIENT_ID=EMULATOR_CLIENT_ID,
+            YTSESSION_CLIENT_SECRET=EMULATOR_CLIENT_SECRET,
+        ),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    approver.join(5)
+    assert result.returncode == 0, result.stderr
 
 
 class Terminal:

@@ -7,15 +7,11 @@ reported as dead with exit status 3.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
-from terminal_support import Terminal, clean_env
+from terminal_support import Terminal, login_without_a_terminal
 
 from ytsession.testing import (
     EMULATED_ACCOUNT_NAME,
@@ -176,28 +172,9 @@ def test_ctrl_d_and_ctrl_c_at_the_peertube_prompts(emu: Emulator, tmp_path: Path
     assert not (home / "profiles" / "default").exists()
 
 
-def _login(emu: Emulator, home: Path, *args: str) -> None:
-    def approve() -> None:
-        code = emu.google.wait_for_user_code(timeout=30)
-        requests.post(f"{emu.url}/_emulator/approve", data={"user_code": code}, timeout=10)
-
-    approver = threading.Thread(target=approve, daemon=True)
-    approver.start()
-    result = subprocess.run(
-        [sys.executable, "-m", "ytsession", "login", "--server", emu.url, *args],
-        env=clean_env(home, **GOOGLE),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    approver.join(5)
-    assert result.returncode == 0, result.stderr
-
-
 def test_status_of_a_revoked_login_says_dead_and_exits_3(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    _login(emu, home, "--profile", "cron")
+    login_without_a_terminal(emu, home, "--profile", "cron")
     terminal = Terminal(home, "status", "--profile", "cron")
     terminal.expect("valid (the server accepted the access token just now)")
     assert terminal.finish() == 0
