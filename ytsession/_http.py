@@ -76,6 +76,7 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_TIMEOUT",
     "MAX_REFRESH_ATTEMPTS",
+    "OUR_HEADERS",
     "REFRESH_STATUSES",
     "RETRY_STATUSES",
     "SAFE_METHODS",
@@ -382,6 +383,29 @@ def host_of(url: str) -> str:
 
 # --- signing: the AuthorizedSession seam ----------------------------------------------------
 
+#: The headers ytsession adds to a request (a signature, cookies, the account, the session's
+#: identity): none of them follows a redirect to another host than the one they were made for.
+OUR_HEADERS = (
+    "Authorization",
+    "Cookie",
+    "Origin",
+    "X-Origin",
+    "X-Goog-AuthUser",
+    "X-Goog-PageId",
+    "X-Goog-Visitor-Id",
+    "X-YouTube-Client-Name",
+    "X-YouTube-Client-Version",
+)
+
+
+def strip_ours(request: requests.PreparedRequest) -> None:
+    """Remove :data:`OUR_HEADERS` from ``request``: it is about to go to a host they were not
+    made for. The one rule for redirects, used by the signers and the
+    :class:`AuthorizedSession`."""
+    for name in OUR_HEADERS:
+        request.headers.pop(name, None)
+
+
 #: Statuses after which an :class:`AuthorizedSession` refreshes its credentials and re-sends.
 REFRESH_STATUSES = frozenset({401})
 #: How many refreshes one call of an :class:`AuthorizedSession` may make.
@@ -512,6 +536,16 @@ class AuthorizedSession(requests.Session):
             except requests.RequestException as exc:
                 raise _network_error(exc, text_url) from None
         return response
+
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        """A redirect that requests follows: to another host, nothing of ours goes along
+        (:func:`strip_ours`), whatever hops came before."""
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+        previous = response.request.url if response.request is not None else None
+        if host_of(prepared_request.url or "") != host_of(previous or ""):
+            strip_ours(prepared_request)
 
     def __repr__(self) -> str:
         return f"AuthorizedSession(auth={self.auth!r}, transport={self.transport!r})"

@@ -42,6 +42,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from .._http import strip_ours
 from ..errors import (
     CookiesRefusedError,
     CookiesRotatedOutError,
@@ -373,10 +374,12 @@ class CookieAuth(InnerTubeAuth):
             location = urljoin(request_url or "", response.headers.get("Location", ""))
             if self.youtube_url(location) is not None and len(response.history) < MAX_REDIRECTS:
                 return self._follow(response, location, **kwargs)
-            # requests copies this request for the next hop: nothing of ours may go along
-            # to a host that is not YouTube's.
-            for name in _SIGNED_HEADERS:
-                response.request.headers.pop(name, None)
+            # requests copies the first request of the chain for the next hop (not the
+            # hops this signer followed): nothing of ours may go along to a host that is
+            # not YouTube's, from either.
+            strip_ours(response.request)
+            if response.history and response.history[0].request is not None:
+                strip_ours(response.history[0].request)
             return response
         if self._observed or kwargs.get("stream"):
             return response  # the Session reads the parsed answer (observe_answer)
