@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import time
 from urllib.parse import unquote
 
@@ -147,7 +148,7 @@ def test_sw_js_data_gives_visitor_data_rollout_token_and_app_install_data() -> N
     info[3] = "203.0.113.7"
     info[13] = ABC_2023
     info[16] = "2.20260301.00.00"
-    info[61] = [["some", "config"], "app-install-data-xyz"]
+    info[61] = [None, None, None, None, None, "app-install-data-xyz"]  # as recorded
     info[103] = "device-exp-1"
     info[107] = "rollout-token-abc"
     data = parse_sw_js_data(_sw_js_data(info), now=42.0)
@@ -158,6 +159,45 @@ def test_sw_js_data_gives_visitor_data_rollout_token_and_app_install_data() -> N
     assert data.client_version == "2.20260301.00.00"
     assert data.remote_host == "203.0.113.7"
     assert (data.source, data.fetched_at) == ("sw.js_data", 42.0)
+
+
+def test_sw_js_data_in_the_sparse_form_real_servers_send_gives_every_value() -> None:
+    # JSPB's sparse form: 46 listed fields, then the later ones keyed by field number
+    info: list[object] = [None] * 46
+    info[3] = "2001:db8::7"
+    info[13] = ABC_2023
+    info[16] = "2.20260630.03.00"
+    info.append(
+        {
+            "62": [None, None, None, None, None, "app-install-data-xyz"],
+            "104": "device-exp-1",
+            "108": "rollout-token-abc",
+        }
+    )
+    data = parse_sw_js_data(_sw_js_data(info))
+    assert data.visitor_data == ABC_2023
+    assert data.rollout_token == "rollout-token-abc"
+    assert data.app_install_data == "app-install-data-xyz"
+    assert data.device_experiment_id == "device-exp-1"
+    assert data.client_version == "2.20260630.03.00"
+    assert data.remote_host == "2001:db8::7"
+
+
+def test_a_sw_js_data_value_missing_is_named_at_debug_and_the_rest_is_kept(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    info: list[object] = [None] * 46
+    info[13] = ABC_2023
+    info[16] = "2.20260630.03.00"
+    info.append({"104": "device-exp-1"})
+    with caplog.at_level(logging.DEBUG, logger="ytsession"):
+        data = parse_sw_js_data(_sw_js_data(info))
+    assert (data.visitor_data, data.device_experiment_id) == (ABC_2023, "device-exp-1")
+    assert data.rollout_token == data.app_install_data == data.remote_host == ""
+    (line,) = [r.getMessage() for r in caplog.records if "sw.js_data" in r.getMessage()]
+    assert "rollout_token" in line and "app_install_data" in line and "remote_host" in line
+    assert "device_experiment_id" not in line and "client_version" not in line
+    assert all(r.levelno == logging.DEBUG for r in caplog.records)
 
 
 def test_sw_js_data_of_an_older_shorter_layout_still_gives_visitor_data() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import re
 import secrets
 import time
@@ -26,6 +27,7 @@ from urllib.parse import quote, unquote
 from .. import _validate as check
 from ..errors import DeadlineExceededError, InnerTubeError, NetworkError, VisitorDataError
 from .context import DEFAULT_BASE_URL, SessionData
+from .jspb import Jspb
 
 if TYPE_CHECKING:
     import requests
@@ -243,14 +245,22 @@ def _fields(raw: bytes) -> list[tuple[int, int, int | bytes, bytes]]:
 # --- parsing what the server sends (pure) ------------------------------------------------
 
 _SW_PREFIX = ")]}'"
-# Positions in sw.js_data's device info list.
-_SW_VISITOR_DATA = 13
-_SW_CLIENT_VERSION = 16
-_SW_REMOTE_HOST = 3
-_SW_CONFIG = 61
-_SW_DEVICE_EXPERIMENT_ID = 103
-_SW_ROLLOUT_TOKEN = 107
+# Field numbers (1-based, JSPB) in sw.js_data: the body is a list of messages whose first
+# names ``yt.sw.adr`` and carries its payload in field 3; the payload's field 1 is a
+# message whose field 1 is the device info (``data[0][2][0][0]`` in the dense form).
+_SW_PAYLOAD = 3
+_SW_CONFIG_GROUP = 1
+_SW_DEVICE_INFO = 1
+# In the device info message (its dense index + 1).
+_SW_REMOTE_HOST = 4
+_SW_VISITOR_DATA = 14
+_SW_CLIENT_VERSION = 17
+_SW_CONFIG = 62  # a message whose field 6 is appInstallData
+_SW_APP_INSTALL_DATA = 6
+_SW_DEVICE_EXPERIMENT_ID = 104
+_SW_ROLLOUT_TOKEN = 108
 
+log = logging.getLogger("ytsession.session")
 
 _SW_JS_DATA = check.Source(
     "sw.js_data",
@@ -262,44 +272,42 @@ _SW_JS_DATA = check.Source(
 def parse_sw_js_data(text: str, *, now: float | None = None) -> SessionData:
     """Read the session data out of a ``/sw.js_data`` body.
 
-    :param text: the body: ``)]}'`` and a JSON list whose ``[0][2]`` is
-        ``[[device_info, ...], api_key, ...]``, so the device info list is ``[0][2][0][0]``
-        (13 visitor data, 16 WEB client version, 61 config list whose last element is
-        ``appInstallData``, 103 device experiment id, 107 rollout token), as YouTube.js
-        reads it (the suite feeds the emulator's body to YouTube.js's own parser).
+    The body is ``)]}'`` and JSPB (see :mod:`~ytsession.innertube.jspb`): real servers
+    send the device info message sparse, its fields past the 47th in a trailing object.
+    Read by field number (the dense index + 1): 4 remote host, 14 visitor data, 17 WEB
+    client version, 62 config (its field 6 is ``appInstallData``), 104 device experiment
+    id, 108 rollout token. A missing field other than the visitor data leaves its value
+    ``""`` and is named in a DEBUG log line.
+
+    :param text: the body.
     :param now: the fetch time to record; now when ``None``.
-    :raises VisitorDataError: (a ``ValueError``) the body is not of that shape, holds
+    :raises VisitorDataError: (a ``ValueError``) the body is not JSPB of that shape, holds
         unusable JSON, or holds no visitor data.
     """
     body = text.lstrip()
     if body.startswith(_SW_PREFIX):
         body = body[len(_SW_PREFIX) :]
-    try:
-        data = check.loads(body, _SW_JS_DATA, max_depth=check.MAX_ANSWER_DEPTH)
-        info = data[0][2][0][0]
-    except (ValueError, LookupError, TypeError):
-        raise VisitorDataError("sw.js_data is not of the known shape") from None
-    if not isinstance(info, list):
+    data = check.loads(body, _SW_JS_DATA, max_depth=check.MAX_ANSWER_DEPTH)
+    first = data[0] if isinstance(data, list) and data else None
+    info = Jspb(first).message(_SW_PAYLOAD).message(_SW_CONFIG_GROUP).message(_SW_DEVICE_INFO)
+    if not isinstance(info.values, list):
         raise VisitorDataError("sw.js_data is not of the known shape")
-
-    def text_at(index: int) -> str:
-        value = info[index] if index < len(info) else None
-        return value if isinstance(value, str) else ""
-
-    visitor_data = text_at(_SW_VISITOR_DATA)
+    visitor_data = info.text(_SW_VISITOR_DATA)
     if not visitor_data:
         raise VisitorDataError("sw.js_data holds no visitor data")
-    config = info[_SW_CONFIG] if len(info) > _SW_CONFIG else None
-    app_install_data = ""
-    if isinstance(config, list) and config and isinstance(config[-1], str):
-        app_install_data = config[-1]
+    values = {
+        "rollout_token": info.text(_SW_ROLLOUT_TOKEN),
+        "app_install_data": info.message(_SW_CONFIG).text(_SW_APP_INSTALL_DATA),
+        "device_experiment_id": info.text(_SW_DEVICE_EXPERIMENT_ID),
+        "client_version": info.text(_SW_CLIENT_VERSION),
+        "remote_host": info.text(_SW_REMOTE_HOST),
+    }
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        log.debug("sw.js_data names no %s; the session goes on without", ", ".join(missing))
     return SessionData(
         visitor_data=visitor_data,
-        rollout_token=text_at(_SW_ROLLOUT_TOKEN),
-        app_install_data=app_install_data,
-        device_experiment_id=text_at(_SW_DEVICE_EXPERIMENT_ID),
-        client_version=text_at(_SW_CLIENT_VERSION),
-        remote_host=text_at(_SW_REMOTE_HOST),
+        **values,
         source="sw.js_data",
         fetched_at=time.time() if now is None else now,
     )
