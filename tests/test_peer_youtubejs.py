@@ -53,6 +53,9 @@ const input = JSON.parse(await new Promise((ok) => {
 
 
 def test_youtube_js_reads_our_emulators_sw_js_data_as_we_do(emu: Emulator) -> None:
+    # YouTube.js 18 indexes the device info as a dense list (it throws on the sparse form
+    # real servers send), so it is given the dense form.
+    emu.innertube.sparse_sw_js_data = False
     body = requests.get(f"{emu.url}/sw.js_data", timeout=10).text
     theirs = run_node(SW_JS_DATA_SCRIPT, packages=YOUTUBE_JS, payload={"body": body})
     ours = parse_sw_js_data(body)

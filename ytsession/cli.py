@@ -202,7 +202,8 @@ def _logged_in_line(account: str | None, profile: Profile) -> str:
 
 def account_of(profile: Profile, settings: ProfileSettings, server: str | None) -> str | None:
     """Ask the server which account the profile's login belongs to (the kind knows how:
-    InnerTube's ``account/account_menu`` for YouTube, ``/api/v1/users/me`` for PeerTube).
+    InnerTube's ``account/accounts_list`` for an OAuth login, ``account/account_menu`` for
+    cookies, ``/api/v1/users/me`` for PeerTube).
 
     :return: the account's name, or ``None`` when the answer names none.
     :raises LoginRequiredError: the login is dead (the refresh was refused).

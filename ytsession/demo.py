@@ -18,7 +18,7 @@ from .auth.credentials import OAuthCredentials, OAuthEndpoints
 from .auth.profiles import Profile
 from .auth.signing import BearerAuth
 from .auth.token import RefreshingToken
-from .innertube.account import account_name
+from .innertube.account import ACCOUNTS_LIST, current_account
 from .session import Session
 from .testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
@@ -87,10 +87,10 @@ def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
         answer = http.get(userinfo, timeout=10)
         say(f"4. Signed request: HTTP {answer.status_code}, user {answer.json().get('email')}")
         with Session.create(auth=token, base_url=emu.url, cache=False) as session:
-            menu = session.call("account/account_menu")
+            account = current_account(session)
         say(
             f"   Signed InnerTube call as {session.client_name} (the client that accepts "
-            f"OAuth): account/account_menu shows {account_name(menu) or '(not signed in)'!r}"
+            f"OAuth): {ACCOUNTS_LIST} shows {str(account) if account else '(not signed in)'!r}"
         )
 
         say("5. Forcing expiry: the server expires the access token, the file says so too")

@@ -13,7 +13,7 @@ Signed with an OAuth token, a session defaults to the ``TVHTML5`` client, becaus
 honours Bearer tokens from the TV clients only::
 
     session = Session.from_profile()          # the token of `ytsession login`
-    menu = session.call("account/account_menu")
+    accounts = session.call("account/accounts_list", {"callCircumstance": 2})
 """
 
 from __future__ import annotations

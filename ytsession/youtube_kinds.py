@@ -24,14 +24,17 @@ __all__ = ["COOKIES", "GOOGLE_OAUTH", "YOUTUBE_TV", "CookiesKind", "GoogleOAuthK
 
 
 def _youtube_account(signer: RefreshingToken | CookieAuth, server: str | None) -> str | None:
-    """The account InnerTube's ``account/account_menu`` names for ``signer``."""
-    from .innertube.account import account_name
+    """The account InnerTube names for ``signer``: ``account/accounts_list`` as the TV
+    client for an OAuth token (as YouTube.js asks), ``account/account_menu`` as ``WEB``
+    for cookies (see :func:`~ytsession.innertube.account.current_account`)."""
+    from .innertube.account import current_account
     from .session import Session
 
     with Session.create(
         auth=signer, base_url=server, cache=False, generate_session_locally=True
     ) as session:
-        return account_name(session.call("account/account_menu"))
+        account = current_account(session)
+    return str(account) if account is not None else None
 
 
 class GoogleOAuthKind(LoginKind):

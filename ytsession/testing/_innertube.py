@@ -3,9 +3,13 @@
 Serves ``/sw.js_data`` and ``/embed/<video id>`` (where clients get visitor data and a
 rollout token), ``/iframe_api`` and the player script it names (where they get the
 ``signatureTimestamp``) and ``POST /youtubei/v1/{config,browse,next,player,search,
-account/account_menu}``. Every InnerTube call is checked the way YouTube checks it: the
-body must carry ``context.client`` with a known ``clientName`` and a ``clientVersion``;
-the ``X-YouTube-Client-Name`` and ``X-YouTube-Client-Version`` headers must match it; an
+account/account_menu,account/accounts_list}``. ``sw.js_data`` is JSPB in the sparse form
+YouTube sends; the account answers have the shapes of real ones (see
+:mod:`ytsession.testing._innertube_shapes`).
+
+Every InnerTube call is checked the way YouTube checks it: the body must carry
+``context.client`` with a known ``clientName`` and a ``clientVersion``; the
+``X-YouTube-Client-Name`` and ``X-YouTube-Client-Version`` headers must match it; an
 embedded client must name ``thirdParty.embedUrl``; and a Bearer token is honoured only
 from the TV clients (others get the same 400 ``INVALID_ARGUMENT`` YouTube sends) and only
 when the Google service issued it and it is still valid (else 401 ``UNAUTHENTICATED``).
@@ -19,18 +23,22 @@ Tests drive it through :class:`InnerTubeService` (``emu.innertube``).
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import secrets
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ytsession.testing._cookies import CookieChecker
+from ytsession.testing._innertube_shapes import (
+    account_menu_answer,
+    accounts_list_answer,
+    sw_js_data_body,
+    visitor_data,
+)
 from ytsession.testing._server import Request, Response, Router, Service
 
 if TYPE_CHECKING:
@@ -46,10 +54,19 @@ __all__ = [
 ]
 
 #: The endpoints served under ``/youtubei/v1/``.
-INNERTUBE_ENDPOINTS = ("config", "browse", "next", "player", "search", "account/account_menu")
+INNERTUBE_ENDPOINTS = (
+    "config",
+    "browse",
+    "next",
+    "player",
+    "search",
+    "account/account_menu",
+    "account/accounts_list",
+)
 #: Client names whose requests may carry a Bearer token.
 TV_CLIENTS = frozenset({"TVHTML5", "TVHTML5_SIMPLY", "TVHTML5_SIMPLY_EMBEDDED_PLAYER"})
-#: The account name ``account/account_menu`` shows when signed in.
+#: The account name ``account/account_menu`` and ``account/accounts_list`` show when
+#: signed in.
 EMULATED_ACCOUNT_NAME = "Emulated User"
 #: The API key the emulated ``sw.js_data`` names (clients need not send it).
 EMULATOR_API_KEY = "AIzaSy-emulator-innertube-key-000000000"
@@ -105,31 +122,6 @@ class InnerTubeCall:
     body: Mapping[str, Any]
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def _visitor_data(visitor_id: str, issued_at: int, region: str) -> str:
-    # Field 1: the id; field 5: the time; field 6: a nested message with the region, as
-    # real visitor data carries.
-    nested = b"\x0a" + bytes([len(region)]) + region.encode("ascii") + b"\x12\x04\x1a\x00\x20\x2a"
-    raw = (
-        b"\x0a\x0b"
-        + visitor_id.encode("ascii")
-        + b"\x28"
-        + _varint(issued_at)
-        + b"\x32"
-        + bytes([len(nested)])
-        + nested
-    )
-    return urllib.parse.quote(base64.urlsafe_b64encode(raw).decode("ascii"), safe="")
-
-
 def _google_error(status: int, word: str, message: str, reason: str, **extra: str) -> Response:
     error_item = {"message": message, "domain": "global", "reason": reason, **extra}
     return Response.json(
@@ -150,6 +142,9 @@ class InnerTubeService(Service):
     - ``serve_sw_js_data`` (True): ``False`` makes ``/sw.js_data`` answer 404, so
       clients fall back to the embed page.
     - ``serve_embed_page`` (True): ``False`` makes ``/embed/...`` answer 404 too.
+    - ``sparse_sw_js_data`` (True): ``/sw.js_data`` keeps the device info sparse, as
+      YouTube does (fields past the 46th in a trailing object keyed by number); ``False``
+      pads it to a dense list, the form some older readers (YouTube.js 18) index.
     - ``rotate_visitor_data`` (False): every answer carries new, newer visitor data.
     - ``web_client_version`` (``"2.20260301.01.00"``): the WEB version ``sw.js_data``
       names.
@@ -181,6 +176,7 @@ class InnerTubeService(Service):
     SETTINGS: ClassVar[Mapping[str, tuple[type, ...]]] = {
         "serve_sw_js_data": (bool,),
         "serve_embed_page": (bool,),
+        "sparse_sw_js_data": (bool,),
         "rotate_visitor_data": (bool,),
         "web_client_version": (str,),
         "require_client_headers": (bool,),
@@ -194,6 +190,7 @@ class InnerTubeService(Service):
         self.google = google
         self.serve_sw_js_data = True
         self.serve_embed_page = True
+        self.sparse_sw_js_data = True
         self.rotate_visitor_data = False
         self.web_client_version = "2.20260301.01.00"
         self.require_client_headers = True
@@ -238,7 +235,7 @@ class InnerTubeService(Service):
             issued_at = max(int(time.time()), self._last_issued + 1)
             self._last_issued = issued_at
             visitor_id = "".join(secrets.choice(_ID_LETTERS) for _ in range(11))
-            value = _visitor_data(visitor_id, issued_at, region[:2] or "US")
+            value = visitor_data(visitor_id, issued_at, region[:2] or "US")
             self._issued.append(value)
             return value
 
@@ -272,6 +269,7 @@ class InnerTubeService(Service):
             "player": self._player,
             "search": self._search,
             "account/account_menu": self._account_menu,
+            "account/accounts_list": self._accounts_list,
         }
         for endpoint, handler in handlers.items():
             router.add("POST", f"/youtubei/v1/{endpoint}", self._endpoint(endpoint, handler))
@@ -280,24 +278,17 @@ class InnerTubeService(Service):
         if not self.serve_sw_js_data:
             return Response.text("Not Found", 404)
         lang = (request.header("Accept-Language") or "en").split(",")[0].strip() or "en"
-        info: list[object] = [None] * 110
-        info[0], info[1] = lang, "US"
-        info[3] = "127.0.0.1"
-        info[13] = self.issue_visitor_data()
-        info[16] = self.web_client_version
-        info[17], info[18] = "X11", ""
-        info[61] = [[["e", "emulated"]], self.app_install_data]
-        info[79] = "UTC"
-        info[86], info[87] = "Chrome", "131.0.0.0"
-        info[103] = "ChdEMUxBVEVEX0RFVklDRV9FWFBfSUQ%3D"
-        info[107] = self._issue_rollout_token()
-        # data[0][2] is [[device_info, ...], api_key, ...]: the device info is one level
-        # deeper than the ytcfg list (YouTube.js: `const [[device_info], api_key] = data[0][2]`).
-        body = [["yt.sw.adr", None, [[info], EMULATOR_API_KEY, None, None, "v1"]]]
-        return Response.text(
-            ")]}'\n" + json.dumps(body, separators=(",", ":")),
-            content_type="application/json; charset=utf-8",
+        body = sw_js_data_body(
+            lang=lang,
+            visitor=self.issue_visitor_data(),
+            client_version=self.web_client_version,
+            app_install_data=self.app_install_data,
+            device_experiment_id="ChdEMUxBVEVEX0RFVklDRV9FWFBfSUQ%3D",
+            rollout_token=self._issue_rollout_token(),
+            api_key=EMULATOR_API_KEY,
+            sparse=self.sparse_sw_js_data,
         )
+        return Response.text(body, content_type="application/json; charset=utf-8")
 
     def _iframe_api(self, request: Request) -> Response:
         # The loader names the player as YouTube's does: in a script URL with escaped "/".
@@ -577,26 +568,21 @@ class InnerTubeService(Service):
     def _account_menu(
         self, request: Request, body: Mapping[str, Any], signed_in: bool
     ) -> dict[str, Any]:
-        if not signed_in:
-            header: dict[str, Any] = {"signInHeaderRenderer": {"title": {"simpleText": "Sign in"}}}
-        else:
-            from ytsession.testing._google import EMULATED_USER_EMAIL
+        from ytsession.testing._google import EMULATED_USER_EMAIL
 
-            header = {
-                "activeAccountHeaderRenderer": {
-                    "accountName": {"simpleText": EMULATED_ACCOUNT_NAME},
-                    "email": {"simpleText": EMULATED_USER_EMAIL},
-                    "channelHandle": {"simpleText": "@emulated-user"},
-                }
-            }
-        return {
-            "actions": [
-                {
-                    "openPopupAction": {
-                        "popup": {"multiPageMenuRenderer": {"header": header, "sections": []}},
-                        "popupType": "DROPDOWN",
-                    }
-                }
-            ],
-            "trackingParams": "CAAQ_h4iEwi-emulated",
-        }
+        return account_menu_answer(
+            name=EMULATED_ACCOUNT_NAME if signed_in else None,
+            email=EMULATED_USER_EMAIL,
+            handle="@emulated-user",
+        )
+
+    def _accounts_list(
+        self, request: Request, body: Mapping[str, Any], signed_in: bool
+    ) -> dict[str, Any]:
+        from ytsession.testing._google import EMULATED_USER_EMAIL, EMULATED_USER_SUB
+
+        return accounts_list_answer(
+            name=EMULATED_ACCOUNT_NAME if signed_in else None,
+            byline=EMULATED_USER_EMAIL,
+            gaia_id=EMULATED_USER_SUB,
+        )
