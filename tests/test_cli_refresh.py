@@ -13,7 +13,8 @@ from ytsession.testing import EMULATED_ACCOUNT_NAME, EMULATED_USER_EMAIL, Emulat
 from ytsession.testing._server import LoggedRequest
 
 ACCOUNT = f"{EMULATED_ACCOUNT_NAME} ({EMULATED_USER_EMAIL})"
-ACCOUNT_MENU = "/youtubei/v1/account/account_menu"
+#: Where an OAuth login's account is asked (as the TV client, like YouTube.js).
+ACCOUNT_QUESTION = "/youtubei/v1/account/accounts_list"
 
 
 def refreshes(emu: Emulator) -> list[LoggedRequest]:
@@ -46,7 +47,7 @@ def test_whoami_on_a_fresh_login_sends_no_refresh(emu: Emulator, tmp_path: Path)
     assert whoami.returncode == 0, whoami.stderr
     assert whoami.stdout == ACCOUNT + "\n"
     assert refreshes(emu) == []
-    [asked] = emu.requests_to(ACCOUNT_MENU)
+    [asked] = emu.requests_to(ACCOUNT_QUESTION)
     assert asked.header("Authorization") == f"Bearer {stored['access_token']}"
     assert json.loads(_token_file(home).read_text()) == stored
 
@@ -61,7 +62,7 @@ def test_status_checks_the_login_with_the_current_access_token(
     info = json.loads(status.stdout)
     assert info["login_ok"] is True and info["account"] == ACCOUNT
     assert refreshes(emu) == []
-    [asked] = emu.requests_to(ACCOUNT_MENU)  # one cheap authenticated call
+    [asked] = emu.requests_to(ACCOUNT_QUESTION)  # one cheap authenticated call
     assert asked.header("Authorization") == f"Bearer {stored['access_token']}"
     assert info["access_token_expires_at"] == stored["expires_at"]
 
@@ -73,7 +74,7 @@ def test_status_checks_the_login_with_the_current_access_token(
     assert len(refreshes(emu)) == 1
     renewed = json.loads(_token_file(home).read_text())
     assert renewed["access_token"] != stored["access_token"]
-    [asked] = emu.requests_to(ACCOUNT_MENU)
+    [asked] = emu.requests_to(ACCOUNT_QUESTION)
     assert asked.header("Authorization") == f"Bearer {renewed['access_token']}"
 
 
@@ -87,7 +88,7 @@ def test_status_refreshes_once_when_the_server_refuses_the_token(
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)["login_ok"] is True
     assert len(refreshes(emu)) == 1
-    refused, accepted = emu.requests_to(ACCOUNT_MENU)
+    refused, accepted = emu.requests_to(ACCOUNT_QUESTION)
     assert (refused.status, accepted.status) == (401, 200)
     renewed = json.loads(_token_file(home).read_text())
     assert refused.header("Authorization") == f"Bearer {stored['access_token']}"
@@ -102,7 +103,7 @@ def test_token_check_asks_the_server_and_plain_token_stays_local(
     checked = run(home, "token", "--check")
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout == f"{stored['access_token']}\n"
-    assert len(emu.requests_to(ACCOUNT_MENU)) == 1 and refreshes(emu) == []
+    assert len(emu.requests_to(ACCOUNT_QUESTION)) == 1 and refreshes(emu) == []
 
     emu.google.revoke_all()
     emu.clear_log()
