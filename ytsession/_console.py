@@ -57,72 +57,8 @@ def print_fields(fields: Mapping[str, object], *, hide: Collection[str] = ()) ->
 # --- usage -------------------------------------------------------------------------------
 
 
-#: The environment variable naming the server every command talks to (an emulator).
-SERVER_ENV = "YTSESSION_SERVER"
-
-
 class UsageError(ValueError):
     """The command line was used wrongly (exit status 2); the message says how to fix it."""
-
-
-_LOOPBACK_NAMES = ("localhost", "::1", "[::1]")
-
-
-def _is_loopback(host: str) -> bool:
-    host = host.lower()
-    return host in _LOOPBACK_NAMES or host.startswith("127.") or host.endswith(".localhost")
-
-
-def checked_server_url(text: str, *, what: str = "--server") -> str:
-    """Check a server URL given on the command line or in the environment.
-
-    A URL without a scheme gets ``http://`` when it names a loopback host (as
-    ``127.0.0.1:8765`` for the emulator); anywhere else the scheme must be written out.
-
-    :param text: the URL, e.g. ``http://127.0.0.1:8765``.
-    :param what: where it came from, for the message (``--server``, ``$YTSESSION_SERVER``).
-    :return: the URL without a trailing ``/``.
-    :raises UsageError: not an http(s) URL with a host.
-    """
-    from urllib.parse import urlsplit
-
-    url = text.strip()
-    if "://" not in url:
-        host = url.split("/", 1)[0]
-        host = host.rpartition("]")[0] + "]" if host.startswith("[") else host.split(":", 1)[0]
-        if not _is_loopback(host):
-            raise UsageError(
-                f"{what} {text!r} has no scheme: write it as https://{url} (http:// is "
-                "assumed only for loopback addresses such as 127.0.0.1)"
-            )
-        url = "http://" + url
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
-        raise UsageError(f"{what} {text!r} is not a URL ({exc})") from None
-    try:
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError:
-        raise UsageError(f"{what} {text!r} has an invalid port") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{what} {text!r} is not an http:// or https:// URL with a host")
-    if parts.query or parts.fragment:
-        raise UsageError(f"{what} {text!r}: give the server's root URL, without ? or #")
-    return url.rstrip("/")
-
-
-def given_server(given: str | None) -> str | None:
-    """The server the command line names: ``--server`` (``given``), else
-    ``$YTSESSION_SERVER``, checked by :func:`checked_server_url`; ``None`` when neither.
-
-    :raises UsageError: the URL is unusable.
-    """
-    if given:
-        return checked_server_url(given, what="--server")
-    import os
-
-    env = os.environ.get(SERVER_ENV)
-    return checked_server_url(env, what=f"${SERVER_ENV}") if env else None
 
 
 # --- prompts -----------------------------------------------------------------------------

@@ -34,9 +34,6 @@ EXIT_INTERRUPTED = 130
 
 CLIENT_ID_ENV = "YTSESSION_CLIENT_ID"
 CLIENT_SECRET_ENV = "YTSESSION_CLIENT_SECRET"
-#: Environment variable naming the server every command talks to (mirrors
-#: ``ytsession._console.SERVER_ENV``, which resolves it: not imported here for start-up time).
-SERVER_ENV = "YTSESSION_SERVER"
 #: Environment variable naming the profile store (mirrors ``ytsession.auth._paths``).
 STORE_ENV = "YTSESSION_STORE"
 
@@ -170,19 +167,55 @@ def _flag(profile: Profile) -> str:
     return "" if profile.name == default_profile_name() else f" --profile {profile.name}"
 
 
-def _server(args: argparse.Namespace, settings: ProfileSettings | None = None) -> str | None:
-    """The server a command talks to: ``--server``, else ``$YTSESSION_SERVER``, else the
-    one the profile was made against, else ``None`` (YouTube and Google themselves).
+def _named_server(args: argparse.Namespace) -> str | None:
+    """The server of an anonymous call: ``--server``, else ``$YTSESSION_SERVER``, else
+    ``None`` (YouTube and Google themselves).
 
     :raises UsageError: the URL is unusable.
     """
-    from ._console import given_server
+    from .auth.servers import named_server
 
-    server = given_server(getattr(args, "server", None))
-    if server is not None:
-        return server
-    remembered = settings.extra.get("server") if settings is not None else None
-    return remembered if isinstance(remembered, str) and remembered else None
+    return named_server(getattr(args, "server", None))
+
+
+def _profile_server(
+    args: argparse.Namespace, profile: Profile, settings: ProfileSettings
+) -> str | None:
+    """The server a stored login talks to: always the one it was made on.
+
+    :raises ServerMismatchError: ``--server`` names another one (exit 2); a different
+        ``$YTSESSION_SERVER`` is ignored with a notice.
+    """
+    from .auth.servers import server_for
+
+    return server_for(settings, profile=profile.name, given=getattr(args, "server", None))
+
+
+def _login_server(
+    args: argparse.Namespace, profile: Profile, previous: ProfileSettings | None, service: str
+) -> str | None:
+    """The server of a new login: ``--server``, else ``$YTSESSION_SERVER``, else the one
+    the profile's previous login of the same service was made on. A login on another
+    server replaces the profile's binding (said in one line).
+
+    :raises UsageError: the URL is unusable.
+    """
+    from .auth.servers import named_server, profile_server, same_server, shown_server
+
+    named = named_server(getattr(args, "server", None))
+    own = None
+    if previous is not None and profile.kind(previous).service == service:
+        own = profile_server(previous)
+    if named is None or same_server(named, own):
+        return own
+    if previous is not None:
+        from ._console import say
+
+        say(
+            f"Profile '{profile.name}' was logged in on {shown_server(own)}; this login on "
+            f"{named} replaces it."
+        )
+    return named
 
 
 def _where(profile: Profile) -> str:
@@ -220,10 +253,11 @@ def _record_account(profile: Profile, settings: ProfileSettings, account: str | 
 
 def _look_up_account(profile: Profile, settings: ProfileSettings) -> str | None:
     """The account right after a login: a failure here must not fail the login."""
+    from .auth.servers import profile_server
     from .errors import YTSessionError
 
     try:
-        account = account_of(profile, settings, _stored_server(settings))
+        account = account_of(profile, settings, profile_server(settings))
     except (YTSessionError, ValueError) as exc:
         from ._console import say
 
@@ -231,11 +265,6 @@ def _look_up_account(profile: Profile, settings: ProfileSettings) -> str | None:
         return None
     _record_account(profile, settings, account)
     return account
-
-
-def _stored_server(settings: ProfileSettings) -> str | None:
-    server = settings.extra.get("server")
-    return server if isinstance(server, str) and server else None
 
 
 # --- login -------------------------------------------------------------------------------
@@ -255,11 +284,13 @@ def _oauth_client(
     else the environment; the server likewise."""
     from ._console import ask, say, stdin_is_tty
     from .auth.credentials import OAuthCredentials, OAuthEndpoints
+    from .auth.kinds import YOUTUBE
     from .auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, credentials_for
+    from .auth.servers import profile_server, same_server
     from .errors import InteractionRequiredError
     from .youtube_kinds import GOOGLE_OAUTH, YOUTUBE_TV
 
-    server = _server(args, previous)
+    server = _login_server(args, profile, previous, YOUTUBE)
     extra: dict[str, Any] = {"server": server} if server else {}
     was_tv = previous is not None and YOUTUBE_TV.describes(previous)
     reuse = (
@@ -268,7 +299,7 @@ def _oauth_client(
         and not args.client_id
         and not args.youtube_tv
         and (was_tv or not args.client_secret)
-        and _stored_server(previous) == server
+        and same_server(profile_server(previous), server)
     )
     if args.youtube_tv or (reuse and was_tv):
         tv_url = f"{server}/tv" if server else "https://www.youtube.com/tv"
@@ -352,8 +383,9 @@ def cmd_login(args: argparse.Namespace) -> int:
                 f"and run `ytsession login --cookies FILE{_flag(profile)}`"
             )
         from ._console import say
+        from .auth.kinds import YOUTUBE
 
-        server = _server(args, previous)
+        server = _login_server(args, profile, previous, YOUTUBE)
         settings = cmd_login_cookies(args, profile)
         if server:
             settings.extra["server"] = server
@@ -459,7 +491,7 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     profile = _profile(args)
     settings = profile.load_settings()
     kind = profile.kind(settings)
-    server = _server(args, settings)
+    server = _profile_server(args, profile, settings)
     info: dict[str, Any] = {"profile": profile.name, "kind": settings.kind}
     stored_account = settings.extra.get("account")
     info.update(kind.status_fields(profile, settings))
@@ -520,7 +552,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
 
     profile = _profile(args)
     settings = profile.load_settings()
-    server = _server(args, settings)
+    server = _profile_server(args, profile, settings)
     if args.offline:
         stored = settings.extra.get("account")
         account = stored if isinstance(stored, str) and stored else None
@@ -610,28 +642,22 @@ def cmd_call(args: argparse.Namespace) -> int:
     import json
 
     from ._console import UsageError
-    from .auth.cookie_auth import CookieAuth
     from .errors import NotLoggedInError, YTSessionError
     from .session import Session, youtube_login
 
     payload = _call_payload(args.data)
     auth = None
-    settings = None
-    if not args.anonymous:
+    if args.anonymous:
+        server = _named_server(args)
+    else:
         profile = _profile(args)
         if not profile.exists():
             raise NotLoggedInError(
                 f"there is no login for profile '{profile.name}'; run `ytsession login"
                 f"{_flag(profile)}` first, or pass --anonymous for an unsigned call"
             )
-        settings = profile.load_settings()
-        auth = youtube_login(profile.name, store=profile.store)
-    server = _server(args, settings)
-    if server and isinstance(auth, CookieAuth):
-        # the server stands for YouTube: its cookies go there
-        from urllib.parse import urlsplit
-
-        auth.add_host_alias(urlsplit(server).netloc)
+        auth = youtube_login(profile.name, store=profile.store)  # signs for its server
+        server = _profile_server(args, profile, profile.load_settings())
     options: dict[str, Any] = {
         "client": args.client,
         "client_version": args.client_version,
@@ -713,13 +739,14 @@ def _port(text: str) -> int:
 
 
 def _server_option(parser: argparse.ArgumentParser, *aliases: str, help: str) -> None:
-    parser.add_argument(
-        "--server",
-        *aliases,
-        dest="server",
-        metavar="URL",
-        help=f"{help} (default: ${SERVER_ENV}, else the profile's own, else YouTube)",
-    )
+    parser.add_argument("--server", *aliases, dest="server", metavar="URL", help=help)
+
+
+#: ``--server``'s help where a stored login is used.
+_OWN_SERVER = (
+    "the server the profile was logged in on (the default); its login is sent nowhere "
+    "else, so naming another server is an error"
+)
 
 
 def _one_line_parser_class() -> type[argparse.ArgumentParser]:
@@ -831,7 +858,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --youtube-tv: read the TV client identity again instead of the cached one",
     )
     _server_option(
-        login, help="the server to log in to, e.g. `ytsession emulator`'s URL; remembered"
+        login,
+        help="the server to log in to, e.g. `ytsession emulator`'s URL; the profile keeps "
+        "it and its tokens go only there (default: $YTSESSION_SERVER, else the profile's "
+        "own, else YouTube)",
     )
     login.add_argument(
         "--peertube",
@@ -877,7 +907,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument(
         "--offline", action="store_true", help="do not ask the server; show what is stored"
     )
-    _server_option(status, help="the server the profile's login lives on")
+    _server_option(status, help=_OWN_SERVER)
     status.set_defaults(handler=cmd_status)
 
     whoami = sub.add_parser(
@@ -887,7 +917,7 @@ def build_parser() -> argparse.ArgumentParser:
     whoami.add_argument(
         "--offline", action="store_true", help="print the account recorded at login"
     )
-    _server_option(whoami, help="the server the profile's login lives on")
+    _server_option(whoami, help=_OWN_SERVER)
     whoami.set_defaults(handler=cmd_whoami)
 
     logout = sub.add_parser(
@@ -923,7 +953,11 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--tz", default="UTC", help="IANA time zone (default UTC)")
     call.add_argument("--po-token", metavar="TOKEN", help="PO token for player calls")
     _server_option(
-        call, "--base-url", help="send everything here instead of YouTube, e.g. an emulator"
+        call,
+        "--base-url",
+        help="with --anonymous: send it here instead of YouTube, e.g. an emulator (default: "
+        "$YTSESSION_SERVER); a profile's call goes to the server it was logged in on, and "
+        "naming another is an error",
     )
     call.add_argument("--anonymous", action="store_true", help="do not sign the call")
     call.add_argument(
@@ -1038,6 +1072,7 @@ def _run(argv: list[str]) -> int:
         LoggedOutError,
         LoginRequiredError,
         NetworkError,
+        ServerMismatchError,
         YTSessionError,
     )
 
@@ -1050,11 +1085,11 @@ def _run(argv: list[str]) -> int:
     status = EXIT_ERROR
     try:
         if getattr(args, "server", None):  # a bad URL is a usage error, before anything
-            from ._console import checked_server_url
+            from .auth.servers import checked_server_url
 
             args.server = checked_server_url(args.server, what="--server")
         return handler(args)
-    except UsageError as exc:
+    except (UsageError, ServerMismatchError) as exc:
         status, error = EXIT_USAGE, _one_line(exc)
     except (LoginRequiredError, LoggedOutError) as exc:
         status, error = EXIT_LOGIN, _one_line(exc)

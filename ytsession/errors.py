@@ -39,6 +39,7 @@ __all__ = [
     "PoTokenError",
     "ProfileError",
     "RetryLaterError",
+    "ServerMismatchError",
     "SlowDownError",
     "StoreAuthError",
     "StoreDataError",
@@ -362,6 +363,22 @@ class TokenFileError(YTSessionError, ValueError):
 
 class ProfileError(YTSessionError):
     """A profile name or profile setting is unusable."""
+
+
+class ServerMismatchError(ProfileError, ValueError):
+    """A server other than a stored login's own was named for it (``--server``,
+    ``base_url=``). A login's tokens go only to the server that issued them: leave the
+    server out (the profile's own is used), or log in on the other server with another
+    profile.
+
+    :ivar profile_server: the server the login was made on (``None``: YouTube itself).
+    :ivar given_server: the server that was named.
+    """
+
+    def __init__(self, message: str, *, profile_server: str | None, given_server: str):
+        super().__init__(message)
+        self.profile_server = profile_server
+        self.given_server = given_server
 
 
 class CookieError(YTSessionError, ValueError):

@@ -329,16 +329,28 @@ class Session:
             (Redis) the session data cache lives in the profile too, unless ``cache`` says
             otherwise. Providers given as a list (or one provider) keep their PO tokens in
             the profile's PO-token item, the one the yt-dlp plugin's ``profile=`` uses
-            (in memory only with ``cache=False``).
+            (in memory only with ``cache=False``). Every call goes to the server the
+            profile was logged in on (YouTube, or e.g. the emulator it was logged in
+            against): ``base_url`` may name that server, and no other;
+            ``$YTSESSION_SERVER`` is ignored here, with a warning when it names another.
         :raises NotLoggedInError: the profile has no login.
         :raises ProfileError: the profile is not a YouTube login (a PeerTube one).
+        :raises ServerMismatchError: ``base_url`` names another server than the profile's.
         :raises StoreError: the store failed (:class:`~ytsession.errors.NetworkError` too
             when it cannot be reached).
         """
         from .auth.profiles import Profile
+        from .auth.servers import server_for
         from .auth.store import FileStore
 
         profile = Profile.named(name, home=home, store=store)
+        auth = youtube_login(profile.name, store=profile.store)
+        options["base_url"] = server_for(
+            profile.load_settings(),
+            profile=profile.name,
+            given=options.get("base_url"),
+            what="base_url",
+        )
         if options.get("cache", True) is True and not isinstance(profile.store, FileStore):
             # A shared store shares the fetched session data too (files keep the cache dir).
             ttl = options.get("cache_ttl", DEFAULT_TTL)
@@ -351,7 +363,7 @@ class Session:
 
             where = po_token_cache(store=profile.store, profile=profile.name)
             options["po_token_providers"] = as_chain(providers, cache=where)
-        return cls.create(auth=youtube_login(profile.name, store=profile.store), **options)
+        return cls.create(auth=auth, **options)
 
     def _start(
         self, *, visitor_data: str | None, generate_locally: bool, retrieve_config: bool

@@ -103,12 +103,8 @@ class CookiesKind(LoginKind):
     def ask_account(
         self, profile: Profile, settings: ProfileSettings, server: str | None
     ) -> str | None:
-        signer = self.signer(profile, settings)
-        if server:
-            from urllib.parse import urlsplit
-
-            signer.add_host_alias(urlsplit(server).netloc)  # the server stands for YouTube
-        return _youtube_account(signer, server)
+        # the signer sends the cookies to the profile's server (an alias of YouTube)
+        return _youtube_account(self.signer(profile, settings), server)
 
     def state(self, profile: Profile, settings: ProfileSettings) -> str:
         fresh = profile.load_cookies().freshness()

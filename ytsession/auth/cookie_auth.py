@@ -171,19 +171,25 @@ class CookieAuth(InnerTubeAuth):
     @classmethod
     def from_profile(cls, profile: Profile, settings: ProfileSettings | None = None) -> CookieAuth:
         """Sign with a ``cookies`` profile (``ytsession login --cookies``): its cookie file
-        (written back as the server rotates it), account index and brand account.
+        (written back as the server rotates it), account index and brand account. When the
+        login was made on another server than YouTube (an emulator), that server stands for
+        YouTube: the cookies go there, and only there.
 
         :raises NotLoggedInError: the profile has no cookie file.
         :raises CookieError: the cookie file is malformed.
         :raises LoggedOutError: the cookies are not those of a logged-in browser.
         """
+        from .servers import profile_server
+
         settings = settings or profile.load_settings()
         index = settings.extra.get("account_index")
         behalf = settings.extra.get("on_behalf_of_user")
+        server = profile_server(settings)
         return cls(
             profile.load_cookies(),
             account_index=index if isinstance(index, int) and not isinstance(index, bool) else None,
             on_behalf_of_user=behalf if isinstance(behalf, str) and behalf else None,
+            host_aliases={urlsplit(server).netloc: "www.youtube.com"} if server else None,
         )
 
     @property

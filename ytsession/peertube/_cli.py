@@ -37,13 +37,13 @@ def _otp_reader(args: argparse.Namespace, tty: bool) -> Callable[[str], str]:
 def _instance(args: argparse.Namespace, previous: ProfileSettings | None) -> str:
     """The instance: ``--peertube URL``, else ``--server`` or ``$YTSESSION_SERVER``, else
     the profile's own (a re-login)."""
-    from .._console import checked_server_url, given_server
+    from ..auth.servers import checked_server_url, named_server
 
     if args.peertube:
         if "://" in args.peertube:
             return checked_server_url(args.peertube, what="--peertube")
         return str(args.peertube)  # PeerTube's own rule: https:// when no scheme is given
-    server = given_server(args.server)
+    server = named_server(args.server)
     if server is not None:
         return server
     if previous is not None and PEERTUBE.describes(previous):

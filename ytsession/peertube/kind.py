@@ -39,6 +39,9 @@ class PeerTubeKind(LoginKind):
         name = user.get("username")
         return str(name) if isinstance(name, str) and name else None
 
+    def server(self, settings: ProfileSettings) -> str | None:
+        return settings.endpoints.get("instance_url") or super().server(settings)
+
     def where_fields(self, settings: ProfileSettings, server: str | None) -> dict[str, Any]:
         return {"instance": settings.endpoints.get("instance_url", "")}
 

@@ -124,11 +124,15 @@ class PeerTubeSession:
         :param home: the directory holding the profiles (the file store).
         :param store: the profile store: a store, a directory or a URL such as
             ``redis://host:6379/0`` (default ``$YTSESSION_STORE``, else the file store).
-        :param kwargs: passed to the constructor.
+        :param kwargs: passed to the constructor. Every request goes to the instance the
+            profile was logged in on: ``instance_url`` may name it, and no other;
+            ``$YTSESSION_SERVER`` is ignored here, with a warning when it names another.
         :raises NotLoggedInError: the profile has no login.
         :raises ProfileError: the profile is not a PeerTube profile.
+        :raises ServerMismatchError: ``instance_url`` names another instance.
         """
         from ..auth.profiles import Profile
+        from ..auth.servers import server_for
         from .kind import PEERTUBE
 
         profile = Profile.named(name, home=home, store=store)
@@ -139,7 +143,10 @@ class PeerTubeSession:
                 f"profile '{profile.name}' is a {settings.kind} profile, not a PeerTube one; "
                 "log in with `ytsession login --peertube URL --username NAME`"
             )
-        return cls(kind.refreshing_token(profile, settings), **kwargs)
+        given = kwargs.pop("instance_url", None)
+        given = normalize_instance_url(given) if given else None
+        server_for(settings, profile=profile.name, given=given, what="instance_url")
+        return cls(kind.refreshing_token(profile, settings), **kwargs)  # its own instance
 
     # -- requests ------------------------------------------------------------------------
 

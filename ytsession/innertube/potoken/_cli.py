@@ -127,13 +127,14 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
     """Print visitor data, rollout token and PO tokens of a fresh trusted session."""
     import json
 
-    from ..._console import UsageError, given_server
+    from ..._console import UsageError
+    from ...auth.servers import named_server
     from ...errors import PoTokenError
     from ...session import Session
     from .binding import PoTokenContext
     from .providers import PoTokenRequest
 
-    args.base_url = given_server(args.base_url)
+    args.base_url = named_server(args.base_url)
     try:
         providers = _providers(args)
     except ValueError as exc:
