@@ -168,6 +168,10 @@ def test_another_server_in_the_environment_is_ignored_with_a_notice(
     assert token.returncode == 0, token.stderr
     assert token.stdout.strip() == json.loads(token_path.read_text())["access_token"]
     assert [r.form.get("grant_type") for r in emu.requests_to("/token")] == ["refresh_token"]
+    checked = run(home, "token", "--check", **pointed)  # asks the server: A
+    assert checked.returncode == 0, checked.stderr
+    assert "$YTSESSION_SERVER" in one_line(checked)
+    assert emu.requests_to("/youtubei/v1/account/account_menu")
 
     nothing_reached(other, {**stored, "refresh_token": current["refresh_token"]})
 

@@ -432,7 +432,7 @@ def cmd_token(args: argparse.Namespace) -> int:
     settings = profile.load_settings()
     kind = profile.kind(settings)
     if args.check and kind.has_token:
-        _alive_account(profile, settings, _server(args, settings))
+        _alive_account(profile, settings, _profile_server(args, profile, settings))
     print(kind.access_token(profile, settings))
     return 0
 

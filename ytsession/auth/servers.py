@@ -148,8 +148,11 @@ def _key(url: str | None) -> str | None:
 
 
 def same_server(first: str | None, second: str | None) -> bool:
-    """:return: whether two server URLs name the same server (``None``, and any of
-    YouTube's and Google's own hosts, stand for YouTube and Google themselves)."""
+    """Whether two server URLs name the same server: ``None``, and any of YouTube's and
+    Google's own hosts, stand for YouTube and Google themselves.
+
+    :return: ``True`` when they are the same.
+    """
     return _key(first) == _key(second)
 
 
