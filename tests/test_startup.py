@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from redis_support import RedisServer
 
 HEAVY = ("requests", "urllib3")
@@ -87,19 +89,129 @@ def test_token_fast_path_loads_no_parser_typing_or_regex(tmp_path: Path) -> None
     status, *loaded = result.stderr.split()
     assert status == "0"
     allowed = {"_json", "__future__", "ytsession", "ytsession._lazy", "ytsession._version"}
-    allowed.add("ytsession.cli")
-    assert set(loaded) <= allowed | {"ytsession.errors"}, loaded
+    allowed |= {"ytsession.cli", "ytsession.errors", "ytsession.auth"}
+    allowed |= {"ytsession.auth._token_fast", "ytsession.auth._rules"}  # the library's rules
+    assert set(loaded) <= allowed, loaded
 
 
-def test_the_fast_path_refreshes_with_the_same_margin() -> None:
-    from ytsession.auth import tokenfile
-    from ytsession.cli import _FAST_REFRESH_MARGIN
+def test_the_ytsession_script_answers_a_fresh_token_without_the_command_line_module(
+    tmp_path: Path,
+) -> None:
+    _write_profile(tmp_path, left=3600, lifetime=3600)
+    script = Path(__file__).resolve().parent.parent / "bin" / "ytsession"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YTSESSION_")}
+    env["YTSESSION_HOME"] = str(tmp_path)
 
-    assert tokenfile.REFRESH_MARGIN == _FAST_REFRESH_MARGIN
+    def imports(*args: str) -> tuple[str, set[str]]:
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        lines = result.stderr.splitlines()
+        return result.stdout, {line.rsplit("|", 1)[-1].strip() for line in lines}
+
+    out, imported = imports(str(script), "token")
+    assert out == "ya29.default\n"
+    imported -= imports("-c", "pass")[1]  # what the interpreter's start-up loads anyway
+    assert "ytsession.auth._token_fast" in imported
+    assert not imported & {"ytsession.cli", "argparse", "typing", "re", "pathlib", "json"}
+
+
+def _write_profile(home: Path, *, left: float, lifetime: int, name: str = "default") -> None:
+    directory = home / "profiles" / name
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "profile.json").write_text(json.dumps({"kind": "oauth", "client_id": "x"}))
+    token = {"scope": "s", "token_type": "Bearer", "access_token": f"ya29.{name}"}
+    token.update(refresh_token="1//r", expires_at=int(time.time() + left), expires_in=lifetime)
+    (directory / "oauth.json").write_text(json.dumps(token))
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "left"), [(3600, 63), (3600, 57), (30, 18), (30, 12), (0, 63), (0, 57)]
+)
+def test_the_fast_path_and_the_library_agree_on_expiring(
+    tmp_path: Path, lifetime: int, left: float
+) -> None:
+    """Whether a token is fresh enough to print is decided by the library's own margin
+    (min(60 s, lifetime / 2)): the fast path prints exactly what the library would not
+    refresh."""
+    from ytsession import Profile
+    from ytsession.auth._token_fast import fresh_token
+    from ytsession.auth.token import OAuthToken
+
+    _write_profile(tmp_path, left=left, lifetime=lifetime)
+    stored = Profile.named("default", home=tmp_path).load_token()
+    expiring = OAuthToken(**stored).is_expiring
+    assert (fresh_token(home=tmp_path) is None) == expiring
+    assert expiring == (left < 60 if lifetime != 30 else left < 15)
+
+
+def test_the_fast_path_and_the_library_find_the_same_default_home(tmp_path: Path) -> None:
+    """No --home and no $YTSESSION_HOME: `ytsession token` reads the profile the library
+    reads, also when $XDG_DATA_HOME is relative (platformdirs then ignores it)."""
+    _write_profile(tmp_path / "home" / ".local" / "share" / "ytsession", left=3600, lifetime=3600)
+    relative = tmp_path / "cwd" / "data" / "ytsession"
+    _write_profile(relative, left=3600, lifetime=3600, name="default")
+    (relative / "profiles" / "default" / "oauth.json").write_text(
+        (relative / "profiles" / "default" / "oauth.json").read_text().replace("ya29.", "ya29.x")
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("YTSESSION_", "XDG_"))}
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME="data")
+    probe = (
+        "import contextlib, io\n"
+        "from ytsession import Profile\n"
+        "from ytsession.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    assert main(['token']) == 0\n"
+        "print(out.getvalue().strip(), Profile.named().load_token()['access_token'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        cwd=tmp_path / "cwd",
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    printed, library = result.stdout.split()
+    assert printed == library == "ya29.default"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the rule written out is Linux's")
+@pytest.mark.parametrize("xdg", [None, "/srv/data"])
+def test_the_default_home_is_platformdirs_user_data_dir(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None
+) -> None:
+    from platformdirs import user_data_dir
+
+    from ytsession.auth._rules import default_home
+
+    monkeypatch.delenv("YTSESSION_HOME", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    assert default_home() == user_data_dir("ytsession", appauthor=False)
+
+
+@pytest.mark.parametrize("name", ["cron\n", "-x", ".hidden", "a" * 65, "ü", ""])
+def test_a_profile_name_is_checked_the_same_way_everywhere(tmp_path: Path, name: str) -> None:
+    from ytsession import Profile, ProfileError
+    from ytsession.auth._token_fast import token_command
+
+    with pytest.raises(ProfileError, match="not usable"):
+        Profile.named(name or ".", home=tmp_path)
+    assert token_command(["token", "--profile", name, "--home", str(tmp_path)]) is None
 
 
 def test_an_expiring_or_odd_token_file_takes_the_full_path(tmp_path: Path) -> None:
-    from ytsession.cli import _fast_token
+    from ytsession.auth._token_fast import token_command
 
     directory = tmp_path / "profiles" / "default"
     directory.mkdir(parents=True)
@@ -112,9 +224,9 @@ def test_an_expiring_or_odd_token_file_takes_the_full_path(tmp_path: Path) -> No
         "[]",
     ):
         (directory / "oauth.json").write_text(text)
-        assert _fast_token(home) is None, text
-    assert _fast_token([*home, "--verbose"]) is None  # any other option: the full parser
-    assert _fast_token(["--profile", "../etc"]) is None  # not a profile name
+        assert token_command(["token", *home]) is None, text
+    assert token_command(["token", *home, "--verbose"]) is None  # another option: the parser
+    assert token_command(["token", "--profile", "../etc"]) is None  # not a profile name
 
 
 def test_token_command_with_a_fresh_token_in_redis_does_not_import_requests(

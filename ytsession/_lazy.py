@@ -17,11 +17,11 @@ def lazy_getattr(package: str, exports: Mapping[str, str]) -> Callable[[str], An
     relative to ``package``) on first use and caches the name in the package."""
 
     def __getattr__(name: str) -> Any:
+        module_name = exports.get(name)
+        if module_name is None:  # also `from . import submodule` asking first: no import
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
         import importlib  # here, not at the top: `ytsession token` never needs it
 
-        module_name = exports.get(name)
-        if module_name is None:
-            raise AttributeError(f"module {package!r} has no attribute {name!r}")
         value = getattr(importlib.import_module(module_name, package), name)
         setattr(importlib.import_module(package), name, value)
         return value

@@ -5,9 +5,10 @@ line saying why: 1 for most errors, 2 for usage errors, 3 when a login is missin
 (run ``ytsession login``), 4 when the network failed, 130 on Ctrl-C. A person at a terminal
 never sees a traceback.
 
-``ytsession token`` with a fresh token is dispatched before anything else is imported: it
-reads the token file with :mod:`json` and :mod:`os` alone, without ``argparse``,
-``typing``, ``pathlib`` or ``requests``.
+``ytsession token`` with a fresh token is answered before anything else is imported, by
+:func:`ytsession.auth._token_fast.token_command` (the ``ytsession`` script calls it before
+it imports this module): without ``argparse``, ``typing``, ``pathlib``, ``re`` or
+``requests``.
 """
 
 from __future__ import annotations
@@ -34,112 +35,6 @@ EXIT_INTERRUPTED = 130
 
 CLIENT_ID_ENV = "YTSESSION_CLIENT_ID"
 CLIENT_SECRET_ENV = "YTSESSION_CLIENT_SECRET"
-#: Environment variable naming the profile store (mirrors ``ytsession.auth._paths``).
-STORE_ENV = "YTSESSION_STORE"
-
-
-# --- the fast path of `ytsession token` --------------------------------------------------
-
-_NAME_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-_NAME_REST = _NAME_FIRST | frozenset(".-")
-#: Mirrors ``ytsession.auth.tokenfile.REFRESH_MARGIN`` (a test keeps them equal); the
-#: margin of a token is ``min(60, expires_in / 2)`` as in ``tokenfile.refresh_margin``.
-_FAST_REFRESH_MARGIN = 60
-
-
-class _JSONContext:
-    """What the C JSON scanner reads from a decoder: plain JSON, nothing else."""
-
-    strict = True
-    object_hook = None
-    object_pairs_hook = None
-    parse_float = float
-    parse_int = int
-
-    def parse_constant(self, name: str) -> float:
-        raise ValueError(f"{name} is not JSON")
-
-
-def _json_object(text: str) -> dict[str, object] | None:
-    """Parse a JSON object with CPython's C scanner directly: :mod:`json` itself imports
-    :mod:`re`, which alone costs more than the rest of the fast path.
-
-    :return: the object, or ``None`` when the text is not one JSON object or the C scanner
-        is not available (the full command line then reads the file and reports).
-    """
-    try:
-        from _json import make_scanner
-    except ImportError:
-        return None
-    stripped = text.strip(" \t\n\r")
-    context: Any = _JSONContext()  # the scanner reads a decoder's attributes, no more
-    try:
-        value, end = make_scanner(context)(stripped, 0)
-    except Exception:  # StopIteration, ValueError, and a SystemError where the scanner
-        return None  # would import json's own error class: any doubt is the full path's
-    return value if isinstance(value, dict) and end == len(stripped) else None
-
-
-def _fast_token(argv: list[str]) -> int | None:
-    """``ytsession token [--profile NAME] [--home DIR]`` with a fresh token: print it.
-
-    :return: 0 when printed; ``None`` when anything is unusual (another option, no token,
-        an expiring or unreadable one), leaving it to the full command line to handle
-        and report.
-    """
-    options = {"--profile": "", "--home": "", "--store": ""}
-    rest = iter(argv)
-    for arg in rest:
-        name, eq, value = arg.partition("=")
-        if name not in options:
-            return None
-        if not eq:
-            value = next(rest, "")
-        if not value:
-            return None
-        options[name] = value
-    profile = options["--profile"] or os.environ.get("YTSESSION_PROFILE") or "default"
-    if (
-        len(profile) > 64
-        or profile[0] not in _NAME_FIRST
-        or not all(c in _NAME_REST for c in profile)
-    ):
-        return None
-    store = options["--store"] or ("" if options["--home"] else os.environ.get(STORE_ENV, ""))
-    if store and (options["--home"] or "://" in store):
-        return None  # another store (Redis, a file:// URL), or both given: the full path
-    home = store or options["--home"] or os.environ.get("YTSESSION_HOME")
-    if not home:
-        if sys.platform != "linux":
-            return None  # platformdirs knows the other platforms' conventions
-        data = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.expanduser("~/.local/share")
-        home = os.path.join(data, "ytsession")
-    directory = os.path.join(home, "profiles", profile)
-    if not os.path.isfile(os.path.join(directory, "profile.json")):
-        return None
-    import time
-
-    try:
-        with open(os.path.join(directory, "oauth.json"), encoding="utf-8") as file:
-            stored = _json_object(file.read())
-    except (OSError, ValueError):
-        return None
-    if stored is None:
-        return None
-    access, expires_at = stored.get("access_token"), stored.get("expires_at")
-    lifetime = stored.get("expires_in")
-    margin: float = _FAST_REFRESH_MARGIN
-    if type(lifetime) is int and 0 < lifetime < 2 * _FAST_REFRESH_MARGIN:
-        margin = lifetime / 2
-    if not isinstance(access, str) or not access or not access.isprintable():
-        return None
-    if type(expires_at) is not int or expires_at - time.time() <= margin:
-        return None
-    if not isinstance(stored.get("refresh_token"), str):
-        return None
-    sys.stdout.write(access + "\n")
-    sys.stdout.flush()
-    return 0
 
 
 # --- shared helpers ----------------------------------------------------------------------
@@ -419,15 +314,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
     :return: 0, or 3 (raised) when there is no login or ``--check`` found it dead.
     """
-    from .auth._token_fast import fresh_token
-
-    _one_store(args)
-    # A fresh token in a Redis store: read and printed without importing `requests`.
-    fresh = None if args.check else fresh_token(args.profile, home=args.home, store=args.store)
-    if fresh is not None:
-        print(fresh)
-        return 0
-    profile = _profile(args)
+    profile = _profile(args)  # a fresh token was printed by `_fast_token` without this
     profile.check_replaceable()  # a corrupt token is named before anything else
     settings = profile.load_settings()
     kind = profile.kind(settings)
@@ -1055,12 +942,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line. :return: the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["token"] and not os.environ.get("YTSESSION_DEBUG"):
-        status = _fast_token(args_list[1:])
-        if status is not None:
-            return status
     try:
-        return _run(args_list)
+        from .auth._token_fast import token_command
+
+        status = token_command(args_list)  # `ytsession token` with a fresh token
+        return status if status is not None else _run(args_list)
     except KeyboardInterrupt:
         print("\nytsession: interrupted", file=sys.stderr, flush=True)
         return EXIT_INTERRUPTED

@@ -5,9 +5,9 @@ Names load lazily: importing this package does not import ``requests``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .._lazy import lazy_getattr
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 
 if TYPE_CHECKING:
     from .cookie_auth import CookieAuth

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .. import _secrets
 from .. import _validate as check
 from ..errors import InvalidTokenAnswerError, TokenFileError, TokenWriteError
-from . import tokenfile
+from . import _rules, tokenfile
 from .models import BaseTokenDict, StoredTokenDict
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ log = logging.getLogger("ytsession.auth")
 
 #: Reading ``access_token`` this many seconds (or fewer) before expiry refreshes it (for
 #: tokens living 2 minutes or more; half their lifetime for shorter-lived ones).
-REFRESH_MARGIN = tokenfile.REFRESH_MARGIN
+REFRESH_MARGIN = _rules.REFRESH_MARGIN
 #: Where :meth:`OAuthToken.update` says an unusable answer came from.
 _ANSWER = tokenfile.answer_source("the OAuth server")
 _IN_MEMORY = check.Source(
@@ -110,12 +110,12 @@ class OAuthToken:
     def refresh_margin(self) -> float:
         """Seconds before expiry at which the token counts as expiring:
         ``min(60, expires_in / 2)`` (60 when the lifetime is unknown)."""
-        return tokenfile.refresh_margin(self.expires_in)
+        return _rules.refresh_margin(self.expires_in)
 
     @property
     def is_expiring(self) -> bool:
         """Whether the access token expires within :attr:`refresh_margin` seconds."""
-        return self.expires_at - time.time() <= tokenfile.refresh_margin(self.expires_in)
+        return self.expires_at - time.time() <= _rules.refresh_margin(self.expires_in)
 
     @property
     def expired(self) -> bool:

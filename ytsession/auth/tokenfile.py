@@ -7,8 +7,9 @@ are flushed and fsynced, then renamed over the target, so a reader sees the old 
 new one and never half of one. A file that does not parse as a token raises
 :class:`~ytsession.errors.TokenFileError` and is never overwritten.
 
-This module imports no HTTP library: ``ytsession token`` reads a fresh token through it
-without loading ``requests``.
+The refresh margin (:data:`REFRESH_MARGIN`, :func:`refresh_margin`) is
+:mod:`._rules`', re-exported here beside the file format; the ``ytsession token`` fast path
+reads it from there.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from typing import Any
 from .. import _secrets
 from .. import _validate as check
 from ..errors import InvalidTokenAnswerError, TokenFileError, YTSessionError
+from ._rules import REFRESH_MARGIN as REFRESH_MARGIN  # the rule's home is _rules
+from ._rules import refresh_margin as refresh_margin
 from .models import BaseTokenDict, StoredTokenDict
 
 try:
@@ -36,11 +39,6 @@ except ImportError:  # pragma: no cover - Windows: stale temporary files are jud
 
 #: The keys of a token file, in ytmusicapi's order.
 TOKEN_KEYS = ("scope", "token_type", "access_token", "refresh_token", "expires_at", "expires_in")
-#: Reading a token this many seconds (or fewer) before its expiry refreshes it, for tokens
-#: that live 2 minutes or longer (ytmusicapi's 60 s). Shorter-lived tokens refresh at half
-#: their lifetime: see :func:`refresh_margin`. Kept here, beside the file format, so the
-#: command line's fast path needs no other module.
-REFRESH_MARGIN = 60
 #: Seconds a token lives when the server does not say (Google's tokens live an hour).
 DEFAULT_LIFETIME = 3600
 #: Where no file lock is available (Windows), a writer's temporary file older than this is
@@ -51,16 +49,6 @@ LOCK_TIMEOUT = 120.0
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-
-
-def refresh_margin(lifetime: float) -> float:
-    """How long before expiry a token with ``lifetime`` seconds of life is refreshed.
-
-    :return: ``min(60, lifetime / 2)``; 60 (ytmusicapi's margin) when the lifetime is unknown
-        (0, as in old files). A 30-second token is thus used for 15 seconds between
-        refreshes instead of being refreshed on every read.
-    """
-    return min(float(REFRESH_MARGIN), lifetime / 2) if lifetime > 0 else float(REFRESH_MARGIN)
 
 
 def ensure_private_dir(directory: Path) -> None:

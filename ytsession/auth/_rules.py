@@ -1,0 +1,81 @@
+"""The rules ``ytsession token`` shares with the library, written once.
+
+Where the profiles live by default, what a profile name may be, the file names of a profile,
+and how long before its expiry a token is refreshed. The library (:mod:`._paths`,
+:mod:`.tokenfile`) and the command line's fast path (:mod:`._token_fast`) both import them
+from here, so they cannot drift apart. Imports :mod:`os` and :mod:`sys` only: no ``re``,
+``pathlib`` or ``typing``, which would cost ``ytsession token`` more than the rest of its work.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: Environment variable naming the directory that holds the profiles.
+HOME_ENV = "YTSESSION_HOME"
+#: Environment variable naming the profile store (a directory or a URL).
+STORE_ENV = "YTSESSION_STORE"
+#: Environment variable naming the profile used when none is given.
+PROFILE_ENV = "YTSESSION_PROFILE"
+DEFAULT_PROFILE = "default"
+TOKEN_FILE = "oauth.json"
+SETTINGS_FILE = "profile.json"
+
+#: Reading a token this many seconds (or fewer) before its expiry refreshes it, for tokens
+#: that live 2 minutes or longer (ytmusicapi's 60 s). Shorter-lived tokens refresh at half
+#: their lifetime: see :func:`refresh_margin`.
+REFRESH_MARGIN = 60
+
+#: The longest profile name.
+NAME_MAX = 64
+_NAME_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_NAME_REST = _NAME_FIRST | frozenset(".-")
+
+
+def refresh_margin(lifetime: float) -> float:
+    """How long before expiry a token with ``lifetime`` seconds of life is refreshed.
+
+    :return: ``min(60, lifetime / 2)``; 60 (ytmusicapi's margin) when the lifetime is unknown
+        (0, as in old files). A 30-second token is thus used for 15 seconds between
+        refreshes instead of being refreshed on every read.
+    """
+    return min(float(REFRESH_MARGIN), lifetime / 2) if lifetime > 0 else float(REFRESH_MARGIN)
+
+
+def is_profile_name(name: str) -> bool:
+    """:return: whether ``name`` is 1-64 ASCII letters, digits, ``_``, ``.`` or ``-``, not
+    starting with ``.`` or ``-`` (so it is one safe path component and one Redis key part)."""
+    return (
+        0 < len(name) <= NAME_MAX
+        and name[0] in _NAME_FIRST
+        and all(c in _NAME_REST for c in name[1:])
+    )
+
+
+def default_profile_name() -> str:
+    """:return: ``$YTSESSION_PROFILE`` or ``"default"``."""
+    return os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE
+
+
+def default_home(home: str | os.PathLike[str] | None = None) -> str:
+    """The directory holding the file store's profiles.
+
+    :return: ``home``, else ``$YTSESSION_HOME``, else the user data directory: on Linux
+        ``$XDG_DATA_HOME/ytsession`` (when absolute) or ``~/.local/share/ytsession``, worked
+        out here because importing platformdirs would triple the fast path's time; elsewhere
+        platformdirs' ``user_data_dir``.
+    """
+    if home is not None:
+        return os.fspath(home)
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return env
+    if sys.platform == "linux" and not hasattr(sys, "getandroidapilevel"):
+        data = os.environ.get("XDG_DATA_HOME", "")
+        if not os.path.isabs(data):
+            data = os.path.expanduser("~/.local/share")
+        return os.path.join(data, "ytsession")
+    from platformdirs import user_data_dir
+
+    return user_data_dir("ytsession", appauthor=False)
