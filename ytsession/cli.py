@@ -314,7 +314,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
     :return: 0, or 3 (raised) when there is no login or ``--check`` found it dead.
     """
-    profile = _profile(args)  # a fresh token was printed by `_fast_token` without this
+    profile = _profile(args)  # a fresh token was printed by `token_command` before this
     profile.check_replaceable()  # a corrupt token is named before anything else
     settings = profile.load_settings()
     kind = profile.kind(settings)
