@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import functools
-import os
-
-import pytest
 
 from ytsession.errors import PoTokenError
 from ytsession.innertube.potoken.botguard import BotGuardProvider
 
+from support import unavailable
+
 #: Set (like ``CI``) to make missing Node packages a failure instead of a skip.
 REQUIRE_ENV = "YTSESSION_REQUIRE_BOTGUARD"
-
-
-def _required() -> bool:
-    names = ("CI", REQUIRE_ENV)
-    return any(os.environ.get(name, "").lower() not in ("", "0", "false") for name in names)
 
 
 @functools.cache
@@ -33,7 +27,8 @@ def require_botguard_runtime() -> None:
     problem = _missing()
     if problem is None:
         return
-    message = f"the BotGuard pipeline cannot run here: {problem}"
-    if _required():
-        pytest.fail(f"{message} (CI must install them first: `ytsession botguard-setup`)")
-    pytest.skip(message)
+    unavailable(
+        f"the BotGuard pipeline cannot run here: {problem}",
+        require_env=REQUIRE_ENV,
+        fix="CI must install them first: `ytsession botguard-setup`",
+    )

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
+from support import unavailable
 
 #: The folder whose ``package.json`` pins the npm peers.
 PEERS_DIR = Path(__file__).resolve().parent / "peers"
@@ -23,15 +22,8 @@ REQUIRE_ENV = "YTSESSION_REQUIRE_PEERS"
 INSTALL_HINT = "npm ci --no-audit --no-fund --prefix tests/peers"
 
 
-def _required() -> bool:
-    names = ("CI", REQUIRE_ENV)
-    return any(os.environ.get(name, "").lower() not in ("", "0", "false") for name in names)
-
-
 def _unavailable(message: str) -> None:
-    if _required():
-        pytest.fail(f"{message} (CI must install the peers first)")
-    pytest.skip(message)
+    unavailable(message, require_env=REQUIRE_ENV, fix="CI must install the peers first")
 
 
 @functools.cache

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -19,6 +20,21 @@ from ytsession import (
     Session,
 )
 from ytsession.testing import Emulator
+
+
+def required_here(require_env: str) -> bool:
+    """Whether what a test needs must be there: in CI (``CI`` set) or when ``require_env``
+    asks for it (any value but ``""``, ``0`` or ``false``)."""
+    names = ("CI", require_env)
+    return any(os.environ.get(name, "").lower() not in ("", "0", "false") for name in names)
+
+
+def unavailable(message: str, *, require_env: str, fix: str) -> NoReturn:
+    """Skip the test for ``message`` locally; fail it where :func:`required_here` (CI),
+    saying ``fix``."""
+    if required_here(require_env):
+        pytest.fail(f"{message} ({fix})")
+    pytest.skip(message)
 
 
 def login(emu: Emulator, credentials: OAuthCredentials) -> dict[str, Any]:
