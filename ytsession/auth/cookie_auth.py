@@ -369,7 +369,11 @@ class CookieAuth(InnerTubeAuth):
             return response
         values = _set_cookie_values(response)
         if values:
-            update = self.cookies.apply_set_cookie(target, values)
+            # An answer that says the cookies no longer sign in is no login to keep: its
+            # cookies go into the jar, never into the user's file.
+            update = self.cookies.apply_set_cookie(
+                target, values, write=not _says_logged_out(response, kwargs)
+            )
             if update.logged_out:
                 self._rotated_out = update.changed
                 self._stale(
@@ -488,6 +492,14 @@ def _merged_cookie_header(ours: str, existing: str | bytes | None) -> str:
         if part.strip() and part.split("=", 1)[0].strip() not in names
     ]
     return "; ".join([ours, *extra]) if extra else ours
+
+
+def _says_logged_out(response: Response, kwargs: Mapping[str, Any]) -> bool:
+    """Whether a (non-streamed, JSON) answer says ``"loggedOut": true``."""
+    if kwargs.get("stream") or "json" not in response.headers.get("Content-Type", ""):
+        return False
+    content = response.content
+    return b"loggedOut" in content and _LOGGED_OUT.search(content) is not None
 
 
 def _set_cookie_values(response: Response) -> list[str]:

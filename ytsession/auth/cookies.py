@@ -1132,7 +1132,9 @@ class YouTubeCookies:
         self._header_cache[key] = header
         return header
 
-    def apply_set_cookie(self, url: str, values: Sequence[str]) -> CookieUpdate:
+    def apply_set_cookie(
+        self, url: str, values: Sequence[str], *, write: bool = True
+    ) -> CookieUpdate:
         """Take the ``Set-Cookie`` headers of a response from ``url`` into the jar and
         write the change back to the cookie file.
 
@@ -1140,7 +1142,8 @@ class YouTubeCookies:
 
         - a jar that is not logged in (the server dropped ``LOGIN_INFO`` or every SID
           cookie, now or earlier) is never written: the file keeps the cookies as they
-          were exported;
+          were exported; nor are the cookies of an answer that says it was logged out
+          (``write=False``), and a write that waited is dropped then;
         - the write holds the file's inter-process lock, and happens only while the file
           on disk is still the one read or written here; when it was replaced (the user
           exported again, or another process wrote it), the new file is read and used
@@ -1154,6 +1157,8 @@ class YouTubeCookies:
         :param url: the (YouTube) URL the response came from; cookies it may not set (of
             other domains) are refused by the jar's rules.
         :param values: the ``Set-Cookie`` header values.
+        :param write: ``False`` for an answer that says the cookies no longer sign in
+            (``"loggedOut": true``): the jar takes them, the file does not.
         :return: what changed.
         :raises CookieFileChangedError: the file was replaced by one that cannot be used.
         """
@@ -1179,8 +1184,8 @@ class YouTubeCookies:
             logged_in = self.is_logged_in()
             log.debug("the server updated cookies %s", ", ".join(changed))
             update = CookieUpdate(changed=changed, logged_out=was_logged_in and not logged_in)
-            if not logged_in or not self.write_back or self.home is None:
-                if not logged_in and self._pending:
+            if not (logged_in and write) or not self.write_back or self.home is None:
+                if not (logged_in and write) and self._pending:
                     self._pending = False  # what waited was of a jar now logged out
                 return update
             self._pending = True
