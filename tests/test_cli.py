@@ -276,7 +276,7 @@ def test_emulator_command_serves_until_interrupted(tmp_path: Path) -> None:
     try:
         assert server.stdout is not None
         first = server.stdout.readline()
-        assert first.startswith("ytsession emulator listening on http://127.0.0.1:")
+        assert first.startswith("# ytsession emulator listening on http://127.0.0.1:")
         url = first.split()[-1]
         answer = requests.post(
             f"{url}/device/code",

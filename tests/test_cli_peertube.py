@@ -232,19 +232,44 @@ def test_wrong_password_fails_with_one_line_and_no_profile(emu: Emulator, tmp_pa
     assert not _profile_dir(tmp_path).exists()
 
 
-def test_wrong_two_factor_code_fails(emu: Emulator, tmp_path: Path) -> None:
-    good = emu.peertube.current_otp(PEERTUBE_2FA_USERNAME)
-    wrong = str((int(good) + 500_000) % 1_000_000).zfill(6)
+def _wrong_codes(emu: Emulator, count: int) -> list[str]:
+    good = int(emu.peertube.current_otp(PEERTUBE_2FA_USERNAME))
+    return [str((good + 300_000 * n) % 1_000_000).zfill(6) for n in range(1, count + 1)]
+
+
+def test_wrong_two_factor_code_fails_after_three_tries(emu: Emulator, tmp_path: Path) -> None:
+    wrong = _wrong_codes(emu, 3)
     result = login(
         emu,
         tmp_path,
         "--otp-stdin",
         username=PEERTUBE_2FA_USERNAME,
-        stdin=f"{PEERTUBE_2FA_PASSWORD}\n{wrong}\n",
+        stdin=f"{PEERTUBE_2FA_PASSWORD}\n" + "".join(f"{code}\n" for code in wrong),
     )
     assert result.returncode == 1
     assert "two-factor code was refused" in result.stderr
-    assert wrong not in result.stderr
+    assert "try again (2 left)" in result.stderr and "try again (1 left)" in result.stderr
+    assert not any(code in result.stderr for code in wrong)
+    sent = [r.header("x-peertube-otp") for r in emu.requests_to(TOKEN_PATH)]
+    assert sent == [None, *wrong]  # no fourth try
+
+
+def test_a_wrong_two_factor_code_is_asked_again_not_the_password(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    wrong = _wrong_codes(emu, 2)
+    good = emu.peertube.current_otp(PEERTUBE_2FA_USERNAME)
+    result = login(
+        emu,
+        tmp_path,
+        "--otp-stdin",
+        username=PEERTUBE_2FA_USERNAME,
+        # the password once: a second password line would be taken for a code
+        stdin=f"{PEERTUBE_2FA_PASSWORD}\n{wrong[0]}\n{wrong[1]}\n{good}\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("try again") == 2
+    assert (_profile_dir(tmp_path) / "oauth.json").exists()
 
 
 def test_the_password_is_never_an_argument(emu: Emulator, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Recovery paths of the command line, as subprocesses against the emulator: one way to name
 a server, re-login, honest exit codes, hints that name the profile, CLI words, ``-v``,
-completion and the emulator's banner."""
+completion (the emulator's banner: test_emulator_banner.py)."""
 
 from __future__ import annotations
 
@@ -340,63 +340,15 @@ def test_zsh_and_fish_completion_name_every_command(tmp_path: Path, shell: str) 
         assert check.returncode == 0, check.stderr
 
 
-def test_the_emulator_banner_gives_commands_that_work(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    server = subprocess.Popen(
-        [*CLI, "emulator"],
-        env=clean_env(home),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        banner = []
-        while not banner or banner[-1] != "Press Ctrl-C to stop.":
-            banner.append(server.stdout.readline().rstrip("\n"))
-        url = banner[0].split()[-1]
-        text = "\n".join(banner)
-        # Google: the printed command, run as printed (minus the shell's env syntax)
-        google = next(x.strip() for x in banner if x.strip().startswith("YTSESSION_CLIENT_ID="))
-        env = dict(
-            part.split("=", 1) for part in google.split() if "=" in part and "://" not in part
-        )
-        assert f"ytsession login --server {url}" in google
-
-        def approve() -> None:
-            for _ in range(300):
-                pending = requests.get(f"{url}/_emulator/pending", timeout=10).json()
-                if pending:
-                    requests.post(
-                        f"{url}/_emulator/approve", data={"user_code": pending[0]}, timeout=10
-                    )
-                    return
-                threading.Event().wait(0.1)
-
-        approver = threading.Thread(target=approve, daemon=True)
-        approver.start()
-        result = run(home, "login", "--server", url, **env)
-        approver.join(10)
-        assert result.returncode == 0, result.stderr
-        assert f"Logged in as {ACCOUNT}" in result.stderr
-        # cookies: the route the banner names serves a ready cookies.txt
-        assert f"curl -s {url}/_emulator/cookies.txt -o cookies.txt" in text
-        cookies = tmp_path / "cookies.txt"
-        cookies.write_text(requests.get(f"{url}/_emulator/cookies.txt", timeout=10).text)
-        cookie_login = run(
-            home, "login", "--cookies", str(cookies), "--server", url, "--profile", "cookies"
-        )
-        assert cookie_login.returncode == 0, cookie_login.stderr
-        assert f"Logged in as {ACCOUNT} (profile cookies" in cookie_login.stderr
-        # PeerTube: user, password and where to read the two-factor code
-        assert "--username alice" in text and "correct horse battery staple" in text
-        otp_url = re.search(r"curl -s (\S+/peertube/otp)", text)
-        assert otp_url is not None
-        assert re.fullmatch(r"\d{6}", requests.get(otp_url.group(1), timeout=10).json()["otp"])
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+def test_a_refused_loopback_server_is_asked_about_not_the_connection(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    result = run(tmp_path, "call", "browse", "--anonymous", "--server", url, "--no-cache")
+    assert result.returncode == 4
+    line = one_line(result)
+    assert f"is the server at {url} running?" in line
+    assert "check your connection" not in line
 
 
 def test_sign_in_without_listener_or_terminal_does_not_wait(emu: Emulator, tmp_path: Path) -> None:

@@ -612,7 +612,7 @@ def test_serve_prints_its_url_and_stops_on_the_event() -> None:
             time.sleep(0.01)
         first_line = out.getvalue().splitlines()[0]
         match = re.fullmatch(
-            r"ytsession emulator listening on (http://127\.0\.0\.1:\d+)", first_line
+            r"# ytsession emulator listening on (http://127\.0\.0\.1:\d+)", first_line
         )
         assert match is not None
         response = requests.post(

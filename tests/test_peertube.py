@@ -543,7 +543,8 @@ def test_emulated_token_route_takes_forms_only(emu: Emulator) -> None:
 
 def test_emulated_instance_is_driven_over_its_control_api(emu: Emulator) -> None:
     control = emu.url + "/_emulator/"
-    otp = requests.get(control + "peertube/otp", timeout=10).json()["otp"]
+    otp = requests.get(control + "peertube/otp", timeout=10).text.strip()
+    assert otp == requests.get(control + "peertube/otp?format=json", timeout=10).json()["otp"]
     assert otp == emu.peertube.current_otp(PEERTUBE_2FA_USERNAME)
     answer = requests.post(
         control + "config", json={"peertube": {"access_token_lifetime": 120}}, timeout=10

@@ -812,10 +812,30 @@ def _network_error(exc: requests.RequestException, url: str) -> NetworkError:
             return NetworkError(
                 f"{host_of(url)} did not answer in time; check your connection and try again"
             )
+        reason = _reason(exc)
+        if reason == "connection refused" and _is_loopback(url):
+            # nothing listens on this machine's port: no connection to check
+            return NetworkError(
+                f"could not reach {host_of(url)} (connection refused); is the server at "
+                f"{host_of(url)} running?"
+            )
         return NetworkError(
-            f"could not reach {host_of(url)} ({_reason(exc)}); check your connection and try again"
+            f"could not reach {host_of(url)} ({reason}); check your connection and try again"
         )
     return NetworkError(f"request to {host_of(url)} failed ({type(exc).__name__})")
+
+
+def _is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine (``localhost``, ``127.0.0.0/8`` or ``::1``)."""
+    import ipaddress
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _reason(exc: Exception) -> str:

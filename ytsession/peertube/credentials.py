@@ -36,6 +36,7 @@ from .errors import (
     CONTEXT_REFRESH,
     CONTEXT_REVOKE,
     DeviceFlowUnsupportedError,
+    InvalidTwoFactorError,
     PeerTubeBadAnswerError,
     PeerTubeError,
     PeerTubeLoginRequiredError,
@@ -47,6 +48,10 @@ from .errors import (
 if TYPE_CHECKING:
     from ..auth.profiles import ProfileSettings
     from ..auth.token import OAuthToken, RefreshingToken
+
+#: How many two-factor codes :meth:`PeerTubeCredentials.prompt_login` asks for before it
+#: gives up (the password is asked once).
+OTP_TRIES = 3
 
 
 def normalize_instance_url(instance_url: str) -> str:
@@ -215,7 +220,8 @@ class PeerTubeCredentials(Credentials):
             way by default).
         :param announce: print the ``Logged in as ...`` line.
         :raises InvalidLoginError: the password was wrong.
-        :raises InvalidTwoFactorError: the one-time password was wrong.
+        :raises InvalidTwoFactorError: the one-time password was wrong :data:`OTP_TRIES`
+            times (a wrong one is asked again; the password is not).
         :raises InteractionRequiredError: nothing was entered.
         """
         from functools import partial
@@ -230,14 +236,11 @@ class PeerTubeCredentials(Credentials):
         try:
             raw = self.login(username_or_email, password)
         except TwoFactorRequiredError:
-            otp = (ask_otp or partial(ask, what="two-factor code", secret=True))(
-                "Two-factor code: "
-            ).strip()
-            if not otp:
-                raise InteractionRequiredError(
-                    "the account uses two-factor authentication and no code was entered"
-                ) from None
-            raw = self.login(username_or_email, password, otp)
+            raw = self._login_with_otp(
+                username_or_email,
+                password,
+                ask_otp or partial(ask, what="two-factor code", secret=True),
+            )
         token = self._refreshing(raw, to_file)
         if announce:
             where = (
@@ -247,6 +250,28 @@ class PeerTubeCredentials(Credentials):
             )
             say(f"Logged in as {username_or_email} on {self.instance_url}; {where}")
         return token
+
+    def _login_with_otp(
+        self, username_or_email: str, password: str, ask_otp: Callable[[str], str]
+    ) -> RefreshableTokenDict:
+        """Ask for the two-factor code and log in; a wrong code is asked again (the
+        password is not), :data:`OTP_TRIES` times in all."""
+        from .._console import say
+
+        left = OTP_TRIES
+        while True:
+            otp = ask_otp("Two-factor code: ").strip()
+            if not otp:
+                raise InteractionRequiredError(
+                    "the account uses two-factor authentication and no code was entered"
+                )
+            left -= 1
+            try:
+                return self.login(username_or_email, password, otp)
+            except InvalidTwoFactorError:
+                if not left:
+                    raise
+                say(f"That two-factor code was refused; try again ({left} left).")
 
     # -- Credentials -----------------------------------------------------------------------
 

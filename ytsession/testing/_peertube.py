@@ -618,11 +618,17 @@ class PeerTubeService(Service):
     # ------------------------------------------------------------------ control API
 
     def _control_otp(self, request: Request) -> Response:
+        # The digits as a line of text (what a person types); JSON only when asked for it
+        # (?format=json or Accept: application/json).
         username = request.query.get("username") or PEERTUBE_2FA_USERNAME
         try:
-            return Response.json({"otp": self.current_otp(username)})
+            otp = self.current_otp(username)
         except KeyError as exc:
             return _problem(404, "not_found", str(exc))
+        accept = request.header("Accept") or ""
+        if request.query.get("format") == "json" or "application/json" in accept.lower():
+            return Response.json({"otp": otp})
+        return Response.text(otp + "\n")
 
     def _control_stats(self, request: Request) -> Response:
         return Response.json(

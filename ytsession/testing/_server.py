@@ -1083,10 +1083,15 @@ def _merge_headers(target: dict[str, str], extra: Mapping[str, str]) -> None:
 # --------------------------------------------------------------------------- serve
 
 
-def banner(url: str) -> list[str]:
+def banner(url: str, *, terminal: bool = False) -> list[str]:
     """The lines ``ytsession emulator`` prints: the exact commands for each kind of login.
 
+    Every line is either a shell command that runs as pasted or a ``#`` comment (what to
+    type when a command asks, what to do next), so the whole banner can be pasted at once.
+    The suite runs each command line as printed.
+
     :param url: the emulator's URL.
+    :param terminal: the banner goes to a person at a terminal (adds how to stop it).
     """
     from ytsession.testing._google import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET
     from ytsession.testing._peertube import (
@@ -1097,28 +1102,56 @@ def banner(url: str) -> list[str]:
     )
 
     browse = """'{"browseId": "FEwhat_to_watch"}'"""
-    return [
-        f"ytsession emulator listening on {url}",
-        f"  point every command at it: export YTSESSION_SERVER={url}",
+    control = f"{url}{CONTROL_PREFIX}"
+    lines = [
+        f"# ytsession emulator listening on {url}",
+        "# Every line below that is not a comment runs as pasted. First point every command",
+        "# at the emulator:",
+        f"export YTSESSION_SERVER={url}",
         "",
-        "Google login (device flow) with the emulator's test OAuth client:",
-        f"  YTSESSION_CLIENT_ID={EMULATOR_CLIENT_ID} "
-        f"YTSESSION_CLIENT_SECRET={EMULATOR_CLIENT_SECRET} ytsession login --server {url}",
-        f"  approve the code at {url}/device (any browser, or a phone on this machine), then:",
-        f"  ytsession call browse --data {browse}",
-        "Google login with the emulated YouTube TV app's own client:",
-        f"  ytsession login --server {url} --youtube-tv --profile tv",
-        "A signed-in browser's cookies (cookies.txt served ready to use):",
-        f"  curl -s {url}{CONTROL_PREFIX}cookies.txt -o cookies.txt",
-        f"  ytsession login --cookies cookies.txt --server {url} --profile cookies",
-        "PeerTube, at the same address:",
-        f"  ytsession login --peertube {url} --username {PEERTUBE_USERNAME} --profile peertube"
-        f"    (password: {PEERTUBE_PASSWORD})",
-        f"  two-factor account: --username {PEERTUBE_2FA_USERNAME} (password: "
-        f"{PEERTUBE_2FA_PASSWORD}); its current code: "
-        f"curl -s {url}{CONTROL_PREFIX}peertube/otp",
-        "Press Ctrl-C to stop.",
+        "# Google login (device flow) with the emulator's test OAuth client. It shows a code",
+        "# and waits until the code is approved in a browser on this machine at",
+        f"#   {url}/device",
+        "# (the QR code it draws holds that loopback URL, so a phone cannot open it).",
+        f"YTSESSION_CLIENT_ID={EMULATOR_CLIENT_ID} "
+        f"YTSESSION_CLIENT_SECRET={EMULATOR_CLIENT_SECRET} ytsession login",
+        f"ytsession call browse --data {browse}",
+        "ytsession token",
+        "ytsession status",
+        "ytsession whoami",
+        "",
+        "# Google login with the emulated YouTube TV app's own client (approve it the same way):",
+        "ytsession login --youtube-tv --profile tv",
+        "",
+        "# A signed-in browser's cookies (the emulator serves a ready cookies.txt):",
+        f"curl -s {control}cookies.txt -o cookies.txt",
+        "ytsession login --cookies cookies.txt --profile cookies",
+        "ytsession whoami --profile cookies",
+        "",
+        "# PeerTube, at the same address. The login asks for the password; type:",
+        f"#   {PEERTUBE_PASSWORD}",
+        f"ytsession login --peertube {url} --username {PEERTUBE_USERNAME} --profile peertube",
+        "ytsession status --profile peertube",
+        "",
+        "# A two-factor account. The login asks for the password; type:",
+        f"#   {PEERTUBE_2FA_PASSWORD}",
+        "# then for the current two-factor code, which this prints:",
+        f"curl -s {control}peertube/otp",
+        f"ytsession login --peertube {url} --username {PEERTUBE_2FA_USERNAME} "
+        "--profile peertube-2fa",
+        "",
+        "# PO tokens: session-tokens runs BotGuard in Node.js 18+, whose npm packages",
+        "# botguard-setup installs once (from the npm registry: this one needs the internet):",
+        "ytsession botguard-setup",
+        "ytsession session-tokens --video-id dQw4w9WgXcQ",
+        "",
+        "# Log out (the token is revoked at the emulator and the profile deleted):",
+        "ytsession logout",
+        "ytsession logout --profile peertube",
     ]
+    if terminal:
+        lines += ["", "# Press Ctrl-C to stop."]
+    return lines
 
 
 def serve(
@@ -1129,9 +1162,9 @@ def serve(
 ) -> None:
     """Run an emulator in the foreground until Ctrl-C or ``stop_event`` is set.
 
-    Prints ``ytsession emulator listening on http://HOST:PORT`` as the first line of
-    stdout, then the exact commands of each kind of login (:func:`banner`). Used by
-    ``ytsession emulator``.
+    Prints ``# ytsession emulator listening on http://HOST:PORT`` as the first line of
+    stdout, then the exact commands of each kind of login (:func:`banner`), how to stop it
+    only when standard output and input are a terminal. Used by ``ytsession emulator``.
 
     :param host: the address to bind.
     :param port: the port to bind; ``0`` picks a free one.
@@ -1139,8 +1172,8 @@ def serve(
     """
     event = stop_event if stop_event is not None else threading.Event()
     with Emulator(host, port) as emulator:
-        for line in banner(emulator.url):
-            print(line, flush=True)
+        terminal = sys.stdout.isatty() and sys.stdin is not None and sys.stdin.isatty()
+        print("\n".join(banner(emulator.url, terminal=terminal)), flush=True)
         try:
             while not event.wait(0.2):
                 pass
