@@ -69,6 +69,10 @@ class Source:
         return self.error(f"{self.name} {problem}; {self.advice}")
 
 
+#: The source of :func:`salvage_text`'s own checks (their faults are never shown).
+_SALVAGE = Source("a salvaged value", "it is dropped", YTSessionError)
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
@@ -161,6 +165,48 @@ def maybe_json(data: str | bytes, source: Source, *, max_depth: int = MAX_DEPTH)
     except _Fault as fault:
         if fault.unusable:
             raise source.fail(fault.problem) from None
+        return None
+
+
+def salvage_text(data: str | bytes | Mapping[str, Any], key: str) -> str | None:
+    """Read the top-level string field ``key`` of input these rules refused.
+
+    Only for a value that must not be lost with the rest of an unusable answer (a rotated
+    refresh token): everything else is read loosely and thrown away (``NaN``, huge numbers,
+    deep nesting, bytes that are not UTF-8), while the value itself must still be
+    :func:`header_safe` and not empty.
+
+    :param data: the whole input, as :func:`loads` would take it, or the object parsed
+        from it.
+    :param key: the field.
+    :return: the value, or ``None`` when the input is no JSON object or the field is
+        missing or unusable.
+    """
+    value = data if isinstance(data, Mapping) else _loose_json(data)
+    found = value.get(key) if isinstance(value, Mapping) else None
+    if not isinstance(found, str) or not found:
+        return None
+    try:
+        return header_safe(found, f"'{key}'", _SALVAGE)
+    except YTSessionError:
+        return None
+
+
+def _loose_json(data: str | bytes) -> Any:
+    """Parse JSON keeping only its shape and strings; ``None`` when it is not JSON."""
+    if isinstance(data, bytes | bytearray):
+        text = bytes(data).decode("utf-8-sig", errors="replace")
+    else:
+        text = data.removeprefix("\ufeff")
+    try:
+        return json.loads(
+            text,
+            parse_constant=lambda _name: None,
+            parse_int=lambda _digits: 0,
+            parse_float=lambda _digits: 0.0,
+            strict=False,  # control characters inside strings: only the value is checked
+        )
+    except (ValueError, RecursionError):
         return None
 
 

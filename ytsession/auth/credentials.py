@@ -662,7 +662,14 @@ class OAuthCredentials(Credentials):
             "try again later",
             lambda m: OAuthServerError(m, status=response.status_code),
         )
-        data = check.maybe_json(response.content, source)
+        if response.ok and endpoint == TOKEN_ENDPOINT:
+            # a token answer: its faults keep the new refresh token it may carry (rotation)
+            answer = self._answer_source()
+            data = tokenfile.token_answer_json(response.content, answer)
+            if data is None:
+                raise tokenfile.keep_rotation(answer.fail("is not a JSON object"), response.content)
+        else:
+            data = check.maybe_json(response.content, source)
         if not isinstance(data, dict):
             if response.ok:
                 return {}

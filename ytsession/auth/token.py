@@ -372,14 +372,14 @@ class RefreshingToken(OAuthToken):
 
     def _keep_rotated(self, exc: InvalidTokenAnswerError) -> None:
         """An unusable answer that still rotated the refresh token: store the new refresh
-        token with an expired access token, so the next read refreshes with it."""
+        token through the one write step, and change nothing else (the access token and its
+        expiry stay), so the next refresh spends the new refresh token."""
         rotated = exc.rotated_refresh_token
         if not rotated or rotated == self.refresh_token:
             return
         log.warning("the token answer was unusable; keeping its new refresh token")
         state = self.as_dict()
         state["refresh_token"] = rotated
-        state["expires_at"] = 0
         self._commit(state)
 
     def _commit(self, state: StoredTokenDict) -> None:

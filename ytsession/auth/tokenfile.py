@@ -21,7 +21,7 @@ import stat
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import _secrets
 from .. import _validate as check
@@ -267,27 +267,67 @@ def parse_token_answer(
     :return: ``access_token`` and ``expires_in`` (always), and ``refresh_token`` (when the
         server rotated it), ``scope``, ``token_type``, ``refresh_token_expires_in`` when given.
     :raises YTSessionError: the source's error: a field is missing, of the wrong type, not
-        finite, out of bounds, or cannot go into an HTTP header.
+        finite, out of bounds, or cannot go into an HTTP header. An
+        :class:`~ytsession.errors.InvalidTokenAnswerError` carries the answer's usable new
+        refresh token (see :func:`keep_rotation`).
     """
+    _secrets.register(*(v for v in (data.get("refresh_token"),) if isinstance(v, str)))
+    _secrets.register(*(v for v in (data.get("access_token"),) if isinstance(v, str)))
     try:
         refresh = check.text(data, "refresh_token", source, default="", header=True)
-    except YTSessionError:
-        refresh = ""
-        _secrets.register(*(v for v in (data.get("refresh_token"),) if isinstance(v, str)))
-    _secrets.register(refresh, *(v for v in (data.get("access_token"),) if isinstance(v, str)))
-    try:
         answer: BaseTokenDict = {
             "access_token": check.text(data, "access_token", source, nonempty=True, header=True),
             "expires_in": check.number(
                 data, "expires_in", source, low=1, high=check.MAX_LIFETIME, default=default_lifetime
             ),
         }
-        if "refresh_token" in data and not refresh and data["refresh_token"] not in (None, ""):
-            check.text(data, "refresh_token", source, header=True)  # raises the fault
         return _rest_of_answer(answer, refresh, data, source)
-    except InvalidTokenAnswerError as exc:
-        exc.rotated_refresh_token = refresh or None
-        raise
+    except YTSessionError as exc:
+        raise keep_rotation(exc, data) from None
+
+
+def token_answer_json(content: bytes, source: check.Source) -> dict[str, Any] | None:
+    """Parse the body of a successful (2xx) token-endpoint answer.
+
+    :param content: the body.
+    :param source: where it came from (see :func:`answer_source`).
+    :return: the JSON object, or ``None`` when the body is not JSON (an HTML page, a body
+        cut short, bytes that are not UTF-8) or not an object: the caller raises its own
+        error, through :func:`keep_rotation`.
+    :raises YTSessionError: the source's error: JSON that the validation layer refuses
+        (``NaN``, a huge number, nesting too deep), with the usable new refresh token the
+        body still carries (see :func:`keep_rotation`).
+    """
+    try:
+        data = check.maybe_json(content, source)
+    except YTSessionError as exc:
+        raise keep_rotation(exc, content) from None
+    return data if isinstance(data, dict) else None
+
+
+_Error = TypeVar("_Error", bound=YTSessionError)
+
+
+def keep_rotation(error: _Error, answer: Mapping[str, Any] | bytes) -> _Error:
+    """Hand a new refresh token back with the error of an otherwise unusable token answer.
+
+    A server that rotates refresh tokens (PeerTube, many certified OAuth servers) has spent
+    the old one when it answers, so the new one must be stored whatever else is wrong with
+    the answer: :class:`~ytsession.auth.token.RefreshingToken` stores it from
+    :attr:`~ytsession.errors.InvalidTokenAnswerError.rotated_refresh_token`, which is never
+    part of the error's message or repr.
+
+    :param error: the error about to be raised; only an
+        :class:`~ytsession.errors.InvalidTokenAnswerError` gets the token.
+    :param answer: the answer's JSON object, or its raw body when that is not usable JSON.
+    :return: ``error``.
+    """
+    if isinstance(error, InvalidTokenAnswerError):
+        rotated = check.salvage_text(answer, "refresh_token")
+        if rotated:
+            _secrets.register(rotated)
+        error.rotated_refresh_token = rotated
+    return error
 
 
 def _rest_of_answer(

@@ -392,25 +392,26 @@ class PeerTubeCredentials(Credentials):
             )
         if not response.ok:
             raise self._error(response, context, secrets)
-        data = _json(response)
+        # The validation layer checks the answer; every fault of it keeps the new refresh
+        # token the answer may still carry (PeerTube has spent the old one already).
+        source = tokenfile.answer_source(_http.host_of(self.instance_url))
+        data = tokenfile.token_answer_json(response.content, source)
         problem = None
-        if not isinstance(data, dict):
+        if data is None:
             problem = "not a JSON object"
         elif data.get("access_token") in (None, ""):
             problem = "no access_token"
         elif data.get("refresh_token") in (None, ""):
             problem = "no refresh_token"
-        if problem is not None:
+        if data is None or problem is not None:
             what = "token refresh" if context == CONTEXT_REFRESH else "login"
-            raise PeerTubeBadAnswerError(
+            error = PeerTubeBadAnswerError(
                 f"{_http.host_of(self.instance_url)} answered the {what} with something that "
                 f"is not a PeerTube token ({problem}, HTTP {response.status_code}); check that "
                 f"{self.instance_url} is the PeerTube instance's address",
                 status=response.status_code,
             )
-        # The fields' types, bounds and header safety: the validation layer (which keeps a
-        # rotated refresh token of an otherwise unusable answer for RefreshingToken).
-        source = tokenfile.answer_source(_http.host_of(self.instance_url))
+            raise tokenfile.keep_rotation(error, response.content if data is None else data)
         answer = tokenfile.parse_token_answer(
             data, source, default_lifetime=models.DEFAULT_ACCESS_LIFETIME
         )

@@ -20,6 +20,7 @@ from typing import Any
 from .. import _secrets
 from ..errors import (
     BadOAuthClientError,
+    InvalidTokenAnswerError,
     LoginRequiredError,
     NetworkError,
     OAuthServerError,
@@ -135,11 +136,15 @@ class PeerTubeRateLimitError(PeerTubeError, RetryLaterError):
         self.retry_after = retry_after
 
 
-class PeerTubeBadAnswerError(PeerTubeError, OAuthServerError):
+class PeerTubeBadAnswerError(PeerTubeError, InvalidTokenAnswerError):
     """The instance answered a login or token refresh with something that is not a PeerTube
     token (an HTML page, JSON that does not parse, no ``access_token`` or no
     ``refresh_token``): the URL is probably not a PeerTube instance's, or a proxy in front
-    of it answered instead."""
+    of it answered instead.
+
+    Like every :class:`~ytsession.errors.InvalidTokenAnswerError`, it carries a new refresh
+    token the answer still held (:attr:`rotated_refresh_token`), which a
+    :class:`~ytsession.auth.token.RefreshingToken` stores."""
 
 
 @contextlib.contextmanager
