@@ -249,6 +249,8 @@ def cmd_login(args: argparse.Namespace) -> int:
     previous = profile.load_settings() if profile.exists() else None  # corrupt: reported
     profile.check_replaceable()  # a corrupt token is reported, never overwritten
     previous_kind = profile.kind(previous) if previous is not None else None
+    if args.ytmusicapi:
+        return _login_ytmusicapi(args, profile, previous)
     google_flags = args.client_id or args.youtube_tv
     cookie_flags = args.cookies or args.cookies_from_stdin
     if args.peertube is not None or (
@@ -288,6 +290,54 @@ def cmd_login(args: argparse.Namespace) -> int:
         say(_logged_in_line(_look_up_account(profile, settings), profile))
         return 0
     return _login_google(args, profile, previous)
+
+
+#: What to do about a file ``login --ytmusicapi`` cannot use.
+_YTMUSICAPI_ADVICE = "give the oauth.json that `ytmusicapi oauth` wrote (it is only read)"
+
+
+def _login_ytmusicapi(
+    args: argparse.Namespace, profile: Profile, previous: ProfileSettings | None
+) -> int:
+    """Import ytmusicapi's ``oauth.json`` into the profile, kept only once the server
+    accepted a refresh with it and the given client. The file itself is only read."""
+    from pathlib import Path
+
+    from ._console import UsageError, say
+    from .auth.token import RefreshingToken
+    from .auth.tokenfile import parse_token, read_json_object
+    from .errors import LoginRequiredError, TokenFileError
+
+    if args.youtube_tv or args.cookies or args.cookies_from_stdin or args.peertube is not None:
+        raise UsageError(
+            "--ytmusicapi imports a login made with your own OAuth client: give it with "
+            "--client-id and --client-secret (or the environment), without --youtube-tv, "
+            "--cookies or --peertube"
+        )
+    path, what = Path(args.ytmusicapi), "ytmusicapi file"
+    data = read_json_object(path, what=what, advice=_YTMUSICAPI_ADVICE)
+    if "access_token" not in data and any(key.lower() == "cookie" for key in data):
+        raise TokenFileError(
+            f"{what} {path} is a browser login (request headers), not an OAuth one: import "
+            f"it with `ytsession login --cookies {path}{_flag(profile)}`",
+            path=str(path),
+        )
+    stored = parse_token(data, path=str(path), what=what, advice=_YTMUSICAPI_ADVICE)
+    credentials, settings = _oauth_client(args, profile, previous)
+    token = RefreshingToken(credentials, **stored)  # in memory: the file stays as it is
+    try:
+        # The check: only a refresh proves the refresh token and the client together
+        # (Google does not rotate refresh tokens, so ytmusicapi's copy keeps working).
+        token.refresh(force=True)
+    except LoginRequiredError as exc:
+        raise LoginRequiredError(
+            f"the server refused the login in {path} ({_without_login_hint(_one_line(exc))}); "
+            f"nothing was kept. Log in anew with `ytsession login{_flag(profile)}`"
+        ) from None
+    profile.save_login(settings, token=token.as_dict())  # the token first, then the settings
+    say(f"Imported the ytmusicapi login from {path} (the file is left as it was).")
+    say(_logged_in_line(_look_up_account(profile, settings), profile))
+    return 0
 
 
 def _login_google(
@@ -759,6 +809,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(asked, never an argument; read as one line from stdin when it is not a terminal)",
     )
     login.add_argument("--username", help="PeerTube username or e-mail (with --peertube)")
+    login.add_argument(
+        "--ytmusicapi",
+        metavar="FILE",
+        help="import ytmusicapi's oauth.json instead of logging in (with the OAuth client it "
+        f"was made with: --client-id/--client-secret or {CLIENT_ID_ENV}/{CLIENT_SECRET_ENV}); "
+        "kept once the server accepted it, the file is only read",
+    )
     login.add_argument(
         "--otp-stdin",
         action="store_true",

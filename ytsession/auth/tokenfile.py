@@ -180,15 +180,19 @@ def _fsync_dir(directory: Path) -> None:
         os.close(dir_fd)
 
 
-def file_source(path: Path | str, *, what: str = "token file") -> check.Source:
+def file_source(
+    path: Path | str, *, what: str = "token file", advice: str | None = None
+) -> check.Source:
     """The validation source of a token (or profile) file.
 
+    :param advice: what to do about a fault (default: delete or fix it and log in again).
     :return: a source whose faults are :class:`~ytsession.errors.TokenFileError` naming
         the file.
     """
-    advice = "delete it and log in again"
-    if what != "token file":
-        advice = "fix or delete it, or log in again"
+    if advice is None:
+        advice = "delete it and log in again"
+        if what != "token file":
+            advice = "fix or delete it, or log in again"
     return check.Source(f"{what} {path}", advice, lambda m: TokenFileError(m, path=str(path)))
 
 
@@ -204,14 +208,18 @@ def answer_source(where: str) -> check.Source:
     )
 
 
-def read_json_object(path: Path, *, what: str = "token file") -> dict[str, Any]:
+def read_json_object(
+    path: Path, *, what: str = "token file", advice: str | None = None
+) -> dict[str, Any]:
     """Read a JSON object from ``path`` through the validation layer.
 
+    :param what: what to call the file in messages; ``advice``: what to do about a fault
+        (see :func:`file_source`).
     :raises FileNotFoundError: the file does not exist.
     :raises TokenFileError: the file is empty, truncated, not JSON, nested too deeply, holds
         ``NaN`` or huge numbers, or is not a JSON object; or cannot be read.
     """
-    source = file_source(path, what=what)
+    source = file_source(path, what=what, advice=advice)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -231,16 +239,24 @@ def parse_json_object(text: str, *, where: str, what: str = "token file") -> dic
     return check.json_object(text.encode("utf-8"), file_source(where, what=what))
 
 
-def parse_token(data: Mapping[str, Any], *, path: str = "<token>") -> StoredTokenDict:
+def parse_token(
+    data: Mapping[str, Any],
+    *,
+    path: str = "<token>",
+    what: str = "token file",
+    advice: str | None = None,
+) -> StoredTokenDict:
     """Check a token mapping and return only the token keys.
 
     Extra keys (ytmusicapi's older ``filepath``, Google's ``refresh_token_expires_in``, ...)
     are dropped. Numbers given as floats are truncated to whole seconds.
 
+    :param path: the file, and ``what`` to call it, for messages; ``advice``: what to do
+        about a fault (see :func:`file_source`).
     :raises TokenFileError: a required key is missing or a value has the wrong type, is not
         finite, out of bounds, or cannot go into an HTTP header.
     """
-    source = file_source(path)
+    source = file_source(path, what=what, advice=advice)
     return {
         "scope": check.text(data, "scope", source, default=""),
         "token_type": check.text(data, "token_type", source, default="Bearer", header=True),
