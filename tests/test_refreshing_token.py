@@ -175,6 +175,28 @@ def test_bearer_auth_signs_a_users_own_session_and_refreshes_first(
     assert sent == f"Bearer {token.access_token}"
 
 
+def test_a_users_own_session_with_bearer_auth_refreshes_once_after_a_401(
+    emu: Emulator, credentials: OAuthCredentials, tmp_path: Path
+) -> None:
+    token = logged_in_token(emu, credentials, tmp_path / "oauth.json", expires_in=3600)
+    refreshed: list[RefreshingToken] = []
+    token.on_refresh(refreshed.append)
+    http = requests.Session()
+    http.auth = BearerAuth(token)
+    old = token.access_token
+    emu.google.expire_access_tokens()  # refused by the server, though the file says valid
+    answer = http.get(f"{emu.url}/oauth2/v3/userinfo", timeout=10)
+    assert answer.status_code == 200
+    assert emu.google.refresh_count == 1
+    assert refreshed == [token]
+    sent = [r.header("Authorization") for r in emu.requests_to("/oauth2/v3/userinfo")]
+    assert sent == [f"Bearer {old}", f"Bearer {token.access_token}"]
+    emu.google.expire_access_tokens()
+    emu.inject_error("/token", 400, {"error": "invalid_grant"})
+    with pytest.raises(LoginRequiredError):  # a dead login is said, not answered 401
+        http.get(f"{emu.url}/oauth2/v3/userinfo", timeout=10)
+
+
 def test_token_without_a_file_refreshes_in_memory(
     emu: Emulator, credentials: OAuthCredentials
 ) -> None:

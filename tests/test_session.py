@@ -467,6 +467,24 @@ def test_an_expired_access_token_answered_401_is_refreshed_once_and_the_call_ret
     assert stored["access_token"] == token.access_token
 
 
+def test_a_refresh_of_a_shared_token_is_announced_to_every_session_not_polled(
+    emu: Emulator, cache_dir: Path, open_sessions: list[Session], token: RefreshingToken
+) -> None:
+    first = make(emu, open_sessions, auth=token)
+    second = make(emu, open_sessions, auth=token)
+    seen: dict[str, list[object]] = {"first": [], "second": []}
+    first.on("update_credentials", seen["first"].append)
+    second.on("update_credentials", seen["second"].append)
+    emu.google.expire_access_tokens()
+    second.call("account/account_menu")  # refused, refreshed, sent again
+    assert seen == {"first": [token], "second": [token]}
+    token.refresh(force=True)  # outside any call
+    assert seen == {"first": [token] * 2, "second": [token] * 2}
+    second.close()
+    token.refresh(force=True)
+    assert seen == {"first": [token] * 3, "second": [token] * 2}  # a closed session stops
+
+
 def test_a_revoked_login_raises_login_required_and_tells_auth_error_listeners(
     emu: Emulator, cache_dir: Path, open_sessions: list[Session], token: RefreshingToken
 ) -> None:

@@ -313,6 +313,46 @@ def test_proxies_given_to_a_peertube_session_reach_its_refresh(
     assert {TOKEN_PATH, "/api/v1/users/me"} <= relayed
 
 
+def test_sessions_sharing_one_token_each_refresh_through_their_own_transport(
+    emu: Emulator, credentials: OAuthCredentials, tmp_path: Path
+) -> None:
+    token = logged_in_token(emu, credentials, tmp_path / "oauth.json", expires_in=3600)
+    one = Session.create(
+        auth=token, base_url=emu.url, cache=False, transport=Transport(user_agent="transport-one")
+    )
+    two = Session.create(
+        auth=token, base_url=emu.url, cache=False, transport=Transport(user_agent="transport-two")
+    )
+    with one, two:
+        for session in (one, two, one):
+            token.expires_at = 0  # expiring: the next signed call refreshes first
+            token.store_token()
+            session.call("account/account_menu")
+    refreshes = emu.requests_to("/token")[1:]  # after the login's device-code exchange
+    assert {r.form.get("grant_type") for r in refreshes} == {"refresh_token"}
+    agents = [r.header("User-Agent") for r in refreshes]
+    assert agents == ["transport-one", "transport-two", "transport-one"]
+    assert credentials.transport.user_agent is None  # the shared credentials kept their own
+
+
+def test_proxies_of_two_peertube_sessions_sharing_a_token_each_reach_their_own_refresh(
+    emu: Emulator,
+) -> None:
+    credentials = PeerTubeCredentials(emu.url)
+    token = credentials.login_token(PEERTUBE_USERNAME, PEERTUBE_PASSWORD)
+    with RecordingProxy() as first, RecordingProxy() as second:
+        sessions = [
+            PeerTubeSession(token, proxies={"http": first.url}),
+            PeerTubeSession(token, proxies={"http": second.url}),
+        ]
+        for session in sessions:
+            token.expires_at = 0
+            session.me()
+            session.close()
+        assert len(first.to(TOKEN_PATH)) == 1
+        assert len(second.to(TOKEN_PATH)) == 1
+
+
 def test_the_environment_is_read_once_when_the_transport_is_made(
     emu: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:

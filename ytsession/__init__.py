@@ -52,12 +52,12 @@ from .errors import (
 
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:
-    from ._http import AuthorizedSession, RetryPolicy, Transport
+    from ._http import RetryPolicy, Transport
     from .auth.cookie_auth import CookieAuth
     from .auth.cookies import YouTubeCookies
     from .auth.credentials import Credentials, OAuthCredentials, OAuthEndpoints
     from .auth.profiles import Profile, ProfileSettings
-    from .auth.signing import BearerAuth
+    from .auth.signing import AuthorizedSession, BearerAuth
     from .auth.token import OAuthToken, RefreshingToken
     from .innertube.clients import ClientProfile
     from .innertube.potoken import (
@@ -88,7 +88,7 @@ if TYPE_CHECKING:
     from .session import Session
 
 _EXPORTS = {
-    "AuthorizedSession": "._http",
+    "AuthorizedSession": ".auth.signing",
     "RetryPolicy": "._http",
     "Transport": "._http",
     "Session": ".session",

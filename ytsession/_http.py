@@ -56,7 +56,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import IO, Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from urllib.request import getproxies_environment
 
@@ -81,7 +81,6 @@ __all__ = [
     "RETRY_STATUSES",
     "SAFE_METHODS",
     "UNSIGNED",
-    "AuthorizedSession",
     "RetryPolicy",
     "Transport",
     "TransportAdapter",
@@ -335,7 +334,7 @@ class Transport:
             try:
                 return session.request(method, url, **kwargs)
             except requests.RequestException as exc:
-                raise _network_error(exc, url) from None
+                raise network_error(exc, url) from None
 
 
 #: The transport of sessions that have none mounted (and of :func:`send`).
@@ -381,7 +380,7 @@ def host_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
-# --- signing: the AuthorizedSession seam ----------------------------------------------------
+# --- what signing needs of the transport ----------------------------------------------------
 
 #: The headers ytsession adds to a request (a signature, cookies, the account, the session's
 #: identity): none of them follows a redirect to another host than the one they were made for.
@@ -401,26 +400,16 @@ OUR_HEADERS = (
 def strip_ours(request: requests.PreparedRequest) -> None:
     """Remove :data:`OUR_HEADERS` from ``request``: it is about to go to a host they were not
     made for. The one rule for redirects, used by the signers and the
-    :class:`AuthorizedSession`."""
+    :class:`~ytsession.AuthorizedSession`."""
     for name in OUR_HEADERS:
         request.headers.pop(name, None)
 
 
-#: Statuses after which an :class:`AuthorizedSession` refreshes its credentials and re-sends.
+#: Statuses after which a signer's flow (:mod:`ytsession.auth.signing`) refreshes the
+#: credentials and re-sends.
 REFRESH_STATUSES = frozenset({401})
-#: How many refreshes one call of an :class:`AuthorizedSession` may make.
+#: How many refreshes one signed request may make.
 MAX_REFRESH_ATTEMPTS = 1
-
-
-@runtime_checkable
-class Refreshable(Protocol):
-    """A signer (a :class:`requests.auth.AuthBase`) that can refresh its credentials."""
-
-    def handle_unauthorized(self) -> bool:
-        """Refresh after the server refused the credentials.
-
-        :return: whether the request should be sent again.
-        """
 
 
 class _Unsigned(AuthBase):
@@ -436,145 +425,6 @@ class _Unsigned(AuthBase):
 #: Pass as ``auth=`` so that a request is never signed, even by a session that signs (a
 #: token refresh sent through a signed session would otherwise sign, and so refresh, itself).
 UNSIGNED: AuthBase = _Unsigned()
-
-
-class AuthorizedSession(requests.Session):
-    """A :class:`requests.Session` that signs every request, and refreshes and re-sends.
-
-    The one seam between credentials and HTTP, in the spirit of google-auth's
-    ``AuthorizedSession``: each request (``.get``, ``.post``, ``.request``, ...) is signed by
-    ``auth``, sent through the :class:`Transport` as one call (one deadline covers the
-    request, a refresh and the re-send), and when the answer's status is in
-    ``refresh_statuses`` the signer's ``handle_unauthorized()`` refreshes the credentials
-    (at most ``max_refresh_attempts`` times) before the request is sent again. A 401 means
-    the server refused the request before acting on it, so the re-send is safe for any
-    request. Bodies that cannot be sent twice (streams that cannot seek) are not re-sent.
-
-    Refreshes never go through this session: credentials send their token requests through
-    their own unsigned session, so a refresh cannot sign or recurse into itself.
-
-    :param auth: the signer, e.g. a :class:`~ytsession.BearerAuth` or an
-        :class:`~ytsession.innertube.InnerTubeAuth`; ``None`` sends unsigned.
-    :param transport: the transport policy; the default one when ``None``.
-    :param base: a session to send through: its adapters, cookies, headers, proxies and
-        TLS settings are shared (not its ``auth``); a new session of ``transport`` when
-        ``None``.
-    :param refresh_statuses: the statuses that trigger a refresh.
-    :param max_refresh_attempts: the most refreshes per call.
-    """
-
-    def __init__(
-        self,
-        auth: AuthBase | None,
-        *,
-        transport: Transport | None = None,
-        base: requests.Session | None = None,
-        refresh_statuses: frozenset[int] = REFRESH_STATUSES,
-        max_refresh_attempts: int = MAX_REFRESH_ATTEMPTS,
-    ) -> None:
-        super().__init__()
-        self.transport = transport if transport is not None else DEFAULT_TRANSPORT
-        if base is None:
-            self.transport.configure(self)
-        else:
-            self.adapters = base.adapters
-            self.cookies = base.cookies
-            self.headers = base.headers
-            self.proxies = base.proxies
-            self.verify = base.verify
-            self.cert = base.cert
-            self.trust_env = base.trust_env
-            self.max_redirects = base.max_redirects
-            self.hooks = base.hooks
-        self.auth = auth
-        self.refresh_statuses = refresh_statuses
-        self.max_refresh_attempts = max_refresh_attempts
-
-    def request(
-        self,
-        method: str | bytes,
-        url: str | bytes,
-        *args: Any,
-        idempotent: bool | None = None,
-        deadline: float | None = None,
-        **kwargs: Any,
-    ) -> requests.Response:
-        """Sign, send, refresh on a refused answer, re-send.
-
-        :param idempotent: ``True`` when the request is safe to repeat, ``False`` when not;
-            by method when ``None`` (see :meth:`Transport.call`).
-        :param deadline: seconds for the whole call, refreshes included.
-        :param kwargs: as for :meth:`requests.Session.request`.
-        :raises DeadlineExceededError: the deadline passed first.
-        :raises RetryLaterError: the server asked to wait longer than the deadline allows.
-        :raises NetworkError: the server could not be reached, or the connection failed.
-        """
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.transport.timeout
-        marks = _file_positions(kwargs.get("data"), kwargs.get("files"))
-        text_url = url.decode() if isinstance(url, bytes) else url
-        with self.transport.call(idempotent=idempotent, deadline=deadline):
-            try:
-                response = super().request(method, url, *args, **kwargs)
-                refreshes = 0
-                while (
-                    response.status_code in self.refresh_statuses
-                    and refreshes < self.max_refresh_attempts
-                ):
-                    signer = kwargs.get("auth") or self.auth
-                    if not isinstance(signer, Refreshable) or marks is None:
-                        break
-                    log.debug(
-                        "HTTP %d from %s: refreshing", response.status_code, host_of(text_url)
-                    )
-                    if not signer.handle_unauthorized():
-                        break
-                    refreshes += 1
-                    response.close()
-                    _rewind(marks)
-                    response = super().request(method, url, *args, **kwargs)
-            except requests.RequestException as exc:
-                raise _network_error(exc, text_url) from None
-        return response
-
-    def rebuild_auth(
-        self, prepared_request: requests.PreparedRequest, response: requests.Response
-    ) -> None:
-        """A redirect that requests follows: to another host, nothing of ours goes along
-        (:func:`strip_ours`), whatever hops came before."""
-        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
-        previous = response.request.url if response.request is not None else None
-        if host_of(prepared_request.url or "") != host_of(previous or ""):
-            strip_ours(prepared_request)
-
-    def __repr__(self) -> str:
-        return f"AuthorizedSession(auth={self.auth!r}, transport={self.transport!r})"
-
-
-def _file_positions(data: Any, files: Mapping[str, Any] | None) -> list[tuple[IO[Any], int]] | None:
-    """:return: the seekable file objects in a body with their positions, or ``None`` when
-    the body cannot be sent twice (a stream that cannot seek)."""
-    objects: list[Any] = []
-    if data is not None and hasattr(data, "read"):
-        objects.append(data)
-    elif data is not None and not isinstance(data, (bytes, str, Mapping, list, tuple)):
-        return None  # a generator or other iterator: consumed by the first send
-    for value in (files or {}).values():
-        item = value[1] if isinstance(value, (tuple, list)) and len(value) > 1 else value
-        if hasattr(item, "read"):
-            objects.append(item)
-    marks: list[tuple[IO[Any], int]] = []
-    for obj in objects:
-        try:
-            marks.append((obj, obj.tell()))
-        except (AttributeError, OSError, ValueError):
-            return None
-    return marks
-
-
-def _rewind(marks: list[tuple[IO[Any], int]]) -> None:
-    for obj, position in marks:
-        obj.seek(position)
 
 
 # --- the adapter ---------------------------------------------------------------------------
@@ -680,7 +530,7 @@ class TransportAdapter(HTTPAdapter):
                         or wait >= call.ends - time.monotonic()
                         or isinstance(exc, requests.exceptions.SSLError)
                     ):
-                        raise _network_error(exc, url) from None
+                        raise network_error(exc, url) from None
                     log.debug(
                         "retrying %s after %s (%s)", host_of(url), type(exc).__name__, attempt + 1
                     )
@@ -802,7 +652,7 @@ def _deadline_error(url: str, call: _Call) -> DeadlineExceededError:
     )
 
 
-def _network_error(exc: requests.RequestException, url: str) -> NetworkError:
+def network_error(exc: requests.RequestException, url: str) -> NetworkError:
     if isinstance(exc, requests.Timeout):
         return NetworkError(
             f"{host_of(url)} did not answer in time; check your connection and try again"

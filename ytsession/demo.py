@@ -18,6 +18,7 @@ from .auth.credentials import OAuthCredentials, OAuthEndpoints
 from .auth.profiles import Profile
 from .auth.signing import BearerAuth
 from .auth.token import RefreshingToken
+from .errors import LoginRequiredError
 from .innertube.account import ACCOUNTS_LIST, current_account
 from .session import Session
 from .testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
@@ -109,7 +110,10 @@ def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
         say("6. Logging out: revoke at the server, then delete the profile")
         credentials.revoke(token.refresh_token)
         profile.delete()
-        answer = http.get(userinfo, timeout=10)
-        say(f"   the revoked token is refused now: HTTP {answer.status_code}")
+        try:
+            answer = http.get(userinfo, timeout=10)
+            say(f"   the revoked token is refused now: HTTP {answer.status_code}")
+        except LoginRequiredError:  # the 401 made the signer refresh: refused too
+            say("   the revoked token is refused now (HTTP 401), and so is its refresh token")
     say("Done: the emulator stopped and the temporary profile is gone.")
     return 0

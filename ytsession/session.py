@@ -24,6 +24,7 @@ import re
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -34,7 +35,7 @@ from . import _validate as check
 from .auth.cookie_auth import CookieAuth
 from .auth.cookies import YouTubeCookies
 from .auth.credentials import Credentials
-from .auth.signing import InnerTubeAuth
+from .auth.signing import AuthorizedSession, BearerAuth, InnerTubeAuth
 from .auth.token import OAuthToken, RefreshingToken
 from .errors import (
     AuthError,
@@ -45,7 +46,6 @@ from .errors import (
     ProfileError,
     YTSessionError,
 )
-from .innertube.auth import TokenAuth
 from .innertube.cache import DEFAULT_TTL, CacheKey, SessionCache, StoreSessionCache
 from .innertube.clients import CLIENTS, ClientProfile, client_profile
 from .innertube.context import (
@@ -119,12 +119,14 @@ class Session:
         po_token: str | None,
         account_index: int | None,
         unsupported_client: UnsupportedClientPolicy,
+        transport_explicit: bool = False,
     ) -> None:
         self._http = http
         self._owns_http = owns_http
         self._transport = transport
-        self._transport_explicit = False
-        self._authorized = _http.AuthorizedSession(auth, transport=transport, base=http)
+        self._transport_explicit = transport_explicit
+        self._authorized = self._authorized_for(auth)
+        self._unlisten: Callable[[], object] | None = None
         self._profile = profile
         self._client_chosen = client_chosen
         self._version_chosen = version_chosen
@@ -145,6 +147,7 @@ class Session:
         self._stored_at: float | None = None  # time.monotonic() of the last cache write
         self._store_pending = False
         self._listeners: dict[str, list[Listener]] = {event: [] for event in EVENTS}
+        self._listen_to(auth)
 
     # --- making a session ----------------------------------------------------------------
 
@@ -226,8 +229,9 @@ class Session:
             a token refresh and the body included (default 60).
         :param transport: the whole transport policy instead of ``proxies``, ``timeout``,
             ``retry``, ``deadline`` (and ``user_agent`` for requests outside InnerTube).
-            When any of them is given, the token's credentials send their refreshes with
-            it too.
+            When any of them is given, the session's token refreshes (and its sign-out)
+            go through this session's transport too: passed to each refresh, never stored
+            in the token's credentials, so sessions sharing one token keep their own.
         :param base_url: send everything here instead of YouTube, e.g. an emulator's
             ``http://127.0.0.1:PORT`` (``sw.js_data`` and the embed page too).
         :param unsupported_client: what to do when a call's client does not accept the
@@ -272,8 +276,6 @@ class Session:
             http_session, owns = transport.new_session(), True
         else:
             http_session, owns = transport.adopt(http), False
-        if explicit and signer is not None:
-            signer.use_transport(transport)  # token refreshes go the same way as calls
         session = cls(
             http=http_session,
             owns_http=owns,
@@ -288,8 +290,8 @@ class Session:
             po_token=po_token,
             account_index=account_index,
             unsupported_client=unsupported_client,
+            transport_explicit=explicit,
         )
-        session._transport_explicit = explicit
         try:
             session._check_client(profile, signer)
             if cache is not False:
@@ -510,7 +512,7 @@ class Session:
         return self._http
 
     @property
-    def authorized(self) -> _http.AuthorizedSession:
+    def authorized(self) -> AuthorizedSession:
         """The :class:`~ytsession.AuthorizedSession` every call goes through: a
         :class:`requests.Session` whose every request is signed with the session's auth
         (unsigned when signed out), refreshed once after a 401 and sent within the
@@ -623,10 +625,7 @@ class Session:
                 )
             )
         url = endpoint_url(profile, name, self._base_url)
-        before = signer.state() if signer is not None else None
         response = self._send(name, url, body, headers, timeout)
-        if signer is not None and signer.state() != before:
-            self._emit("update_credentials", _credentials_of(signer))
         return self._answer(response, name, profile, signer)
 
     # --- the web player's signatureTimestamp (ytsession.innertube.player) ----------------
@@ -847,8 +846,6 @@ class Session:
             auth = self._device_login(auth, to_file)
         signer = _as_auth(auth)
         assert signer is not None
-        if self._transport_explicit:
-            signer.use_transport(self._transport)
         with self._lock:
             profile = self._profile
             if not signer.accepts(profile):
@@ -858,6 +855,7 @@ class Session:
                     profile = client_profile(signer.default_client)
             self._auth = signer
             self._authorized = self._authorized_for(signer)
+            self._listen_to(signer)
             self._profile = profile
             self._rekey()
         self._emit("auth", _credentials_of(signer))
@@ -911,14 +909,44 @@ class Session:
         signer = self._auth
         if signer is None:
             return
-        self._guarded(signer.revoke)
+        self._guarded(lambda: signer.revoke(**self._refresh_via()))
         with self._lock:
             self._auth = None
             self._authorized = self._authorized_for(None)
+            self._listen_to(None)
             self._rekey()
 
-    def _authorized_for(self, signer: InnerTubeAuth | None) -> _http.AuthorizedSession:
-        return _http.AuthorizedSession(signer, transport=self._transport, base=self._http)
+    def _refresh_via(self) -> dict[str, Any]:
+        """``http=`` for refreshes and revokes: the session's own HTTP session when it was
+        given transport options, else nothing (the credentials' own transport)."""
+        return {"http": self._http} if self._transport_explicit else {}
+
+    def _authorized_for(self, signer: InnerTubeAuth | None) -> AuthorizedSession:
+        return AuthorizedSession(
+            signer,
+            transport=self._transport,
+            base=self._http,
+            refresh_http=self._http if self._transport_explicit else None,
+        )
+
+    def _listen_to(self, signer: InnerTubeAuth | None) -> None:
+        """Tell ``update_credentials`` listeners about the refreshes ``signer`` announces
+        (and stop listening to the signer before). The signer holds no reference to the
+        session: one left unclosed is still collected, and stops listening then."""
+        if self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
+        if signer is None:
+            return
+        session = weakref.ref(self)
+
+        def refreshed(credentials: object) -> None:
+            alive = session()
+            if alive is not None:
+                alive._emit("update_credentials", credentials)
+
+        signer.on_refresh(refreshed)
+        self._unlisten = weakref.finalize(self, signer.off_refresh, refreshed)
 
     def _rekey(self) -> None:
         """After signing in or out: keep session data under the new account's cache key, and
@@ -954,7 +982,10 @@ class Session:
           (``verification_url``, ``user_code``, ...) to show.
         - ``auth_error``: signing in or refreshing failed; gets the exception (which is
           raised too).
-        - ``update_credentials``: the token was refreshed; gets the token.
+        - ``update_credentials``: the credentials were renewed (the token refreshed,
+          by this session or anyone sharing it; the cookie jar rotated or read again);
+          gets the token (or the cookie signer). The signer announces it
+          (:meth:`~ytsession.auth.signing.Signer.on_refresh`).
 
         :raises ValueError: unknown event.
         """
@@ -992,6 +1023,7 @@ class Session:
         with self._lock:
             if self._store_pending:
                 self._store_session_data()
+            self._listen_to(None)
         if self._owns_http:
             self._http.close()
 
@@ -1046,7 +1078,7 @@ def _as_auth(auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None) -> InnerT
     if auth is None or isinstance(auth, InnerTubeAuth):
         return auth
     if isinstance(auth, OAuthToken):
-        return TokenAuth(auth)
+        return BearerAuth(auth)
     if isinstance(auth, YouTubeCookies):
         return CookieAuth(auth)
     raise TypeError(
@@ -1056,7 +1088,7 @@ def _as_auth(auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None) -> InnerT
 
 
 def _credentials_of(signer: InnerTubeAuth) -> object:
-    return signer.token if isinstance(signer, TokenAuth) else signer
+    return signer.token if isinstance(signer, BearerAuth) else signer
 
 
 def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

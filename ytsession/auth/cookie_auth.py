@@ -14,11 +14,18 @@ it
   ``X-Goog-PageId``;
 - reads the response: cookies the server rotates (``Set-Cookie``) go into the jar and back
   to the cookie file (see :meth:`~ytsession.auth.cookies.YouTubeCookies.apply_set_cookie`
-  for the write-back rules); a data sync id is adopted; a response that drops the login
-  cookies raises :class:`~ytsession.errors.CookiesRotatedOutError` (or warns);
+  for the write-back rules), announced to :meth:`~ytsession.auth.signing.Signer.on_refresh`
+  listeners; a data sync id is adopted; a response that drops the login cookies raises
+  :class:`~ytsession.errors.CookiesRotatedOutError` (or warns);
+- after a 401, reads the cookie file again when another process rotated it meanwhile, and
+  re-sends once;
 - follows a redirect to another YouTube URL itself, signing the next hop for its host
-  (requests would send it without the cookies), as requests' own digest auth answers its
-  401s; a redirect anywhere else is left to requests with nothing of ours attached.
+  (requests would send it without the cookies); a redirect anywhere else is left to
+  requests with nothing of ours attached.
+
+All of this is the one signing flow of :class:`~ytsession.auth.signing.Signer`; this class
+gives its steps (:meth:`CookieAuth.sign`, :meth:`CookieAuth.observe`,
+:meth:`CookieAuth.refresh`, :meth:`CookieAuth.signs_for`).
 
 Under a :class:`~ytsession.Session`, the session facts (``loggedOut``, the data sync id)
 are read from the answer the session parses anyway (:meth:`CookieAuth.observe_answer`); on
@@ -40,9 +47,8 @@ import time
 import warnings
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
-from .._http import strip_ours
 from ..errors import (
     CookiesRefusedError,
     CookiesRotatedOutError,
@@ -52,24 +58,21 @@ from ..errors import (
 from .accounts import DataSyncId, find_datasync_id, parse_datasync_id
 from .cookies import YouTubeCookies, is_youtube_domain
 from .sapisidhash import sapisidhash
-from .signing import ClientInfo, InnerTubeAuth
+from .signing import MAX_REDIRECTS, ClientInfo, InnerTubeAuth, is_streamed
 
 if TYPE_CHECKING:
+    import requests
     from requests import PreparedRequest, Response
 
     from .profiles import Profile, ProfileSettings
 
-__all__ = ["CookieAuth", "StalePolicy"]
+__all__ = ["MAX_REDIRECTS", "CookieAuth", "StalePolicy"]
 
 log = logging.getLogger("ytsession.cookies")
 
 #: What to do when the server drops the login cookies or answers as if logged out.
 StalePolicy = Literal["raise", "warn"]
 
-#: The headers a signed request carries that must not follow a redirect to another host.
-_SIGNED_HEADERS = ("Cookie", "Authorization", "X-Origin", "X-Goog-AuthUser", "X-Goog-PageId")
-#: The most redirects between YouTube URLs the signer follows for one request.
-MAX_REDIRECTS = 10
 _URL_CACHE_SIZE = 256
 _LOGGED_OUT = re.compile(rb'"loggedOut"\s*:\s*true')
 _ROTATED_OUT = (
@@ -107,6 +110,8 @@ class CookieAuth(InnerTubeAuth):
     kind = "cookies"
     description = "cookies sign-in"
     default_client = "WEB"
+    signed_headers = ("Cookie", "Authorization", "X-Origin", "X-Goog-AuthUser", "X-Goog-PageId")
+    follows_redirects = True
 
     def __init__(
         self,
@@ -284,7 +289,7 @@ class CookieAuth(InnerTubeAuth):
             headers["X-Goog-PageId"] = page_id
         return headers
 
-    def handle_unauthorized(self) -> bool:
+    def refresh(self, http: requests.Session | None = None) -> bool:
         """After a 401: when the cookie file was rewritten meanwhile (another process
         rotated the cookies, or the user exported them again), read it and try once more.
 
@@ -294,6 +299,7 @@ class CookieAuth(InnerTubeAuth):
         if home is not None and self.cookies.changed_on_disk():
             log.info("the %s %s changed; reading it again", home.what, home.describe())
             self.cookies.reload()
+            self._announce(self)
             return True
         raise CookiesRefusedError(
             "YouTube refused the cookie-signed request (HTTP 401): the cookies were signed "
@@ -308,16 +314,23 @@ class CookieAuth(InnerTubeAuth):
         home = self.cookies.home
         return f"cookies:{home.describe()}" if home is not None else "cookies"
 
-    def state(self) -> object:
-        """:return: the jar's version (changed by every rotation)."""
-        return self.cookies.version
+    # --- the steps of the signing flow -------------------------------------------------
 
-    # --- signing ---------------------------------------------------------------------
+    def signs_for(self, url: str) -> str | None:
+        """Where a request to ``url`` is signed for (see :meth:`youtube_url`).
 
-    def __call__(self, r: PreparedRequest) -> PreparedRequest:
-        target = self.youtube_url(r.url or "")
-        if target is None:
-            return r  # never a cookie or a signature for another host
+        :return: the YouTube URL it is signed as, or ``None``: never a cookie or a
+            signature for another host.
+        """
+        return self.youtube_url(url)
+
+    def sign(self, r: PreparedRequest, target: str, http: requests.Session | None) -> None:
+        """Set ``Cookie``, the SAPISIDHASH ``Authorization``, ``X-Origin``,
+        ``X-Goog-AuthUser`` and ``X-Goog-PageId`` for the YouTube URL ``target``.
+
+        :raises LoggedOutError: the jar is not logged in.
+        :raises CookiesRotatedOutError: the server rotated the login cookies out.
+        """
         self._check_logged_in()
         jar_header = self.cookies.cookie_header(target)
         if jar_header:
@@ -335,9 +348,6 @@ class CookieAuth(InnerTubeAuth):
         page_id = self.page_id()
         if page_id:
             r.headers.setdefault("X-Goog-PageId", page_id)
-        if self._on_response not in r.hooks["response"]:
-            r.register_hook("response", self._on_response)  # type: ignore[no-untyped-call]
-        return r
 
     def _authorization(self, origin: str) -> str | None:
         """The SAPISIDHASH value, computed once per second, origin and cookie values."""
@@ -362,39 +372,35 @@ class CookieAuth(InnerTubeAuth):
         self._merge_cache = (ours, text, merged)
         return merged
 
-    def _on_response(self, response: Response, **kwargs: Any) -> Response:
-        request_url = response.request.url if response.request is not None else response.url
-        target = self.youtube_url(request_url or "")
-        if target is None:
-            return response
+    def observe(self, response: Response, target: str) -> None:
+        """Take the ``Set-Cookie`` values of an answer into the jar (and its file), and tell
+        the :meth:`~ytsession.auth.signing.Signer.on_refresh` listeners when the jar
+        changed. Outside a :class:`~ytsession.Session`, also read the data sync id and a
+        logged-out answer from a JSON body (unless it is streamed).
+
+        :raises CookiesRotatedOutError: the answer dropped the login cookies.
+        :raises CookiesRefusedError: a JSON answer says the request was logged out.
+        """
         values = _set_cookie_values(response)
         if values:
             # An answer that says the cookies no longer sign in is no login to keep: its
             # cookies go into the jar, never into the user's file.
+            version = self.cookies.version
             update = self.cookies.apply_set_cookie(
-                target, values, write=not _says_logged_out(response, kwargs)
+                target, values, write=not _says_logged_out(response)
             )
+            if self.cookies.version != version:
+                self._announce(self)
             if update.logged_out:
                 self._rotated_out = update.changed
                 self._stale(
                     _ROTATED_OUT.format(names=", ".join(update.changed)),
                     CookiesRotatedOutError,
                 )
-        if response.is_redirect and response.request is not None:
-            location = urljoin(request_url or "", response.headers.get("Location", ""))
-            if self.youtube_url(location) is not None and len(response.history) < MAX_REDIRECTS:
-                return self._follow(response, location, **kwargs)
-            # requests copies the first request of the chain for the next hop (not the
-            # hops this signer followed): nothing of ours may go along to a host that is
-            # not YouTube's, from either.
-            strip_ours(response.request)
-            if response.history and response.history[0].request is not None:
-                strip_ours(response.history[0].request)
-            return response
-        if self._observed or kwargs.get("stream"):
-            return response  # the Session reads the parsed answer (observe_answer)
+        if self._observed or response.is_redirect or is_streamed(response):
+            return  # a Session reads the parsed answer (observe_answer)
         if "json" not in response.headers.get("Content-Type", ""):
-            return response
+            return
         content = response.content
         if b"datasyncId" in content:
             found = find_datasync_id(content)
@@ -402,29 +408,6 @@ class CookieAuth(InnerTubeAuth):
                 self.adopt_datasync_id(found)
         if response.ok and b"loggedOut" in content and _LOGGED_OUT.search(content):
             self._logged_out_answer()
-        return response
-
-    def _follow(self, response: Response, location: str, **kwargs: Any) -> Response:
-        """Send the next hop of a redirect between YouTube URLs, signed for its host."""
-        assert response.request is not None and response.connection is not None
-        response.content  # noqa: B018 (read the body so the connection can be reused)
-        response.close()
-        hop = response.request.copy()
-        hop.url = location
-        status, method = response.status_code, (hop.method or "GET").upper()
-        if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
-            hop.method = "GET"
-            hop.body = None
-            for name in ("Content-Length", "Content-Type", "Transfer-Encoding"):
-                hop.headers.pop(name, None)
-        for name in _SIGNED_HEADERS:
-            hop.headers.pop(name, None)
-        self(hop)
-        answer: Response = response.connection.send(hop, **kwargs)
-        answer.history = [*response.history, response]
-        answer.request = hop
-        log.debug("followed a redirect between YouTube URLs, signed for the next host")
-        return self._on_response(answer, **kwargs)
 
     def observe_answer(self, answer: Mapping[str, Any]) -> None:
         """Read ``responseContext.mainAppWebResponseContext`` of a parsed 2xx answer: adopt
@@ -494,9 +477,9 @@ def _merged_cookie_header(ours: str, existing: str | bytes | None) -> str:
     return "; ".join([ours, *extra]) if extra else ours
 
 
-def _says_logged_out(response: Response, kwargs: Mapping[str, Any]) -> bool:
+def _says_logged_out(response: Response) -> bool:
     """Whether a (non-streamed, JSON) answer says ``"loggedOut": true``."""
-    if kwargs.get("stream") or "json" not in response.headers.get("Content-Type", ""):
+    if is_streamed(response) or "json" not in response.headers.get("Content-Type", ""):
         return False
     content = response.content
     return b"loggedOut" in content and _LOGGED_OUT.search(content) is not None

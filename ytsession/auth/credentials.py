@@ -337,12 +337,12 @@ class Credentials(ABC):
             self._session.proxies.update(proxies)
 
     def use_transport(self, transport: _http.Transport) -> None:
-        """Send this client's requests with ``transport`` from now on.
+        """Send this client's own requests with ``transport`` from now on.
 
-        A :class:`~ytsession.Session` made with ``proxies=`` (or ``transport=``,
-        ``deadline=``, ...) hands its transport to the credentials of its token this way,
-        so token refreshes go through the same proxies and deadline as its calls. A
-        session given to the constructor is kept, with the transport adopted on it.
+        Sessions do not call this: they pass their HTTP session to each refresh (see
+        :meth:`refresh_token`), so that sessions sharing one token keep their own
+        transports. A session given to the constructor is kept, with the transport
+        adopted on it.
         """
         self.transport = transport
         old: requests.Session | None = getattr(self, "_session", None)
@@ -352,6 +352,13 @@ class Credentials(ABC):
         self._session = transport.new_session()
         if old is not None:
             old.close()
+
+    def _sender(self, http: requests.Session | None) -> tuple[requests.Session, _http.Transport]:
+        """The session a request goes through, and its transport: ``http`` (passed for one
+        request, never kept) with the transport mounted on it, else this client's own."""
+        if http is None:
+            return self._session, self.transport
+        return http, _http.transport_of(http)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "client_secret" and isinstance(value, str):
@@ -367,12 +374,22 @@ class Credentials(ABC):
         """Exchange a device code for a token, once (no waiting)."""
 
     @abstractmethod
-    def refresh_token(self, refresh_token: str) -> BaseTokenDict:
-        """Get a new access token for ``refresh_token``."""
+    def refresh_token(
+        self, refresh_token: str, *, http: requests.Session | None = None
+    ) -> BaseTokenDict:
+        """Get a new access token for ``refresh_token``.
+
+        :param http: the unsigned session to send through, for this request only (a
+            session passes its own, so that the refresh leaves with its proxies and
+            deadline); this client's own when ``None``.
+        """
 
     @abstractmethod
-    def revoke(self, token: str) -> None:
-        """Revoke an access or refresh token at the server."""
+    def revoke(self, token: str, *, http: requests.Session | None = None) -> None:
+        """Revoke an access or refresh token at the server.
+
+        :param http: as for :meth:`refresh_token`.
+        """
 
     def wait_for_token(
         self,
@@ -576,22 +593,30 @@ class OAuthCredentials(Credentials):
         expires_at = int(time.time()) + answer["expires_in"]
         return {**answer, "expires_at": expires_at}
 
-    def refresh_token(self, refresh_token: str) -> BaseTokenDict:
+    def refresh_token(
+        self, refresh_token: str, *, http: requests.Session | None = None
+    ) -> BaseTokenDict:
         """Get a new access token.
 
+        :param http: the unsigned session to send through; this client's own when
+            ``None``.
         :return: ``access_token``, ``expires_in``, ``scope``, ``token_type``, and a new
             ``refresh_token`` when the server rotates them.
         :raises LoginRequiredError: the refresh token was revoked or has expired.
         """
         fields = {"grant_type": "refresh_token", "refresh_token": refresh_token}
-        data = self._post(TOKEN_ENDPOINT, fields, secrets=(refresh_token,), idempotent=False)
+        data = self._post(
+            TOKEN_ENDPOINT, fields, secrets=(refresh_token,), idempotent=False, http=http
+        )
         return tokenfile.parse_token_answer(data, self._answer_source())
 
-    def revoke(self, token: str) -> None:
+    def revoke(self, token: str, *, http: requests.Session | None = None) -> None:
         """Revoke an access or refresh token (RFC 7009).
 
         A token the server does not know (already revoked) is not an error.
 
+        :param http: the unsigned session to send through; this client's own when
+            ``None``.
         :raises OAuthServerError: the server refused, or has no revocation endpoint.
         """
         if not self.endpoints.revoke_url:
@@ -600,7 +625,9 @@ class OAuthCredentials(Credentials):
                 "token stays valid until it expires; remove the app's access at the server"
             )
         try:
-            self._post(REVOKE_ENDPOINT, {"token": token}, secrets=(token,), idempotent=False)
+            self._post(
+                REVOKE_ENDPOINT, {"token": token}, secrets=(token,), idempotent=False, http=http
+            )
         except OAuthServerError as exc:
             if exc.error not in ("invalid_token", "invalid_grant"):
                 raise
@@ -641,11 +668,13 @@ class OAuthCredentials(Credentials):
         *,
         idempotent: bool,
         secrets: tuple[str, ...] = (),
+        http: requests.Session | None = None,
     ) -> dict[str, Any]:
         url = self._url(endpoint)
         form, auth = self._authenticated(endpoint, fields)
-        response = self.transport.send(
-            self._session,
+        session, transport = self._sender(http)
+        response = transport.send(
+            session,
             "POST",
             url,
             idempotent=idempotent,
@@ -655,7 +684,7 @@ class OAuthCredentials(Credentials):
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/json",
             },
-            timeout=self.timeout or self.transport.timeout,
+            timeout=self.timeout or transport.timeout,
         )
         source = check.Source(
             f"the answer of {_http.host_of(url)}",

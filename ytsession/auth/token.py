@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+if TYPE_CHECKING:
+    import requests
+
 from .. import _secrets
 from .. import _validate as check
 from ..errors import InvalidTokenAnswerError, TokenFileError, TokenWriteError
@@ -160,14 +163,20 @@ class OAuthToken:
         self.scope = state["scope"]
         self.token_type = state["token_type"]
 
-    def as_auth(self) -> str:
+    def as_auth(self, *, http: requests.Session | None = None) -> str:
         """:return: the ``Authorization`` header value, e.g. ``"Bearer ya29..."``.
 
+        :param http: where a refresh of an expiring token goes (see
+            :meth:`RefreshingToken.refresh`); a plain token never refreshes.
         :raises TokenFileError: the token holds characters an HTTP header cannot carry.
         """
+        access = self._access_token_via(http)
         token_type = check.header_safe(self.token_type or "Bearer", "'token_type'", _IN_MEMORY)
-        access_token = check.header_safe(self.access_token, "'access_token'", _IN_MEMORY)
+        access_token = check.header_safe(access, "'access_token'", _IN_MEMORY)
         return f"{token_type} {access_token}"
+
+    def _access_token_via(self, http: requests.Session | None) -> str:
+        return self.access_token
 
     def store(self, path: str | Path) -> None:
         """Write the token file atomically (mode 0600, directory 0700).
@@ -233,6 +242,7 @@ class RefreshingToken(OAuthToken):
         path = local_cache if local_cache is not None else _local_cache  # ytmusicapi's name
         self._cache = _token_cache(path)
         self._unsaved: StoredTokenDict | None = None
+        self._listeners: list[Callable[[RefreshingToken], object]] = []
         super().__init__(
             scope=scope,
             token_type=token_type,
@@ -247,19 +257,40 @@ class RefreshingToken(OAuthToken):
     @property
     def access_token(self) -> str:
         """The access token, refreshed first when it is within the refresh margin."""
-        if self.is_expiring or self._unsaved is not None:
-            self.refresh()
-        return self._access_token
+        return self._access_token_via(None)
 
     @access_token.setter
     def access_token(self, value: str) -> None:
         self._access_token = value
+
+    def _access_token_via(self, http: requests.Session | None) -> str:
+        if self.is_expiring or self._unsaved is not None:
+            self.refresh(http=http)
+        return self._access_token
 
     def _raw_access_token(self) -> str:
         return self._access_token
 
     def _set_access_token(self, value: str) -> None:
         self._access_token = value
+
+    def on_refresh(
+        self, listener: Callable[[RefreshingToken], object]
+    ) -> Callable[[RefreshingToken], object]:
+        """Call ``listener`` with this token after each refresh: one this object made, or
+        a newer token another process stored and this one adopted.
+
+        :return: ``listener``, so this works as a decorator.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+        return listener
+
+    def off_refresh(self, listener: Callable[[RefreshingToken], object]) -> None:
+        """Stop calling ``listener`` (one not added is fine)."""
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
 
     @classmethod
     def from_file(cls, path: str | Path, credentials: Credentials) -> RefreshingToken:
@@ -300,9 +331,14 @@ class RefreshingToken(OAuthToken):
             elif self._cache is not None:
                 self._cache.save(self.as_dict())
 
-    def refresh(self, *, force: bool = False) -> None:
-        """Refresh the access token now if it is expiring (or always, with ``force``).
+    def refresh(self, *, force: bool = False, http: requests.Session | None = None) -> None:
+        """Refresh the access token now if it is expiring (or always, with ``force``), and
+        tell the :meth:`on_refresh` listeners when the token changed.
 
+        :param http: the unsigned session to send the refresh through (a session's proxies,
+            deadline and user agent); the credentials' own when ``None``. It is used for
+            this refresh only, never kept: two sessions sharing this token each refresh
+            through their own.
         :raises LoginRequiredError: the refresh token was revoked or has expired; the token
             file is left as it was.
         :raises TokenFileError: the token file became corrupt; it is left as it was.
@@ -312,27 +348,35 @@ class RefreshingToken(OAuthToken):
             unchanged, and the new token is written by the next call (see the error).
         """
         with self._lock:
-            if self._unsaved is not None:
-                self._commit(self._unsaved)  # the last refresh, not yet written: no request
-                force = False
-            if not force and not self.is_expiring:
-                return  # another thread refreshed while this one waited
-            cache = self._cache
-            if cache is None:
-                self._refresh_from_server()
+            before = (self._access_token, self.refresh_token)
+            self._refresh(force, http)
+            changed = (self._access_token, self.refresh_token) != before
+            listeners = list(self._listeners) if changed else []
+        for listener in listeners:
+            listener(self)
+
+    def _refresh(self, force: bool, http: requests.Session | None) -> None:
+        if self._unsaved is not None:
+            self._commit(self._unsaved)  # the last refresh, not yet written: no request
+            force = False
+        if not force and not self.is_expiring:
+            return  # another thread refreshed while this one waited
+        cache = self._cache
+        if cache is None:
+            self._refresh_from_server(http)
+            return
+        seen = self.as_dict()
+        with cache.locked():
+            self._adopt_stored(cache)
+            if self.as_dict() != seen and not self.is_expiring:
+                log.debug("adopted the token another process stored in %s", cache.describe())
                 return
-            seen = self.as_dict()
-            with cache.locked():
-                self._adopt_stored(cache)
-                if self.as_dict() != seen and not self.is_expiring:
-                    log.debug("adopted the token another process stored in %s", cache.describe())
-                    return
-                if not force and not self.is_expiring:
-                    return
-                if cache.path is not None:
-                    tokenfile.refuse_if_unsaved(cache.path)  # never replay a maybe-dead token
-                self._refresh_from_server()
-                log.debug("refreshed the access token and stored it in %s", cache.describe())
+            if not force and not self.is_expiring:
+                return
+            if cache.path is not None:
+                tokenfile.refuse_if_unsaved(cache.path)  # never replay a maybe-dead token
+            self._refresh_from_server(http)
+            log.debug("refreshed the access token and stored it in %s", cache.describe())
 
     def _adopt_stored(self, cache: TokenCache) -> None:
         """Take the stored token when another process wrote a different one."""
@@ -344,9 +388,11 @@ class RefreshingToken(OAuthToken):
             stored["token_type"] = stored["token_type"] or self.token_type
             self._adopt(stored)
 
-    def _refresh_from_server(self) -> None:
+    def _refresh_from_server(self, http: requests.Session | None) -> None:
+        # Credentials written for ytmusicapi take no http=: they are never given one.
+        via: dict[str, Any] = {} if http is None else {"http": http}
         try:
-            fresh = self.credentials.refresh_token(self.refresh_token)
+            fresh = self.credentials.refresh_token(self.refresh_token, **via)
         except InvalidTokenAnswerError as exc:
             self._keep_rotated(exc)
             raise

@@ -289,23 +289,29 @@ class PeerTubeCredentials(Credentials):
         """
         raise DeviceFlowUnsupportedError(_NO_DEVICE_FLOW)
 
-    def refresh_token(self, refresh_token: str) -> BaseTokenDict:
+    def refresh_token(
+        self, refresh_token: str, *, http: requests.Session | None = None
+    ) -> BaseTokenDict:
         """Spend ``refresh_token`` for a new access AND refresh token.
 
         The instance destroys ``refresh_token`` (and its access token) as it answers, so the
         answer must be kept: a :class:`~ytsession.auth.token.RefreshingToken` stores it
         before handing the new access token out. The request is never repeated once sent.
 
+        :param http: the unsigned session to send through (a session's own); this
+            client's own when ``None``.
         :return: ``access_token``, ``refresh_token``, ``expires_in``, ...
         :raises PeerTubeLoginRequiredError: the refresh token was revoked, has expired, or
             was used already; log in again.
         """
         fields = {"refresh_token": refresh_token}
-        token = self._grant(models.REFRESH_GRANT, fields, CONTEXT_REFRESH, {}, (refresh_token,))
+        token = self._grant(
+            models.REFRESH_GRANT, fields, CONTEXT_REFRESH, {}, (refresh_token,), http=http
+        )
         token.pop("expires_at", None)
         return token
 
-    def revoke(self, token: str) -> None:
+    def revoke(self, token: str, *, http: requests.Session | None = None) -> None:
         """End the session of the ACCESS token ``token`` (PeerTube revokes by access token;
         the session's refresh token dies with it).
 
@@ -313,14 +319,16 @@ class PeerTubeCredentials(Credentials):
         stored token whose access token may have expired, use :meth:`logout`.
 
         :param token: the access token.
+        :param http: the unsigned session to send through; this client's own when ``None``.
         """
-        self._revoke(token)
+        self._revoke(token, http)
 
-    def _revoke(self, token: str) -> bool:
+    def _revoke(self, token: str, http: requests.Session | None = None) -> bool:
         """:return: ``True`` when the instance ended the session, ``False`` when it had
         ended already (401)."""
-        response = self.transport.send(
-            self._session,
+        session, transport = self._sender(http)
+        response = transport.send(
+            session,
             "POST",
             self._url(models.REVOKE_PATH),
             idempotent=False,
@@ -368,6 +376,7 @@ class PeerTubeCredentials(Credentials):
         context: str,
         headers: Mapping[str, str],
         secrets: tuple[str, ...],
+        http: requests.Session | None = None,
     ) -> RefreshableTokenDict:
         body = {
             "client_id": self.client_id,
@@ -375,9 +384,10 @@ class PeerTubeCredentials(Credentials):
             "grant_type": grant_type,
             **fields,
         }
+        session, transport = self._sender(http)
         with rate_limits_as_peertube_errors():
-            response = self.transport.send(
-                self._session,
+            response = transport.send(
+                session,
                 "POST",
                 self._url(models.TOKEN_PATH),
                 idempotent=False,

@@ -12,8 +12,7 @@ import requests
 
 from .. import _http
 from .. import _validate as check
-from ..auth.credentials import Credentials
-from ..auth.signing import BearerAuth
+from ..auth.signing import AuthorizedSession, BearerAuth
 from ..auth.token import OAuthToken
 from ..errors import ProfileError
 from .credentials import PeerTubeCredentials, normalize_instance_url
@@ -40,7 +39,9 @@ class PeerTubeSession:
     Each request goes through an :class:`~ytsession.AuthorizedSession` (:attr:`authorized`):
     signed with ``Authorization: Bearer <access token>``; a
     :class:`~ytsession.auth.token.RefreshingToken` refreshes itself shortly before expiry,
-    and a 401 answer makes it refresh the token and send the request once more. Transport
+    and a 401 answer makes it refresh the token and send the request once more. With
+    transport options, the refreshes go through this session's transport (passed to each
+    refresh, never stored in the token's credentials). Transport
     policy (deadline, timeouts, replay-safe retries, 429 with ``Retry-After``, proxies) is
     the :class:`~ytsession.Transport`'s, the same as the InnerTube session's; requests
     other than ``GET``/``HEAD``/``OPTIONS`` are not re-sent once they may have arrived.
@@ -97,16 +98,16 @@ class PeerTubeSession:
                 proxies=proxies, timeout=timeout, retry=retry, deadline=deadline
             )
         self.transport = transport
-        credentials = getattr(token, "credentials", None)
-        if explicit and isinstance(credentials, Credentials):
-            credentials.use_transport(transport)  # refreshes go the same way as calls
         self._owns_session = session is None
         self._session = transport.new_session() if session is None else transport.adopt(session)
         self._auth = BearerAuth(token)
         #: The signed session every request goes through; use it for requests of your own
         #: (``pt.authorized.get(url)`` is signed and refreshed like :meth:`request`).
-        self.authorized = _http.AuthorizedSession(
-            self._auth, transport=transport, base=self._session
+        self.authorized = AuthorizedSession(
+            self._auth,
+            transport=transport,
+            base=self._session,
+            refresh_http=self._session if explicit else None,
         )
 
     @classmethod
