@@ -359,6 +359,7 @@ def parse_request_headers(text: str, *, path: str = _TEXT) -> dict[str, str]:
         if pending is not None:
             name, pending = pending, None
             if not name.startswith(":"):
+                check_kept_header(name, line, path=path, line=number)
                 _add_header(headers, name, line)
                 if name == "cookie":
                     cookie_lines.append((number, line))
@@ -373,6 +374,7 @@ def parse_request_headers(text: str, *, path: str = _TEXT) -> dict[str, str]:
             pending = name
             continue
         if not pseudo:
+            check_kept_header(name, value, path=path, line=number)
             _add_header(headers, name, value)
             if name == "cookie":
                 cookie_lines.append((number, value))
@@ -386,6 +388,30 @@ def parse_request_headers(text: str, *, path: str = _TEXT) -> dict[str, str]:
     for number, value in cookie_lines:
         parse_cookie_header(value, path=path, line=number)
     return headers
+
+
+def check_kept_header(name: str, value: str, *, path: str = _TEXT, line: int | None = None) -> None:
+    """Check a pasted request header that is kept (see :data:`KEPT_HEADERS`): it is sent
+    again later, so it must be one HTTP can carry (latin-1, no control characters).
+
+    :param name: the header's name, in lower case; other headers are not checked (they are
+        dropped).
+    :param value: its value.
+    :param path: where it comes from, for messages.
+    :param line: its line there, for messages.
+    :raises CookieError: the value holds a control character or a character outside
+        latin-1 (it would fail only when the request is sent).
+    """
+    if name not in KEPT_HEADERS or not _CONTROL.search(value):
+        return
+    where = f"{path}, line {line}" if line is not None else path
+    raise CookieError(
+        f"{where}: the {name} header holds a control character or a character HTTP "
+        "headers cannot carry; copy the request headers again from the browser, or leave "
+        "that header out",
+        path=path,
+        line=line,
+    )
 
 
 def _add_header(headers: dict[str, str], name: str, value: str) -> None:
@@ -411,6 +437,7 @@ def parse_browser_json(data: Mapping[str, Any], *, path: str = _TEXT) -> dict[st
                 "browser setup again",
                 path=path,
             )
+        check_kept_header(str(key).lower(), value, path=path)
         headers[str(key).lower()] = value
     if not headers.get("cookie"):
         raise CookieError(
@@ -776,6 +803,8 @@ class YouTubeCookies:
         self.headers = {
             k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEPT_HEADERS
         }
+        for name, value in self.headers.items():
+            check_kept_header(name, value, path=str(path) if path is not None else _TEXT)
         self.write_back = write_back and file_format != "headers"
         self.write_back_interval = write_back_interval
         #: Incremented each time the server changes the jar: a credentials "version".
