@@ -40,10 +40,10 @@ from ytsession.auth.cookies import parse_cookie_header, parse_netscape, parse_re
 from ytsession.auth.credentials import Credentials, oauth_error
 from ytsession.auth.profiles import Profile
 from ytsession.errors import VisitorDataError
+from ytsession.innertube.call import answer_error as innertube_error
 from ytsession.innertube.clients import client_profile
 from ytsession.innertube.visitor import decode_visitor_data, parse_embed_page, parse_sw_js_data
 from ytsession.peertube.errors import CONTEXT_API, CONTEXT_REFRESH, error_from_answer
-from ytsession.session import _error as innertube_error
 
 # --- strategies ----------------------------------------------------------------------------
 

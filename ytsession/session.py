@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import threading
 import time
-import warnings
 import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -31,7 +29,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from . import _http
-from . import _validate as check
 from .auth.cookie_auth import CookieAuth
 from .auth.cookies import YouTubeCookies
 from .auth.credentials import Credentials
@@ -39,26 +36,26 @@ from .auth.signing import AuthorizedSession, BearerAuth, InnerTubeAuth
 from .auth.token import OAuthToken, RefreshingToken
 from .errors import (
     AuthError,
-    ClientNotSupportedError,
-    ClientNotSupportedWarning,
-    InnerTubeError,
     InteractionRequiredError,
     ProfileError,
     YTSessionError,
 )
 from .innertube.cache import DEFAULT_TTL, CacheKey, SessionCache, StoreSessionCache
+from .innertube.call import (
+    InnerTubeCall,
+    UnsupportedClientPolicy,
+    build_call,
+    check_client,
+    read_answer,
+)
 from .innertube.clients import CLIENTS, ClientProfile, client_profile
 from .innertube.context import (
     DEFAULT_BASE_URL,
     ContextSettings,
     SessionData,
     build_context,
-    build_headers,
-    endpoint_url,
-    normalize_endpoint,
     utc_offset_minutes,
 )
-from .innertube.endpoints import is_read_endpoint
 from .innertube.visitor import (
     fetch_session_data,
     generate_visitor_data,
@@ -90,10 +87,8 @@ EVENTS = ("auth", "auth_pending", "auth_error", "update_credentials")
 Event = Literal["auth", "auth_pending", "auth_error", "update_credentials"]
 Listener = Callable[[Any], object]
 Timeout = float | tuple[float, float]
-UnsupportedClientPolicy = Literal["raise", "warn"]
 
 _T = TypeVar("_T")
-_BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+")
 
 
 class Session:
@@ -576,20 +571,7 @@ class Session:
         return self._profile if profile.name == self._profile.name else profile
 
     def _check_client(self, profile: ClientProfile, signer: InnerTubeAuth | None) -> None:
-        if signer is None or signer.accepts(profile):
-            return
-        suited = [name for name, p in CLIENTS.items() if signer.accepts(p)]
-        what = signer.description
-        text = (
-            f"the {profile.name} client does not accept {what}: YouTube answers such calls "
-            "with HTTP 400 'Request contains an invalid argument'. Use one of "
-            f"{', '.join(suited)} (or leave the client unset), or pass "
-            "unsupported_client='warn' to send it anyway"
-        )
-        if self._unsupported_client == "warn":
-            warnings.warn(text, ClientNotSupportedWarning, stacklevel=4)
-            return
-        raise ClientNotSupportedError(text, client=profile.name, auth_kind=signer.kind)
+        check_client(profile, signer, policy=self._unsupported_client, stacklevel=5)
 
     def _post(
         self,
@@ -599,34 +581,26 @@ class Session:
         profile: ClientProfile,
         timeout: Timeout | None = None,
     ) -> dict[str, Any]:
-        name = normalize_endpoint(endpoint)
-        settings = self._settings
         signer = self._auth
-        context = build_context(profile, settings)
-        body: dict[str, Any] = dict(payload)
-        extra_context = body.pop("context", None)
-        if isinstance(extra_context, Mapping):
-            context = _merged(context, extra_context)
-        body = {"context": context, **body}
-        po_token = self._player_po_token(body, profile) if name == "player" else None
-        if po_token:
-            dimensions = dict(body.get("serviceIntegrityDimensions") or {})
-            dimensions.setdefault("poToken", po_token)
-            body["serviceIntegrityDimensions"] = dimensions
-        if name == "player":
-            self._add_signature_timestamp(body, timeout)
-        headers = build_headers(profile, settings)
-        if signer is not None:
-            headers.update(
-                signer.headers(
-                    profile,
-                    account_index=self._account_index,
-                    on_behalf_of_user=settings.on_behalf_of_user,
-                )
-            )
-        url = endpoint_url(profile, name, self._base_url)
-        response = self._send(name, url, body, headers, timeout)
-        return self._answer(response, name, profile, signer)
+        call = build_call(
+            endpoint,
+            payload,
+            profile=profile,
+            settings=self._settings,
+            signer=signer,
+            account_index=self._account_index,
+            base_url=self._base_url,
+            po_token=lambda body: self._player_po_token(body, profile),
+            signature_timestamp=lambda: self._player_cache().signature_timestamp(
+                self._http, timeout=timeout or self._timeout
+            ),
+        )
+        response = self._send(call, timeout)
+        data = read_answer(response, call.endpoint, profile, signer)
+        self._adopt_visitor_data(data)
+        if signer is not None:  # session facts from the parsed answer: no body re-scan
+            self._guarded(lambda: signer.observe_answer(data))
+        return data
 
     # --- the web player's signatureTimestamp (ytsession.innertube.player) ----------------
 
@@ -653,19 +627,6 @@ class Session:
                 directory = self._cache.directory if self._cache is not None else None
                 self._player = PlayerCache(directory, host=self._base_url or DEFAULT_BASE_URL)
             return self._player
-
-    def _add_signature_timestamp(self, body: dict[str, Any], timeout: Timeout | None) -> None:
-        playback = body.get("playbackContext")
-        content = playback.get("contentPlaybackContext") if isinstance(playback, Mapping) else None
-        if isinstance(content, Mapping) and "signatureTimestamp" in content:
-            return  # the caller's own
-        timestamp = self._player_cache().signature_timestamp(
-            self._http, timeout=timeout or self._timeout
-        )
-        body["playbackContext"] = _merged(
-            playback if isinstance(playback, Mapping) else {},
-            {"contentPlaybackContext": {"signatureTimestamp": timestamp}},
-        )
 
     # --- PO tokens (ytsession.innertube.potoken) -----------------------------------------
 
@@ -743,25 +704,18 @@ class Session:
             gvs_bound_to_video=gvs_bound_to_video,
         )
 
-    def _send(
-        self,
-        name: str,
-        url: str,
-        body: dict[str, Any],
-        headers: dict[str, str],
-        timeout: Timeout | None,
-    ) -> requests.Response:
+    def _send(self, call: InnerTubeCall, timeout: Timeout | None) -> requests.Response:
         """Send through the seam: signed, refreshed once after a 401, re-sent after a
-        failure the server may have seen only when ``name`` is a read endpoint."""
+        failure the server may have seen only when the call is a read."""
         authorized = self._authorized
         return self._guarded(
             lambda: authorized.request(
                 "POST",
-                url,
-                json=body,
-                headers=headers,
+                call.url,
+                json=call.body,
+                headers=call.headers,
                 timeout=timeout if timeout is not None else self._timeout,
-                idempotent=is_read_endpoint(name),
+                idempotent=call.idempotent,
             )
         )
 
@@ -772,35 +726,6 @@ class Session:
         except AuthError as exc:
             self._emit("auth_error", exc)
             raise
-
-    def _answer(
-        self,
-        response: requests.Response,
-        endpoint: str,
-        profile: ClientProfile,
-        signer: InnerTubeAuth | None,
-    ) -> dict[str, Any]:
-        data = check.maybe_json(
-            response.content,
-            check.Source(
-                f"InnerTube {endpoint}'s answer (HTTP {response.status_code})",
-                "try again later",
-                lambda m: InnerTubeError(m, status=response.status_code, endpoint=endpoint),
-            ),
-            max_depth=check.MAX_ANSWER_DEPTH,
-        )
-        if not response.ok:
-            raise _error(response.status_code, data, endpoint, profile, signer)
-        if not isinstance(data, dict):
-            raise InnerTubeError(
-                f"InnerTube {endpoint} answered HTTP {response.status_code} without a JSON object",
-                status=response.status_code,
-                endpoint=endpoint,
-            )
-        self._adopt_visitor_data(data)
-        if signer is not None:  # session facts from the parsed answer: no body re-scan
-            self._guarded(lambda: signer.observe_answer(data))
-        return data
 
     def _adopt_visitor_data(self, answer: Mapping[str, Any]) -> None:
         context = answer.get("responseContext")
@@ -1089,47 +1014,3 @@ def _as_auth(auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None) -> InnerT
 
 def _credentials_of(signer: InnerTubeAuth) -> object:
     return signer.token if isinstance(signer, BearerAuth) else signer
-
-
-def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    result = dict(base)
-    for key, value in extra.items():
-        current = result.get(key)
-        if isinstance(current, Mapping) and isinstance(value, Mapping):
-            result[key] = _merged(current, value)
-        else:
-            result[key] = value
-    return result
-
-
-def _error(
-    status: int,
-    data: object,
-    endpoint: str,
-    profile: ClientProfile,
-    signer: InnerTubeAuth | None,
-) -> InnerTubeError:
-    error = data.get("error") if isinstance(data, Mapping) else None
-    message = reason = ""
-    if isinstance(error, Mapping):
-        message = str(error.get("message") or "")
-        reason = str(error.get("status") or "")
-    elif isinstance(error, str):
-        message = error
-    message = _BEARER.sub(r"\1 <hidden>", message)
-    text = f"InnerTube {endpoint} failed with HTTP {status}"
-    if reason:
-        text += f" {reason}"
-    if message:
-        text += f": {message}"
-    if status == 400 and signer is not None and not signer.accepts(profile):
-        text += f" ({profile.name} does not accept {signer.kind} sign-in; use a TV client)"
-    elif status == 401:
-        text += (
-            " (the credentials were refused even after a refresh; run `ytsession login` again)"
-            if signer is not None
-            else " (this endpoint needs a signed-in session)"
-        )
-    elif status in _http.RETRY_STATUSES:
-        text += " (still failing after retries; try again later)"
-    return InnerTubeError(text, status=status, message=message, endpoint=endpoint, reason=reason)
