@@ -427,18 +427,18 @@ def test_signing_in_and_out_re_keys_the_session_cache(
     from ytsession.innertube.cache import SessionCache
 
     session = Session.create(base_url=emu.url, client="TVHTML5")
-    anonymous = session._cache_key
+    anonymous = session._data.key
     token = RefreshingToken.from_login_answer(
         credentials, login(emu, credentials), to_file=tmp_path / "oauth.json"
     )
     with session:
         session.sign_in(token)
-        signed_key = session._cache_key
+        signed_key = session._data.key
         assert signed_key is not None and signed_key != anonymous
         assert "oauth" in signed_key.account
         session.call("browse")
         session.sign_out()
-        assert session._cache_key == anonymous
+        assert session._data.key == anonymous
     assert SessionCache(no_cache).load(anonymous) is not None
 
 

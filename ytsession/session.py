@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import time
 import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -56,12 +55,8 @@ from .innertube.context import (
     build_context,
     utc_offset_minutes,
 )
-from .innertube.visitor import (
-    fetch_session_data,
-    generate_visitor_data,
-    is_newer_visitor_data,
-    parse_config,
-)
+from .innertube.session_data import SessionDataKeeper, session_cache_key
+from .innertube.visitor import parse_config
 
 if TYPE_CHECKING:
     import requests
@@ -75,11 +70,6 @@ if TYPE_CHECKING:
 __all__ = ["EVENTS", "Session", "youtube_login"]
 
 log = logging.getLogger("ytsession.session")
-
-#: Seconds between two writes of the session data cache when answers keep renewing the
-#: visitor data: the first renewal is stored at once, later ones at most this often (and
-#: the last one on :meth:`Session.close`).
-CACHE_STORE_INTERVAL = 60.0
 
 #: The events a session tells its listeners about (see :meth:`Session.on`).
 EVENTS = ("auth", "auth_pending", "auth_error", "update_credentials")
@@ -134,13 +124,11 @@ class Session:
         self.po_token_providers: ProviderChain | None = None
         self._account_index = account_index
         self._unsupported_client: UnsupportedClientPolicy = unsupported_client
-        self._session_data = SessionData(visitor_data=settings.visitor_data, source="given")
-        self._cache: SessionCache | None = None
-        self._cache_key: CacheKey | None = None
+        self._data = SessionDataKeeper(
+            SessionData(visitor_data=settings.visitor_data, source="given"), cache=None
+        )
         self._player: PlayerCache | None = None
         self._lock = threading.RLock()
-        self._stored_at: float | None = None  # time.monotonic() of the last cache write
-        self._store_pending = False
         self._listeners: dict[str, list[Listener]] = {event: [] for event in EVENTS}
         self._listen_to(auth)
 
@@ -290,7 +278,7 @@ class Session:
         try:
             session._check_client(profile, signer)
             if cache is not False:
-                session._cache = (
+                session._data.cache = (
                     cache
                     if isinstance(cache, SessionCache)
                     else SessionCache(cache_dir, ttl=cache_ttl)
@@ -365,35 +353,22 @@ class Session:
     def _start(
         self, *, visitor_data: str | None, generate_locally: bool, retrieve_config: bool
     ) -> None:
-        now = time.time()
-        fetched = False
-        data: SessionData | None
-        if visitor_data:
-            data = SessionData(visitor_data=visitor_data, source="given", fetched_at=now)
-        elif generate_locally:
-            data = SessionData(visitor_data=generate_visitor_data(), source="local", fetched_at=now)
-        else:
-            self._cache_key = self._make_cache_key()
-            data = self._cache.load(self._cache_key) if self._cache is not None else None
-            if data is None:
-                with self._transport.call():  # sw.js_data and its fallback: one deadline
-                    data = fetch_session_data(
-                        self._http,
-                        self._base_url or DEFAULT_BASE_URL,
-                        lang=self._settings.lang,
-                        user_agent=self._settings.user_agent or CLIENTS["WEB"].user_agent,
-                        timeout=self._timeout,
-                    )
-                fetched = True
-            else:
-                log.debug("session data from the cache (%s)", data.source)
-        self._use_session_data(data)
-        if retrieve_config and not data.has_config:
-            answer = self._post("config", {}, profile=self._profile)
-            config = parse_config(answer)
+        fetched = self._data.start(
+            visitor_data=visitor_data,
+            generate_locally=generate_locally,
+            key=self._cache_key,
+            http=self._http,
+            transport=self._transport,
+            base_url=self._base_url,
+            settings=self._settings,
+            timeout=self._timeout,
+        )
+        self._use_session_data(self._data.data)
+        if retrieve_config and not self._data.data.has_config:
+            config = parse_config(self._post("config", {}, profile=self._profile))
             self._use_session_data(
                 dataclasses.replace(
-                    self._session_data,
+                    self._data.data,
                     config_data=config["config_data"],
                     cold_config_data=config["cold_config_data"],
                     cold_hash_data=config["cold_hash_data"],
@@ -402,47 +377,25 @@ class Session:
             )
             fetched = True
         if fetched:
-            self._store_session_data()
+            self._data.store()
 
-    def _make_cache_key(self) -> CacheKey:
-        account = self._auth.account_key if self._auth is not None else "anonymous"
-        if self._account_index is not None:
-            account += f"|authuser={self._account_index}"
-        if self._settings.on_behalf_of_user:
-            account += f"|onbehalfof={self._settings.on_behalf_of_user}"
-        return CacheKey(
+    def _cache_key(self) -> CacheKey:
+        return session_cache_key(
             client=self._profile.name,
-            lang=self._settings.lang,
-            location=self._settings.location,
-            account=account,
+            settings=self._settings,
+            account=self._auth.account_key if self._auth is not None else "anonymous",
+            account_index=self._account_index,
             host=self._base_url or DEFAULT_BASE_URL,
         )
 
     def _use_session_data(self, data: SessionData) -> None:
         with self._lock:
-            self._session_data = data
+            self._data.data = data
             self._settings = self._settings.with_session_data(data)
             if data.client_version and not self._version_chosen and self._profile is CLIENTS["WEB"]:
                 # The server names WEB's current version: fresher than the table's.
                 # version_source says where: "sw.js_data" (also when read from the cache).
                 self._profile = self._profile.with_version(data.client_version, source=data.source)
-
-    def _store_session_data(self) -> None:
-        data = self._session_data
-        self._store_pending = False
-        if self._cache is None or self._cache_key is None or data.source in ("given", "local"):
-            return
-        self._cache.store(self._cache_key, data)
-        self._stored_at = time.monotonic()
-
-    def _store_session_data_soon(self) -> None:
-        """Store renewed session data, at most once per :data:`CACHE_STORE_INTERVAL`; what
-        waits is stored by :meth:`close` (or the next renewal after the interval)."""
-        stored_at = self._stored_at
-        if stored_at is None or time.monotonic() - stored_at >= CACHE_STORE_INTERVAL:
-            self._store_session_data()
-        else:
-            self._store_pending = True
 
     # --- what a script reads -------------------------------------------------------------
 
@@ -484,7 +437,7 @@ class Session:
     @property
     def session_data(self) -> SessionData:
         """The fetched, cached, generated or given session data."""
-        return self._session_data
+        return self._data.data
 
     @property
     def settings(self) -> ContextSettings:
@@ -624,7 +577,8 @@ class Session:
 
         with self._lock:
             if self._player is None:
-                directory = self._cache.directory if self._cache is not None else None
+                cache = self._data.cache
+                directory = cache.directory if cache is not None else None
                 self._player = PlayerCache(directory, host=self._base_url or DEFAULT_BASE_URL)
             return self._player
 
@@ -635,7 +589,7 @@ class Session:
         from .innertube.potoken.providers import po_token_cache
 
         host = self._base_url or DEFAULT_BASE_URL
-        cache = self._cache
+        cache = self._data.cache
         where = None if cache is None else po_token_cache(directory=cache.directory, host=host)
         self.po_token_providers = as_chain(providers, cache=where)
         self._share_transport_with_providers(self.po_token_providers)
@@ -728,17 +682,10 @@ class Session:
             raise
 
     def _adopt_visitor_data(self, answer: Mapping[str, Any]) -> None:
-        context = answer.get("responseContext")
-        candidate = context.get("visitorData") if isinstance(context, Mapping) else None
-        if not isinstance(candidate, str):
-            return
-        with self._lock:
-            if not is_newer_visitor_data(candidate, self._settings.visitor_data):
-                return
-            log.debug("adopting newer visitor data from an answer")
-            self._session_data = dataclasses.replace(self._session_data, visitor_data=candidate)
-            self._settings = dataclasses.replace(self._settings, visitor_data=candidate)
-            self._store_session_data_soon()
+        if self._data.adopt_visitor_data(answer) is not None:
+            with self._lock:  # the keeper's latest, whichever thread adopted last
+                visitor_data = self._data.data.visitor_data
+                self._settings = dataclasses.replace(self._settings, visitor_data=visitor_data)
 
     # --- signing in and out --------------------------------------------------------------
 
@@ -876,13 +823,7 @@ class Session:
     def _rekey(self) -> None:
         """After signing in or out: keep session data under the new account's cache key, and
         use what that account has cached."""
-        if self._cache_key is None:
-            return
-        key = self._make_cache_key()
-        if key == self._cache_key:
-            return
-        self._cache_key = key
-        cached = self._cache.load(key) if self._cache is not None else None
+        cached = self._data.rekey(self._cache_key)
         if cached is not None:
             self._use_session_data(cached)
 
@@ -946,8 +887,7 @@ class Session:
         """Store renewed session data still waiting, and close the HTTP session (unless it
         was given to :meth:`create`)."""
         with self._lock:
-            if self._store_pending:
-                self._store_session_data()
+            self._data.flush()
             self._listen_to(None)
         if self._owns_http:
             self._http.close()
