@@ -200,7 +200,7 @@ class Signer(AuthBase):
         """
         flow = self.auth_flow(r, http)
         next(flow)
-        r.register_hook("response", _Driver(flow))  # type: ignore[no-untyped-call]
+        r.hooks["response"].append(_Driver(flow))  # register_hook, without its type check
         return r
 
 
@@ -514,6 +514,7 @@ class AuthorizedSession(requests.Session):
             self.hooks = base.hooks
         self.auth = auth
         self.refresh_http = refresh_http
+        self._bound: _Bound | None = None
         self.refresh_statuses = refresh_statuses
         self.max_refresh_attempts = max_refresh_attempts
 
@@ -540,13 +541,19 @@ class AuthorizedSession(requests.Session):
             kwargs["timeout"] = self.transport.timeout
         signer = kwargs.get("auth") or self.auth
         if isinstance(signer, Signer):
-            kwargs["auth"] = _Bound(signer, self.refresh_http)
+            kwargs["auth"] = self._bound_to(signer)
         text_url = url.decode() if isinstance(url, bytes) else url
         with self.transport.call(idempotent=idempotent, deadline=deadline):
             try:
                 return super().request(method, url, *args, **kwargs)
             except requests.RequestException as exc:
                 raise _http.network_error(exc, text_url) from None
+
+    def _bound_to(self, signer: Signer) -> _Bound:
+        bound = self._bound
+        if bound is None or bound.signer is not signer or bound.http is not self.refresh_http:
+            bound = self._bound = _Bound(signer, self.refresh_http)
+        return bound
 
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response
