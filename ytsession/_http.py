@@ -46,12 +46,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime
-import heapq
-import itertools
 import logging
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -63,12 +59,11 @@ from urllib.request import getproxies_environment
 import requests
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
-from urllib3 import connection as _connection
-from urllib3 import connectionpool as _connectionpool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.retry import RequestHistory, Retry
 
 from . import _debug
+from ._watchdog import GUARD, GUARDED_POOLS, Guard
 from .errors import DeadlineExceededError, NetworkError, RetryLaterError
 
 __all__ = [
@@ -438,9 +433,6 @@ class _Call:
 
 
 _CALL: contextvars.ContextVar[_Call | None] = contextvars.ContextVar("ytsession_call", default=None)
-_GUARD: contextvars.ContextVar[_Guard | None] = contextvars.ContextVar(
-    "ytsession_guard", default=None
-)
 
 
 class TransportAdapter(HTTPAdapter):
@@ -457,13 +449,13 @@ class TransportAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _GUARDED_POOLS
+        self.poolmanager.pool_classes_by_scheme = GUARDED_POOLS
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         known = proxy in self.proxy_manager
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
         if not known and not proxy.lower().startswith("socks"):
-            manager.pool_classes_by_scheme = _GUARDED_POOLS
+            manager.pool_classes_by_scheme = GUARDED_POOLS
         return manager
 
     def send(
@@ -503,8 +495,8 @@ class TransportAdapter(HTTPAdapter):
             left = call.ends - time.monotonic()
             if left <= 0:
                 raise _deadline_error(url, call)
-            guard = _Guard(call.ends)
-            token = _GUARD.set(guard)
+            guard = Guard(call.ends)
+            token = GUARD.set(guard)
             try:
                 try:
                     response = super().send(
@@ -540,7 +532,7 @@ class TransportAdapter(HTTPAdapter):
                     continue
             finally:
                 guard.disarm()
-                _GUARD.reset(token)
+                GUARD.reset(token)
             if retry_wait is None:
                 if history:
                     response.raw.retries = Retry(total=0, history=tuple(history))
@@ -699,123 +691,3 @@ def _reason(exc: Exception) -> str:
     if "name or service" in text or "resolve" in text:
         return "name not found"
     return type(exc).__name__
-
-
-# --- the watchdog ----------------------------------------------------------------------------
-
-
-class _Guard:
-    """The sockets of one attempt, shut down by the watchdog if the deadline passes first."""
-
-    __slots__ = ("active", "ends", "fired", "lock", "sockets")
-
-    def __init__(self, ends: float) -> None:
-        self.ends = ends
-        self.active = True
-        self.fired = False
-        self.sockets: list[socket.socket] = []
-        self.lock = threading.Lock()
-
-    def watch(self, sock: socket.socket) -> None:
-        with self.lock:
-            if not self.active:
-                return
-            first = not self.sockets
-            self.sockets.append(sock)
-        if first:
-            _WATCHDOG.arm(self)
-        if self.fired:
-            _shutdown(sock)
-
-    def expire(self) -> None:
-        with self.lock:
-            if not self.active:
-                return
-            self.fired = True
-            sockets = list(self.sockets)
-        for sock in sockets:
-            _shutdown(sock)
-
-    def disarm(self) -> None:
-        with self.lock:
-            self.active = False
-            self.sockets.clear()
-
-
-def _shutdown(sock: socket.socket) -> None:
-    # The plain socket's shutdown, also for TLS sockets: it wakes a blocked read in
-    # another thread without touching the TLS object that thread is using.
-    with contextlib.suppress(OSError):
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-class _Watchdog:
-    """One daemon thread that expires guards at their deadlines."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._heap: list[tuple[float, int, _Guard]] = []
-        self._order = itertools.count()
-        self._thread: threading.Thread | None = None
-
-    def arm(self, guard: _Guard) -> None:
-        with self._condition:
-            heapq.heappush(self._heap, (guard.ends, next(self._order), guard))
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="ytsession-deadline-watchdog", daemon=True
-                )
-                self._thread.start()
-            if self._heap[0][2] is guard:
-                self._condition.notify()
-
-    def _run(self) -> None:
-        with self._condition:
-            while True:
-                now = time.monotonic()
-                while self._heap and self._heap[0][0] <= now:
-                    heapq.heappop(self._heap)[2].expire()
-                timeout = self._heap[0][0] - now if self._heap else None
-                self._condition.wait(timeout)
-
-
-_WATCHDOG = _Watchdog()
-
-
-def _new_watchdog_after_fork() -> None:
-    """A forked child has no watchdog thread, and its lock may be held: start afresh."""
-    global _WATCHDOG
-    _WATCHDOG = _Watchdog()
-
-
-os.register_at_fork(after_in_child=_new_watchdog_after_fork)
-
-
-class _GuardedConnection(_connection.HTTPConnection):
-    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        _watch(self)
-        return super().getresponse(*args, **kwargs)
-
-
-class _GuardedHTTPSConnection(_connection.HTTPSConnection):
-    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        _watch(self)
-        return super().getresponse(*args, **kwargs)
-
-
-def _watch(connection: Any) -> None:
-    guard = _GUARD.get()
-    sock = getattr(connection, "sock", None)
-    if guard is not None and isinstance(sock, socket.socket):
-        guard.watch(sock)
-
-
-class _GuardedPool(_connectionpool.HTTPConnectionPool):
-    ConnectionCls = _GuardedConnection
-
-
-class _GuardedHTTPSPool(_connectionpool.HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
-
-
-_GUARDED_POOLS = {"http": _GuardedPool, "https": _GuardedHTTPSPool}
