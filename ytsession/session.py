@@ -104,6 +104,7 @@ class Session:
         po_token: str | None,
         account_index: int | None,
         unsupported_client: UnsupportedClientPolicy,
+        cache: SessionCache | None = None,
         transport_explicit: bool = False,
     ) -> None:
         self._http = http
@@ -125,7 +126,7 @@ class Session:
         self._account_index = account_index
         self._unsupported_client: UnsupportedClientPolicy = unsupported_client
         self._data = SessionDataKeeper(
-            SessionData(visitor_data=settings.visitor_data, source="given"), cache=None
+            SessionData(visitor_data=settings.visitor_data, source="given"), cache=cache
         )
         self._player: PlayerCache | None = None
         self._lock = threading.RLock()
@@ -191,11 +192,15 @@ class Session:
             (YouTube trusts such data less).
         :param retrieve_config: also fetch ``/youtubei/v1/config`` for
             ``context.client.configInfo``.
-        :param cache: ``False`` to neither read nor write the session data cache, or a
-            :class:`~ytsession.innertube.cache.SessionCache` to use.
-        :param cache_dir: the cache directory (default: ``$YTSESSION_CACHE_DIR``, else the
-            user cache directory).
-        :param cache_ttl: seconds cached session data is used before it is fetched again.
+        :param cache: the :class:`~ytsession.innertube.cache.SessionCache` (or
+            :class:`~ytsession.innertube.cache.StoreSessionCache`) that keeps the session
+            data and, beside it, the player's ``signatureTimestamp`` and the providers' PO
+            tokens; ``True`` (the default) for one built from ``cache_dir`` and
+            ``cache_ttl``; ``False`` to neither read nor write any.
+        :param cache_dir: shortcut for ``cache``: the directory of the cache it builds
+            (default: ``$YTSESSION_CACHE_DIR``, else the user cache directory).
+        :param cache_ttl: shortcut for ``cache``: seconds the cache it builds keeps session
+            data before it is fetched again.
         :param auth: a :class:`~ytsession.RefreshingToken` (or plain
             :class:`~ytsession.OAuthToken`) to sign with Bearer, a logged-in browser's
             :class:`~ytsession.YouTubeCookies` (signed by a :class:`~ytsession.CookieAuth`;
@@ -203,18 +208,23 @@ class Session:
         :param http: a :class:`requests.Session` to reuse; ytsession's transport replaces
             its default adapters (see :meth:`~ytsession.Transport.adopt`); it is not closed
             by :meth:`close`.
-        :param proxies: proxies for every request of the session: calls, visitor data,
-            token refreshes and the BotGuard runner.
-        :param timeout: seconds, or (connect, read), for each attempt; default
-            :data:`ytsession._http.DEFAULT_TIMEOUT`.
-        :param retry: the retry policy (see :doc:`/transport`).
-        :param deadline: seconds one call may take in all, retries, ``Retry-After`` waits,
-            a token refresh and the body included (default 60).
-        :param transport: the whole transport policy instead of ``proxies``, ``timeout``,
-            ``retry``, ``deadline`` (and ``user_agent`` for requests outside InnerTube).
-            When any of them is given, the session's token refreshes (and its sign-out)
-            go through this session's transport too: passed to each refresh, never stored
-            in the token's credentials, so sessions sharing one token keep their own.
+        :param proxies: shortcut for ``transport``: proxies for every request of the
+            session: calls, visitor data, token refreshes and the BotGuard runner.
+        :param timeout: shortcut for ``transport``: seconds, or (connect, read), for each
+            attempt; default :data:`ytsession._http.DEFAULT_TIMEOUT`. Given with
+            ``transport``, it is the session's timeout per attempt instead of the
+            transport's.
+        :param retry: shortcut for ``transport``: the retry policy (see :doc:`/transport`).
+        :param deadline: shortcut for ``transport``: seconds one call may take in all,
+            retries, ``Retry-After`` waits, a token refresh and the body included
+            (default 60).
+        :param transport: the :class:`~ytsession.Transport` of every request of the
+            session; without it one is built from ``proxies``, ``timeout``, ``retry``,
+            ``deadline`` (and ``user_agent`` for requests outside InnerTube), which are
+            ignored when it is given. When it or any of them is given, the session's token
+            refreshes (and its sign-out) go through this session's transport too: passed
+            to each refresh, never stored in the token's credentials, so sessions sharing
+            one token keep their own.
         :param base_url: send everything here instead of YouTube, e.g. an emulator's
             ``http://127.0.0.1:PORT`` (``sw.js_data`` and the embed page too).
         :param unsupported_client: what to do when a call's client does not accept the
@@ -255,6 +265,9 @@ class Session:
                 proxies=proxies,
                 user_agent=user_agent,
             )
+        kept = cache if isinstance(cache, SessionCache) else None
+        if kept is None and cache is not False:  # one cache, built by the shortcuts
+            kept = SessionCache(cache_dir, ttl=cache_ttl)
         if http is None:
             http_session, owns = transport.new_session(), True
         else:
@@ -273,16 +286,11 @@ class Session:
             po_token=po_token,
             account_index=account_index,
             unsupported_client=unsupported_client,
+            cache=kept,
             transport_explicit=explicit,
         )
         try:
             session._check_client(profile, signer)
-            if cache is not False:
-                session._data.cache = (
-                    cache
-                    if isinstance(cache, SessionCache)
-                    else SessionCache(cache_dir, ttl=cache_ttl)
-                )
             if po_token_providers is not None:
                 session._use_po_token_providers(po_token_providers)
             session._start(
