@@ -745,7 +745,7 @@ class Session:
     ) -> RefreshingToken:
         import sys
 
-        from ._console import Countdown, show_device_code, stderr_is_tty
+        from ._console import device_login, stderr_is_tty
 
         listened = bool(self._listeners["auth_pending"])
         if not listened and not stderr_is_tty():
@@ -754,21 +754,13 @@ class Session:
                 "but nobody would see the code: add an 'auth_pending' listener "
                 "(session.on('auth_pending', show)) or run it at a terminal"
             )
-        countdown = None
         try:
-            code: AuthCodeDict = credentials.get_code()
             if listened:
+                code: AuthCodeDict = credentials.get_code()
                 self._emit("auth_pending", code)
-            else:
-                show_device_code(code, out=sys.stderr)
-                countdown = Countdown(sys.stderr)
-            try:
-                raw = credentials.wait_for_token(
-                    code, on_wait=countdown.show if countdown is not None else None
-                )
-            finally:
-                if countdown is not None:
-                    countdown.done()
+                raw = credentials.wait_for_token(code)
+            else:  # the one device-login UI: code, QR code and countdown on stderr
+                raw = device_login(credentials, out=sys.stderr)
         except YTSessionError as exc:
             self._emit("auth_error", exc)
             raise
