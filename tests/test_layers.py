@@ -57,6 +57,17 @@ def test_auth_imports_nothing_from_peertube_or_innertube() -> None:
     assert offences == []
 
 
+def test_the_errors_module_imports_nothing_of_the_domains() -> None:
+    # Every module imports the errors: one import of a domain there (even under
+    # TYPE_CHECKING) would tie every module into one import circle.
+    ours = {
+        name
+        for _, name in _imports(PACKAGE / "errors.py")
+        if name.startswith("ytsession") and not name.startswith("ytsession._secrets")
+    }
+    assert ours == set()
+
+
 def _is_kind(node: ast.expr) -> bool:
     """``settings.kind``, ``kind``, ``KIND_X`` or a kind's name as a string."""
     if isinstance(node, ast.Attribute):

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from .auth.token import OAuthToken
+    from pathlib import Path
+    from typing import Protocol
+
+    class SavableToken(Protocol):
+        """What :class:`TokenWriteError` carries: a token that can be written elsewhere
+        (an :class:`~ytsession.auth.token.OAuthToken`). This module imports nothing from
+        the rest of the package, so every module can import it."""
+
+        def store(self, path: str | Path) -> None: ...
+
 
 __all__ = [
     "AccessDeniedError",
@@ -29,6 +38,7 @@ __all__ = [
     "InnerTubeError",
     "InteractionRequiredError",
     "InvalidTokenAnswerError",
+    "LockTimeoutError",
     "LoggedOutError",
     "LoginRequiredError",
     "NetworkError",
@@ -420,7 +430,7 @@ class TokenWriteError(TokenFileError):
     """
 
     def __init__(
-        self, message: str, *, path: str, token: OAuthToken | None = None, rotated: bool = False
+        self, message: str, *, path: str, token: SavableToken | None = None, rotated: bool = False
     ):
         super().__init__(message, path=path)
         self.token = token
@@ -463,3 +473,18 @@ class StoreLockLostError(StoreError):
     """This process lost the profile's lock (its lease ran out) before it could write, and
     another process may hold it now: the write was refused so that it cannot clobber a
     newer login. Run again; the next run adopts what is stored."""
+
+
+class LockTimeoutError(YTSessionError):
+    """Another process held a lock (a token file's, a cookie file's, a profile's in its
+    store) for longer than this one would wait. Nothing was written; try again, or, when no
+    ytsession process is running, remove the lock file the message names.
+
+    :ivar where: the lock (a lock file, or a profile in a store; no secret).
+    :ivar timeout: the seconds waited.
+    """
+
+    def __init__(self, message: str, *, where: str, timeout: float) -> None:
+        super().__init__(message)
+        self.where = where
+        self.timeout = timeout
