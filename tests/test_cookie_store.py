@@ -20,8 +20,8 @@ from ytsession import (
     YouTubeCookies,
 )
 from ytsession.auth import store as stores
-from ytsession.auth.cookies import StoreJarHome
 from ytsession.auth.profiles import KIND_COOKIES, ProfileSettings
+from ytsession.auth.store import StoreItem
 from ytsession.testing import Emulator
 from ytsession.testing._cookies import ROTATING_COOKIES
 
@@ -87,7 +87,7 @@ def test_a_redis_cookie_login_is_read_from_and_written_to_redis(
     settings = ProfileSettings(kind=KIND_COOKIES, extra={"account_index": 0})
     profile.save_login(settings, cookies=emu.innertube.cookies.cookies_txt())
     cookies = profile.load_cookies()
-    assert isinstance(cookies.home, StoreJarHome) and cookies.path is None
+    assert isinstance(cookies.home, StoreItem) and cookies.path is None
     assert "field cookies" in cookies.home.describe()
     update = cookies.apply_set_cookie(
         "https://www.youtube.com/", ["SIDCC=rotated; Domain=.youtube.com; Path=/"]

@@ -3,8 +3,10 @@ redirects between YouTube hosts, and session facts read from the parsed answer."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,9 @@ from ytsession import (
     CookiesRefusedError,
     Session,
     YouTubeCookies,
+    _files,
 )
-from ytsession.auth import tokenfile
+from ytsession.auth.store import FileItem
 from ytsession.testing import Emulator
 
 from support import rotate_out_and_keep_calling
@@ -123,25 +126,16 @@ def test_a_pending_write_back_is_done_when_the_interval_ends(tmp_path: Path, emu
     assert YouTubeCookies.from_file(path).get("SIDCC") == "second"
 
 
-def test_the_write_back_waits_for_another_writers_lock(tmp_path: Path, emu: Emulator) -> None:
-    path = tmp_path / "cookies.txt"
-    path.write_text(emu.innertube.cookies.cookies_txt())
+def _assert_the_write_back_waits(path: Path, value: str, release: Callable[[], None]) -> None:
+    """While another holder has the file's lock, a write-back waits without writing; once
+    ``release()`` frees the lock, it writes."""
     cookies = YouTubeCookies.from_file(path, write_back_interval=0)
-    held, release, done = threading.Event(), threading.Event(), threading.Event()
-
-    def other_writer() -> None:
-        with tokenfile.locked(path):
-            held.set()
-            release.wait(30)
-
-    holder = threading.Thread(target=other_writer)
-    holder.start()
-    assert held.wait(30)
     before = path.read_text()
+    done = threading.Event()
 
     def rotate() -> None:
         cookies.apply_set_cookie(
-            "https://www.youtube.com/", ["SIDCC=locked; Domain=.youtube.com; Path=/"]
+            "https://www.youtube.com/", [f"SIDCC={value}; Domain=.youtube.com; Path=/"]
         )
         done.set()
 
@@ -149,11 +143,80 @@ def test_the_write_back_waits_for_another_writers_lock(tmp_path: Path, emu: Emul
     writer.start()
     assert not done.wait(0.5)  # it waits for the lock ...
     assert path.read_text() == before  # ... without writing
-    release.set()
+    release()
     assert done.wait(30)
-    holder.join(30)
     writer.join(30)
-    assert YouTubeCookies.from_file(path).get("SIDCC") == "locked"
+    assert YouTubeCookies.from_file(path).get("SIDCC") == value
+
+
+def test_the_write_back_waits_for_another_writers_lock(tmp_path: Path, emu: Emulator) -> None:
+    path = tmp_path / "cookies.txt"
+    path.write_text(emu.innertube.cookies.cookies_txt())
+    held, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with FileItem.foreign(path).locked():  # what another process's write-back takes
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=other_writer)
+    holder.start()
+    assert held.wait(30)
+    _assert_the_write_back_waits(path, "locked", release.set)
+    holder.join(30)
+
+
+def test_a_write_back_leaves_only_the_users_file_in_their_folder(
+    tmp_path: Path, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = tmp_path / "cache"
+    monkeypatch.setenv(_files.CACHE_DIR_ENV, str(ours))
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    path = folder / "cookies.txt"
+    path.write_text(emu.innertube.cookies.cookies_txt())
+    cookies = YouTubeCookies.from_file(path, write_back_interval=0)
+    update = cookies.apply_set_cookie(
+        "https://www.youtube.com/", ["SIDCC=rotated; Domain=.youtube.com; Path=/"]
+    )
+    assert update.saved and YouTubeCookies.from_file(path).get("SIDCC") == "rotated"
+    assert sorted(p.name for p in folder.iterdir()) == ["cookies.txt"]  # no cookies.txt.lock
+    (lock,) = (ours / "locks").iterdir()  # the lock lives in our cache directory
+    assert lock.name.endswith(".lock") and "cookies" not in lock.name
+
+
+_LOCK_HOLDER = """
+import sys, time
+from ytsession.auth.store import FileItem
+
+with FileItem.foreign(sys.argv[1]).locked():
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_two_processes_serialize_on_the_lock_of_the_files_real_path(
+    tmp_path: Path, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(_files.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    path = tmp_path / "cookies.txt"
+    path.write_text(emu.innertube.cookies.cookies_txt())
+    link = tmp_path / "link-to-cookies.txt"
+    link.symlink_to(path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _LOCK_HOLDER, str(link)],  # locks the file through a link
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "held"
+        stdin = holder.stdin
+        _assert_the_write_back_waits(path, "after", lambda: stdin.write("\n") and stdin.flush())
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_a_redirect_to_another_youtube_host_is_signed_for_that_host(

@@ -12,6 +12,7 @@ import pytest
 from redis_support import RedisServer, free_port
 
 from ytsession import (
+    LockTimeoutError,
     NetworkError,
     NotLoggedInError,
     OAuthCredentials,
@@ -127,7 +128,7 @@ def test_the_lock_excludes_other_holders(store_url: str) -> None:
     waiter.join(10)
     assert order == ["first done", "second"]
     with (
-        pytest.raises(Exception, match="held the lock"),
+        pytest.raises(LockTimeoutError, match="held the lock"),
         first.lock("p"),
         second.lock("p", timeout=0.2),
     ):
@@ -168,7 +169,7 @@ def test_a_live_holder_keeps_its_lock_past_the_lease(redis_server: RedisServer) 
     second = stores.open_store(redis_server.url + "?lease=0.5")
     with first.lock("p") as held:
         time.sleep(1.5)  # three leases: renewed meanwhile
-        with pytest.raises(Exception, match="held the lock"), second.lock("p", timeout=0.3):
+        with pytest.raises(LockTimeoutError, match="held the lock"), second.lock("p", timeout=0.3):
             pass
         first.write("p", {stores.TOKEN: "{}"}, lock=held, expect_token=None)
     assert first.read("p", stores.TOKEN) == "{}"
@@ -297,7 +298,7 @@ def test_a_json_item_is_updated_by_many_writers_without_losing_entries(
     redis_server: RedisServer,
 ) -> None:
     def add(n: int) -> None:
-        item = stores.JsonItem(stores.open_store(redis_server.url), "shared", stores.PO_TOKENS)
+        item = stores.StoreItem(stores.open_store(redis_server.url), "shared", stores.PO_TOKENS)
         item.update(lambda data: {**data, f"binding-{n}": {"token": f"t{n}"}})
 
     threads = [threading.Thread(target=add, args=(n,)) for n in range(8)]
@@ -305,7 +306,7 @@ def test_a_json_item_is_updated_by_many_writers_without_losing_entries(
         thread.start()
     for thread in threads:
         thread.join(30)
-    item = stores.JsonItem(stores.open_store(redis_server.url), "shared", stores.PO_TOKENS)
+    item = stores.StoreItem(stores.open_store(redis_server.url), "shared", stores.PO_TOKENS)
     assert sorted(item.load() or {}) == sorted(f"binding-{n}" for n in range(8))
     redis_server.client().hset("ytsession:profile:shared:data", "po-tokens", "[1, 2]")
     assert item.load() is None  # a cache is never an error
@@ -339,3 +340,61 @@ def test_a_peertube_login_in_a_store_refreshes_its_rotating_token_once(
     (row,) = [r for r in profile_rows(profile.store) if r["profile"] == "tube"]
     assert row["kind"] == "peertube" and row["account"] == PEERTUBE_USERNAME
     assert row["server"] == emu.url
+
+
+def test_a_redis_store_marks_an_unsaved_rotated_token_the_way_files_do(
+    emu: Emulator, redis_server: RedisServer
+) -> None:
+    """A refresh whose rotated refresh token cannot be written leaves the "unsaved" mark in
+    Redis (as `oauth.json.unsaved` beside a file): other processes refuse to spend the
+    stored refresh token, and the next successful write removes the mark."""
+    from ytsession import PeerTubeCredentials, StoreError
+    from ytsession.testing import PEERTUBE_PASSWORD, PEERTUBE_USERNAME
+
+    peertube = PeerTubeCredentials(emu.url)
+    raw = dict(peertube.login(PEERTUBE_USERNAME, PEERTUBE_PASSWORD))
+    expiring = {**raw, "expires_at": int(time.time()), "expires_in": 3600}
+    admin = stores.open_store(redis_server.url)
+    admin.write("p", {stores.TOKEN: json.dumps(tokenfile_keys(expiring))})
+    # A user who may read everything but write only the lock keys and the marks: every
+    # write of the token fails in Redis itself, as on a store out of memory.
+    redis_server.client().execute_command(
+        "ACL", "SETUSER", "jobs", "on", ">jobs-pw", "+@all", "%R~*",
+        "%RW~ytsession:profile:p:lock", "%RW~ytsession:profile:p:fence",
+        "%RW~ytsession:profile:p:unsaved",
+    )  # fmt: skip
+    limited = stores.open_store(redis_server.url.replace("redis://", "redis://jobs:jobs-pw@"))
+    token = RefreshingToken(
+        peertube, stores.StoreTokenCache(limited, "p"), **tokenfile_keys(expiring)
+    )
+    with pytest.raises(StoreError):
+        token.refresh()
+    assert emu.peertube.refresh_count == 1
+    assert admin.is_unsaved("p", stores.TOKEN)
+    assert redis_server.client().hget("ytsession:profile:p:unsaved", stores.TOKEN) == "1"
+
+    other = RefreshingToken(
+        PeerTubeCredentials(emu.url),
+        stores.StoreTokenCache(admin, "p"),
+        **tokenfile_keys(expiring),
+    )
+    with pytest.raises(TokenFileError, match="unsaved"):
+        other.refresh()  # does not replay the maybe-revoked refresh token
+    assert emu.peertube.refresh_count == 1
+
+    redis_server.client().execute_command("ACL", "SETUSER", "jobs", "%RW~*")
+    spent = token.refresh_token  # memory keeps the old token until the new one is stored
+    assert token.access_token  # writes the kept token: no second refresh
+    assert emu.peertube.refresh_count == 1
+    assert not admin.is_unsaved("p", stores.TOKEN)
+    stored = json.loads(admin.read("p", stores.TOKEN) or "{}")
+    assert stored["refresh_token"] != raw["refresh_token"]
+    assert stored["refresh_token"] == token.refresh_token != spent
+    limited.close()
+    admin.close()
+
+
+def tokenfile_keys(data: dict[str, Any]) -> dict[str, Any]:
+    """:return: the keys of a token file, as the store holds them."""
+    keys = ("scope", "token_type", "access_token", "refresh_token", "expires_at", "expires_in")
+    return {key: data.get(key, "") for key in keys}

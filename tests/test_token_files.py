@@ -20,6 +20,7 @@ from ytsession import (
     ProfileError,
     RefreshingToken,
     TokenFileError,
+    _files,
 )
 from ytsession.auth import tokenfile
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
@@ -51,7 +52,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> 
     OAuthToken.from_dict(VALID).store(path)
     before = path.read_bytes()
     with pytest.raises(TypeError):
-        tokenfile.atomic_write_json(path, {"access_token": object()})
+        _files.atomic_write_json(path, {"access_token": object()})
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["oauth.json"]
 

@@ -24,8 +24,8 @@ from ytsession import (
     PeerTubeCredentials,
     RefreshingToken,
     TokenFileError,
+    _files,
 )
-from ytsession.auth import tokenfile
 from ytsession.testing import PEERTUBE_PASSWORD, PEERTUBE_USERNAME, Emulator
 
 
@@ -222,14 +222,14 @@ _STALLED_WRITER = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from ytsession.auth import tokenfile
+    from ytsession import _files
 
     def stall(fd):  # test hook: the writer stops where a crash leaves a temporary file
         print("writing", flush=True)
         time.sleep(120)
 
     os.fsync = stall
-    tokenfile.atomic_write_json(Path(sys.argv[1]), {"access_token": "from-the-killed-writer"})
+    _files.atomic_write_json(Path(sys.argv[1]), {"access_token": "from-the-killed-writer"})
     """
 )
 
@@ -248,7 +248,7 @@ def test_a_killed_writers_temporary_file_is_gone_after_the_next_write(tmp_path: 
         (temp,) = _temps(tmp_path)
         assert (tmp_path / temp).stat().st_mode & 0o777 == 0o600
         # A live writer's temporary file is left alone by another writer.
-        tokenfile.atomic_write_json(path, {"access_token": "second"})
+        _files.atomic_write_json(path, {"access_token": "second"})
         assert _temps(tmp_path) == [temp]
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=30)
@@ -257,7 +257,7 @@ def test_a_killed_writers_temporary_file_is_gone_after_the_next_write(tmp_path: 
             writer.kill()
             writer.wait()
     assert _temps(tmp_path) == [temp]  # what the killed writer left
-    tokenfile.atomic_write_json(path, {"access_token": "third"})
+    _files.atomic_write_json(path, {"access_token": "third"})
     assert _temps(tmp_path) == []
     assert json.loads(path.read_text()) == {"access_token": "third"}
 

@@ -38,8 +38,8 @@ from ytsession import (
     Session,
     Transport,
     YTSessionError,
+    _files,
 )
-from ytsession.auth import tokenfile
 from ytsession.auth.credentials import discover_youtube_tv_client
 from ytsession.peertube.credentials import fetch_local_client
 from ytsession.peertube.models import TOKEN_PATH
@@ -213,7 +213,7 @@ def test_a_refresh_against_a_dripping_server_frees_the_token_file_lock_by_the_de
         with pytest.raises(DeadlineExceededError):
             token.refresh(force=True)
         assert time.monotonic() - started < DEADLINE + 1
-        with FileLock(str(tokenfile.lock_path(path)), timeout=0):
+        with FileLock(str(_files.lock_path(path)), timeout=0):
             pass  # free: another process would not wait
         assert json.loads(path.read_text())["access_token"] == "old"
 

@@ -297,7 +297,7 @@ class CookieAuth(InnerTubeAuth):
         """
         home = self.cookies.home
         if home is not None and self.cookies.changed_on_disk():
-            log.info("the %s %s changed; reading it again", home.what, home.describe())
+            log.info("the cookies in %s changed; reading them again", home.describe())
             self.cookies.reload()
             self._announce(self)
             return True

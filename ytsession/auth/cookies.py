@@ -12,9 +12,11 @@ cookies of a logged-in browser. :class:`YouTubeCookies` reads them from what use
 The cookies live in a :class:`requests.cookies.RequestsCookieJar` holding only cookies of
 ``youtube.com`` and its subdomains (others in a file are ignored), so the jar's own domain
 rules never hand them to another host. Cookies the server updates (``Set-Cookie``) are
-written back to where the jar lives (its :class:`JarHome`): to their file atomically with
-mode 0600, in the file's own format (the lines of other sites in a ``cookies.txt`` are kept
-as they were), or to the cookie item of a profile in a store of any backend (file or Redis).
+written back to where the jar lives (its home, a
+:class:`~ytsession.auth.store.StoredItem`): to their file atomically with mode 0600, in the
+file's own format (the lines of other sites in a ``cookies.txt`` are kept as they were), or
+to the cookie item of a profile in a store of any backend (file or Redis). The lock a
+write-back takes on a file of the user's lives in our cache directory, not beside the file.
 
 No cookie value ever appears in a ``repr``, a log line or an error message.
 """
@@ -22,7 +24,6 @@ No cookie value ever appears in a ``repr``, a log line or an error message.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import dataclasses
 import hashlib
 import http.cookiejar
@@ -33,20 +34,18 @@ import threading
 import time
 import urllib.request
 import weakref
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from requests.cookies import RequestsCookieJar
 
-from .. import _secrets
+from .. import _files, _secrets
 from .. import _validate as check
 from ..errors import CookieError, CookieFileChangedError, LoggedOutError, YTSessionError
-from . import tokenfile
-from .store._base import COOKIES, ProfileStore, StoreLock
+from .store import COOKIES, FileItem, ProfileStore, StoredItem
 
 __all__ = [
     "APISID_COOKIES",
@@ -584,170 +583,35 @@ _Snapshot = dict[tuple[str, str, str], tuple[str | None, int | None]]
 
 # --- where a jar lives -------------------------------------------------------------------
 
-
-class JarHome(ABC):
-    """Where a jar is read from and its rotated cookies are written back to: a cookie file
-    (:class:`FileJarHome`) or the cookie item of a profile in a store of any backend
-    (:class:`StoreJarHome`). :class:`YouTubeCookies` applies the same write-back rules to
-    each (see :meth:`YouTubeCookies.apply_set_cookie`); a home only knows how to lock, read,
-    tell one content from another and write."""
-
-    #: What it is, for messages (``"cookie file"``, ``"stored cookies"``).
-    what: ClassVar[str] = ""
-
-    @abstractmethod
-    def describe(self) -> str:
-        """:return: where the cookies live, for messages (no secret)."""
-
-    @abstractmethod
-    def locked(self) -> contextlib.AbstractContextManager[object]:
-        """:return: a context manager holding the inter-process lock write-backs take.
-
-        :raises YTSessionError: another process held it for too long.
-        """
-
-    @abstractmethod
-    def fingerprint(self) -> object:
-        """What tells the content held now from another one; read under :meth:`locked`,
-        it is also what the next :meth:`write` expects to replace.
-
-        :return: a comparable value (``None`` when nothing is held).
-        """
-
-    @abstractmethod
-    def load(self, *, write_back: bool) -> YouTubeCookies | None:
-        """:return: the cookies held now, or ``None`` when there are none.
-
-        :raises CookieError: what is held is malformed.
-        """
-
-    @abstractmethod
-    def write(self, cookies: YouTubeCookies) -> object:
-        """Write the jar (under :meth:`locked`).
-
-        :return: the :meth:`fingerprint` of what was written.
-        """
-
-    def saved_at(self) -> float | None:
-        """:return: when the cookies were last written (Unix time), if known."""
-        return None
+#: Where a jar lives was a ``JarHome``; it is a stored item now, as every persisted thing.
+JarHome = StoredItem
 
 
-class FileJarHome(JarHome):
-    """A cookie file (``cookies.txt`` or ``browser.json``), guarded by a lock file beside it.
-
-    :param path: the file.
-    """
-
-    what: ClassVar[str] = "cookie file"
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def describe(self) -> str:
-        return str(self.path)
-
-    def locked(self) -> contextlib.AbstractContextManager[object]:
-        return tokenfile.locked(self.path, timeout=WRITE_BACK_LOCK_TIMEOUT)
-
-    def fingerprint(self) -> object:
-        # the time stamp and the content: a file written by someone else differs in its
-        # content, whatever its time stamp says
-        try:
-            stat = self.path.stat()
-            stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            stamp = None
-        try:
-            digest: str | None = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        except OSError:
-            digest = None
-        return (stamp, digest)
-
-    def load(self, *, write_back: bool) -> YouTubeCookies | None:
-        if not self.path.exists():
-            return None
-        return YouTubeCookies.from_file(self.path, write_back=write_back)
-
-    def write(self, cookies: YouTubeCookies) -> object:
-        cookies.save()
-        return self.fingerprint()
-
-    def saved_at(self) -> float | None:
-        try:
-            return self.path.stat().st_mtime
-        except OSError:
-            return None
+def FileJarHome(path: str | Path) -> StoredItem:
+    """:return: a cookie file as the home of a jar (its lock in our cache directory)."""
+    return FileItem.foreign(path)
 
 
-class StoreJarHome(JarHome):
-    """The cookie item of a profile in a :class:`~ytsession.auth.store.ProfileStore` (a
-    file store or a Redis store shared by a fleet), written as a Netscape ``cookies.txt``.
-
-    Under :meth:`locked` (the profile's store lock, with its lease) :meth:`write` is fenced:
-    a write whose lock was lost is refused unless the stored cookies are still those read
-    under the lock.
-
-    :param store: the store.
-    :param profile: the profile's name.
-    """
-
-    what: ClassVar[str] = "stored cookies"
-
-    def __init__(self, store: ProfileStore, profile: str) -> None:
-        self.store = store
-        self.profile = profile
-        self._held: StoreLock | None = None
-        self._read_under_lock: str | None = None
-
-    def describe(self) -> str:
-        return self.store.where(self.profile, COOKIES)
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[object]:
-        with self.store.lock(self.profile, timeout=WRITE_BACK_LOCK_TIMEOUT) as held:
-            self._held = held
-            try:
-                yield held
-            finally:
-                self._held = None
-                self._read_under_lock = None
-
-    def read(self) -> str | None:
-        """:return: the stored cookie text, or ``None``."""
-        text = self.store.read(self.profile, COOKIES)
-        if self._held is not None:
-            self._read_under_lock = text
-        return text
-
-    def fingerprint(self) -> object:
-        return _text_digest(self.read())
-
-    def load(self, *, write_back: bool) -> YouTubeCookies | None:
-        text = self.read()
-        if text is None:
-            return None
-        return YouTubeCookies._from_home_text(text, home=self, write_back=write_back)
-
-    def write(self, cookies: YouTubeCookies) -> object:
-        text = cookies._netscape_text(self._read_under_lock)
-        self.store.write(
-            self.profile,
-            {COOKIES: text},
-            lock=self._held,
-            expect_token=self._read_under_lock,
-            expect_item=COOKIES,
-        )
-        if self._held is not None:
-            self._read_under_lock = text
-        return _text_digest(text)
-
-    def __repr__(self) -> str:
-        return f"StoreJarHome({self.store.url!r}, {self.profile!r})"
+def StoreJarHome(store: ProfileStore, profile: str) -> StoredItem:
+    """:return: the cookie item of a profile in a store as the home of a jar."""
+    return store.item(profile, COOKIES)
 
 
 def _text_digest(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _fingerprint(home: StoredItem) -> str | None:
+    """What tells the content a home holds now from another one (``None``: nothing, or
+    unreadable); read under the home's lock, it is also what its next write replaces."""
+    try:
+        return _text_digest(home.read())
+    except OSError:
+        return None
+
+
+def _what(home: StoredItem) -> str:
+    return "cookie file" if home.path is not None else "stored cookies"
 
 
 class YouTubeCookies:
@@ -798,7 +662,7 @@ class YouTubeCookies:
         self._header_cache_key: tuple[int, float] = (-1, 0.0)
         self._fill(cookies)
         self.path = Path(path) if path is not None else None
-        self._home: JarHome | None = None  # a store's item (a file is given by path)
+        self._home: StoredItem | None = None  # a store's item (a file is given by path)
         self.file_format: FileFormat = file_format
         self.headers = {
             k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEPT_HEADERS
@@ -810,8 +674,8 @@ class YouTubeCookies:
         #: Incremented each time the server changes the jar: a credentials "version".
         self.version = 0
         home = self.home
-        #: The fingerprint of what was read or written last (see JarHome.fingerprint).
-        self._seen = home.fingerprint() if home is not None else None
+        #: The fingerprint of what was read or written last (see _fingerprint).
+        self._seen = _fingerprint(home) if home is not None else None
         self._pending = False  # a change waits for the end of the write-back interval
         self._last_write: float | None = None  # time.monotonic() of the last write-back
         self._timer: threading.Timer | None = None
@@ -846,7 +710,6 @@ class YouTubeCookies:
         """
         path = Path(path)
         try:
-            stamp = path.stat()
             raw = path.read_bytes()
             text = raw.decode("utf-8")
         except FileNotFoundError:
@@ -862,8 +725,7 @@ class YouTubeCookies:
             ) from None
         cookies = cls._from_text(text, source=str(path), path=path, write_back=write_back)
         cookies.write_back_interval = write_back_interval
-        # what was read, not what the file may hold a moment later
-        cookies._seen = ((stamp.st_mtime_ns, stamp.st_size), hashlib.sha256(raw).hexdigest())
+        cookies._seen = _text_digest(text)  # what was read, not what the file holds now
         return cookies
 
     @classmethod
@@ -886,17 +748,33 @@ class YouTubeCookies:
         :raises CookieError: the profile has no cookies, or they are malformed.
         :raises StoreError: the store failed.
         """
-        home = StoreJarHome(store, profile)
-        cookies = home.load(write_back=write_back)
+        home = store.item(profile, COOKIES)
+        cookies = cls._from_home(home, path=None, write_back=write_back)
         if cookies is None:
-            raise CookieError(f"{home.what} {home.describe()} do not exist", path=home.describe())
+            raise CookieError(f"{_what(home)} {home.describe()} do not exist", path=home.describe())
+        cookies._home = home
         cookies.write_back_interval = write_back_interval
         return cookies
 
     @classmethod
-    def _from_home_text(cls, text: str, *, home: JarHome, write_back: bool) -> YouTubeCookies:
-        cookies = cls._from_text(text, source=home.describe(), path=None, write_back=write_back)
-        cookies._home = home
+    def _from_home(
+        cls, home: StoredItem, *, path: Path | None, write_back: bool
+    ) -> YouTubeCookies | None:
+        """:return: the cookies ``home`` holds now (``None``: none), with ``path``.
+
+        :raises CookieError: they cannot be read or are malformed.
+        """
+        where = home.describe()
+        try:
+            text = home.read()
+        except OSError as exc:
+            raise CookieError(
+                f"cannot read {_what(home)} {where} ({exc.strerror}); check its permissions",
+                path=where,
+            ) from None
+        if text is None:
+            return None
+        cookies = cls._from_text(text, source=where, path=path, write_back=write_back)
         cookies._seen = _text_digest(text)
         return cookies
 
@@ -1255,10 +1133,13 @@ class YouTubeCookies:
         home = self.home
         assert home is not None
         try:
-            with home.locked():
-                if home.fingerprint() != self._seen:
+            with home.locked(WRITE_BACK_LOCK_TIMEOUT):
+                held = home.read()
+                if _text_digest(held) != self._seen:
                     return "adopted" if self._adopt_newer(home) else "kept"
-                self._seen = home.write(self)
+                text = self._render(held, self.file_format, where=home.describe())
+                home.write(text)
+                self._seen = _text_digest(text)
         except CookieFileChangedError:
             self._pending = False
             raise
@@ -1274,18 +1155,18 @@ class YouTubeCookies:
         self._last_write = time.monotonic()
         return "saved"
 
-    def _adopt_newer(self, home: JarHome) -> bool:
+    def _adopt_newer(self, home: StoredItem) -> bool:
         """The home does not hold what was read here: use what it holds instead of writing
         over it.
 
         :raises CookieFileChangedError: it cannot be used (malformed or logged out); a
             removed file (or stored item) is only logged (nothing is written back to it).
         """
-        where = f"{home.what} {home.describe()}"
+        where = f"{_what(home)} {home.describe()}"
         self._pending = False
         reason = ""
         try:
-            fresh = home.load(write_back=self.write_back)
+            fresh = self._from_home(home, path=self.path, write_back=self.write_back)
         except CookieError as exc:
             fresh, reason = None, f"cannot be read ({exc})"
         else:
@@ -1337,57 +1218,60 @@ class YouTubeCookies:
             raise ValueError("these cookies have no file: pass a path to save()")
         if file_format is None:
             file_format = self.file_format if path is None else "netscape"
+        if file_format not in ("netscape", "browser.json"):
+            raise ValueError("cookies can be saved as 'netscape' or 'browser.json' only")
+        item = FileItem(target)
         with self._lock:
-            if file_format == "netscape":
-                try:
-                    existing: str | None = target.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    existing = None
-                tokenfile.atomic_write_text(target, self._netscape_text(existing))
-            elif file_format == "browser.json":
-                self._jar.clear_expired_cookies()
-                self._save_browser_json(target)
-                self._generation += 1  # expired cookies were dropped
-            else:
-                raise ValueError("cookies can be saved as 'netscape' or 'browser.json' only")
+            try:
+                existing = item.read()
+            except OSError:
+                existing = None
+            text = self._render(existing, file_format, where=str(target))
+            item.write(text)
             if target == self.path:
-                self._seen = FileJarHome(target).fingerprint()
+                self._seen = _text_digest(text)
 
-    def _netscape_text(self, existing: str | None) -> str:
-        """The jar as a Netscape ``cookies.txt`` without its expired cookies, keeping the
-        other sites' lines of ``existing`` (the text it replaces)."""
+    def _render(self, existing: str | None, file_format: FileFormat, *, where: str) -> str:
+        """The jar in ``file_format``, without its expired cookies, as the text that
+        replaces ``existing``: a Netscape file keeps the other sites' lines of ``existing``;
+        a ``browser.json`` keeps its other headers.
+
+        :raises CookieError: ``existing`` should be a ``browser.json`` and is not a JSON
+            object.
+        """
         with self._lock:
             self._jar.clear_expired_cookies()
             self._generation += 1  # expired cookies were dropped
-            keep = _foreign_lines(existing) if existing else []
-            return render_netscape(self._cookies(), keep_lines=keep)
-
-    def _save_browser_json(self, target: Path) -> None:
-        try:
-            data: dict[str, Any] = tokenfile.read_json_object(target, what="browser headers file")
-        except FileNotFoundError:
-            data = {k: v for k, v in self.headers.items() if k not in ("origin", "x-origin")}
-        except Exception as exc:  # TokenFileError: not JSON, not an object, ...
-            raise CookieError(str(exc), path=str(target)) from None
-        key = next((k for k in data if k.lower() == "cookie"), "cookie")
-        live = self._live()
-        data[key] = "; ".join(f"{name}={value}" for name, value in live.items())
-        tokenfile.atomic_write_json(target, data)
+            if file_format != "browser.json":
+                keep = _foreign_lines(existing) if existing else []
+                return render_netscape(self._cookies(), keep_lines=keep)
+            if existing is None:
+                data = {k: v for k, v in self.headers.items() if k not in ("origin", "x-origin")}
+            else:
+                source = check.Source(
+                    f"browser headers file {where}",
+                    "fix or delete it",
+                    lambda m: CookieError(m, path=where),
+                )
+                data = check.json_object(existing, source)
+            key = next((k for k in data if k.lower() == "cookie"), "cookie")
+            data[key] = "; ".join(f"{name}={value}" for name, value in self._live().items())
+            return _files.json_text(data)
 
     @property
-    def home(self) -> JarHome | None:
+    def home(self) -> StoredItem | None:
         """Where the cookies live and are written back to: their file (:attr:`path`), the
         store of :meth:`from_store`, or ``None`` (memory only)."""
         if self._home is not None:
             return self._home
-        return FileJarHome(self.path) if self.path is not None else None
+        return FileItem.foreign(self.path) if self.path is not None else None
 
     def changed_on_disk(self) -> bool:
         """Return whether the cookie file (or stored item) was written by someone else
         since it was read or saved here (another process, or the user exporting again): its
         content differs, whatever its time stamp says."""
         home = self.home
-        return home is not None and home.fingerprint() != self._seen
+        return home is not None and _fingerprint(home) != self._seen
 
     def reload(self) -> None:
         """Read the cookie file (or stored item) again, replacing the jar's cookies.
@@ -1398,10 +1282,10 @@ class YouTubeCookies:
         home = self.home
         if home is None:
             raise ValueError("these cookies have no file to reload")
-        fresh = home.load(write_back=self.write_back)
+        fresh = self._from_home(home, path=self.path, write_back=self.write_back)
         if fresh is None:
             where = home.describe()
-            raise CookieError(f"{home.what} {where} does not exist", path=where)
+            raise CookieError(f"{_what(home)} {where} does not exist", path=where)
         with self._lock:
             self._take(fresh)
 

@@ -254,8 +254,6 @@ class Profile:
 
         :return: the token cache.
         """
-        if isinstance(self.store, _store.FileStore):
-            return _store.FileTokenCache(self.token_path)
         return _store.StoreTokenCache(self.store, self.name)
 
     def credentials(self, settings: ProfileSettings | None = None) -> Credentials:

@@ -25,10 +25,10 @@ from .. import _validate as check
 from ..errors import InvalidTokenAnswerError, TokenFileError, TokenWriteError
 from . import _rules, tokenfile
 from .models import BaseTokenDict, StoredTokenDict
+from .store import FileTokenCache, TokenCache
 
 if TYPE_CHECKING:
     from .credentials import Credentials
-    from .store import TokenCache
 
 log = logging.getLogger("ytsession.auth")
 
@@ -183,7 +183,7 @@ class OAuthToken:
 
         :raises TokenWriteError: the file could not be written; it is unchanged.
         """
-        tokenfile.write_token(Path(path), self.as_dict())
+        FileTokenCache(path).save(self.as_dict())
 
     def _raw_access_token(self) -> str:
         return self.access_token
@@ -327,7 +327,7 @@ class RefreshingToken(OAuthToken):
         """
         with self._lock:
             if path is not None:
-                tokenfile.write_token(Path(path), self.as_dict())
+                FileTokenCache(path).save(self.as_dict())
             elif self._cache is not None:
                 self._cache.save(self.as_dict())
 
@@ -373,8 +373,7 @@ class RefreshingToken(OAuthToken):
                 return
             if not force and not self.is_expiring:
                 return
-            if cache.path is not None:
-                tokenfile.refuse_if_unsaved(cache.path)  # never replay a maybe-dead token
+            cache.refuse_if_unsaved()  # never replay a maybe-dead refresh token
             self._refresh_from_server(http)
             log.debug("refreshed the access token and stored it in %s", cache.describe())
 
@@ -446,17 +445,24 @@ class RefreshingToken(OAuthToken):
                 cache.save(state)  # the one write step, whatever the store
             except TokenWriteError as exc:
                 self._unsaved = state
-                marked = False
-                if state["refresh_token"] != self.refresh_token and cache.path is not None:
-                    marked = tokenfile.mark_unsaved(cache.path)
+                marked = self._mark_if_rotated(cache, state)
                 raise self._write_failed(exc, state, marked=marked) from None
             except StoreLockLostError:
                 raise
             except StoreError:
                 self._unsaved = state
+                self._mark_if_rotated(cache, state)
                 raise
         self._unsaved = None
         self._adopt(state)
+
+    def _mark_if_rotated(self, cache: TokenCache, state: StoredTokenDict) -> bool:
+        """A rotated refresh token that could not be stored: mark the stored one as maybe
+        revoked, so other processes do not spend it (see :meth:`TokenCache.refuse_if_unsaved`).
+
+        :return: whether the mark was made.
+        """
+        return state["refresh_token"] != self.refresh_token and cache.mark_unsaved()
 
     def _write_failed(
         self, exc: TokenWriteError, state: StoredTokenDict, *, marked: bool = False
@@ -470,7 +476,7 @@ class RefreshingToken(OAuthToken):
                 "refresh of this token; or save it elsewhere with `exc.token.store(path)`. "
                 + (
                     "Until then other processes refuse to spend the file's refresh token "
-                    f"(marked by {exc.path}.unsaved) and must wait or log in again"
+                    f"(marked by {self._unsaved_mark()}) and must wait or log in again"
                     if marked
                     else "Until then other processes using the file may be logged out"
                 )
@@ -478,6 +484,9 @@ class RefreshingToken(OAuthToken):
         else:
             text += "; the refresh token in the file is still valid"
         return TokenWriteError(text, path=exc.path, token=OAuthToken(**state), rotated=rotated)
+
+    def _unsaved_mark(self) -> str:
+        return self._cache.unsaved_mark() if self._cache is not None else "<none>"
 
     @classmethod
     def prompt_for_token(
@@ -585,8 +594,6 @@ class RefreshingToken(OAuthToken):
 
 
 def _token_cache(where: str | Path | TokenCache | None) -> TokenCache | None:
-    from .store import FileTokenCache, TokenCache
-
     if where is None or isinstance(where, TokenCache):
         return where
     return FileTokenCache(where)

@@ -8,29 +8,27 @@ envelope with the time it was stored; an entry older than the TTL is a miss.
 
 The cache is an optimisation and never an error: a missing, corrupt, foreign or expired
 file is a miss (and is rewritten after the next fetch), and a file that cannot be written
-is logged and skipped. Writes are atomic (mode 0600).
+is logged and skipped. Each file is a :class:`~ytsession.auth.store.FileItem` (atomic
+writes, mode 0600); a profile's cache is its store's ``session-cache`` item. This module
+keeps only the envelope.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .. import _validate as check
-from ..errors import YTSessionError
+from .. import _files
+from ..auth.store import SESSION_CACHE, FileItem, ProfileStore, StoredItem
+from ..errors import StoreError
 from .context import SessionData
-
-if TYPE_CHECKING:
-    from ..auth.store import ProfileStore
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -44,7 +42,7 @@ __all__ = [
 log = logging.getLogger("ytsession.innertube.cache")
 
 #: Environment variable naming the cache directory.
-CACHE_DIR_ENV = "YTSESSION_CACHE_DIR"
+CACHE_DIR_ENV = _files.CACHE_DIR_ENV
 #: Seconds a cached entry is used before it is fetched again.
 DEFAULT_TTL = 24 * 3600
 #: The envelope's format name and version; a file of another format or version is a miss.
@@ -58,14 +56,7 @@ def default_cache_dir(directory: str | Path | None = None) -> Path:
     :return: ``directory``, else ``$YTSESSION_CACHE_DIR``, else platformdirs' user cache
         directory for ``ytsession``.
     """
-    if directory is not None:
-        return Path(directory)
-    env = os.environ.get(CACHE_DIR_ENV)
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("ytsession", appauthor=False))
+    return _files.cache_dir(directory)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,39 +110,51 @@ class SessionCache:
         """:return: the file that holds ``key``'s data."""
         return self.directory / f"session-{key.digest()}.json"
 
+    def _slot(self, key: CacheKey) -> tuple[StoredItem, str | None]:
+        """:return: the item that holds ``key``'s envelope, and its field in the item's
+        JSON object (``None``: the envelope is the whole item, one file per key)."""
+        return FileItem(self.path(key)), None
+
     def load(self, key: CacheKey) -> SessionData | None:
         """Read ``key``'s data; never raises.
 
         :return: the cached data, or ``None`` when missing, expired or unreadable.
         """
-        path = self.path(key)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            log.warning("ignoring unreadable session cache %s (%s)", path, type(exc).__name__)
+        item, field = self._slot(key)
+        stored = item.load()  # logs what cannot be read
+        envelope = stored if field is None or stored is None else stored.get(field)
+        if envelope is None:
             return None
         try:
-            return self._unwrap(check.loads(text, _source(path)), key)
-        except (ValueError, TypeError, KeyError, YTSessionError) as exc:
-            log.warning("ignoring corrupt session cache %s (%s); it will be rewritten", path, exc)
+            return self._unwrap(envelope, key)
+        except (ValueError, TypeError, KeyError) as exc:
+            log.warning(
+                "ignoring corrupt session cache %s (%s); it will be rewritten", item.describe(), exc
+            )
             return None
 
     def store(self, key: CacheKey, data: SessionData) -> None:
         """Write ``data`` for ``key`` atomically; a failure is logged, never raised."""
-        from ..auth.tokenfile import atomic_write_json
-
         envelope = self._envelope(key, data)
+        item, field = self._slot(key)
         try:
-            atomic_write_json(self.path(key), envelope)
-        except OSError as exc:
-            log.warning("could not write the session cache %s (%s)", self.path(key), exc)
+            if field is None:
+                item.write(_files.json_text(envelope))
+            else:
+                item.update(lambda entries: {**entries, field: envelope})
+        except (OSError, StoreError) as exc:
+            log.warning("could not write the session cache to %s (%s)", item.describe(), exc)
 
     def remove(self, key: CacheKey) -> None:
-        """Forget ``key``'s data (a missing file is fine)."""
-        with contextlib.suppress(FileNotFoundError):
-            self.path(key).unlink()
+        """Forget ``key``'s data (missing data is fine); a failure is logged, never raised."""
+        item, field = self._slot(key)
+        try:
+            if field is None:
+                item.write(None)
+            else:
+                item.update(lambda entries: {k: v for k, v in entries.items() if k != field})
+        except (OSError, StoreError) as exc:
+            log.warning("could not update the session cache in %s (%s)", item.describe(), exc)
 
     def _envelope(self, key: CacheKey, data: SessionData) -> dict[str, Any]:
         """:return: what is stored for ``key``: the data, versioned and time-stamped."""
@@ -208,45 +211,14 @@ class StoreSessionCache(SessionCache):
         ttl: float = DEFAULT_TTL,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        from ..auth.store import SESSION_CACHE, JsonItem
-
-        self._item = JsonItem(store, profile, SESSION_CACHE)
+        self._item = store.item(profile, SESSION_CACHE)
         # What is not in the store (the player script's cache) stays in the local cache.
         self.directory = default_cache_dir()
         self.ttl = ttl
         self._clock = clock
 
-    def load(self, key: CacheKey) -> SessionData | None:
-        envelope = (self._item.load() or {}).get(key.digest())
-        if envelope is None:
-            return None
-        try:
-            return self._unwrap(envelope, key)
-        except (ValueError, TypeError, KeyError) as exc:
-            log.warning("ignoring corrupt session cache in %s (%s)", self._item.describe(), exc)
-            return None
-
-    def store(self, key: CacheKey, data: SessionData) -> None:
-        from ..errors import StoreError
-
-        envelope = self._envelope(key, data)
-        try:
-            self._item.update(lambda entries: {**entries, key.digest(): envelope})
-        except StoreError as exc:
-            log.warning("could not write the session cache to %s (%s)", self._item.describe(), exc)
-
-    def remove(self, key: CacheKey) -> None:
-        from ..errors import StoreError
-
-        digest = key.digest()
-        try:
-            self._item.update(lambda entries: {k: v for k, v in entries.items() if k != digest})
-        except StoreError as exc:
-            log.warning("could not update the session cache in %s (%s)", self._item.describe(), exc)
+    def _slot(self, key: CacheKey) -> tuple[StoredItem, str | None]:
+        return self._item, key.digest()
 
     def __repr__(self) -> str:
         return f"StoreSessionCache({self._item.describe()!r}, ttl={self.ttl})"
-
-
-def _source(path: Path) -> check.Source:
-    return check.Source(f"session cache {path}", "it is rewritten", YTSessionError)

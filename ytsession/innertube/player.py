@@ -25,10 +25,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .. import _validate as check
-from ..errors import InnerTubeError, YTSessionError
+from .. import _files
+from ..auth.store import FileItem, StoredItem
+from ..errors import InnerTubeError
 
 if TYPE_CHECKING:
     import requests
@@ -176,6 +177,7 @@ class PlayerCache:
     ) -> None:
         digest = hashlib.sha256(host.rstrip("/").encode("utf-8")).hexdigest()[:16]
         self.path = None if directory is None else directory / f"player-{digest}.json"
+        self._item: StoredItem | None = None if self.path is None else FileItem(self.path)
         self.host = host
         self.ttl = ttl
         self._clock = clock
@@ -215,20 +217,13 @@ class PlayerCache:
         return self._current
 
     def _load(self) -> PlayerInfo | None:
-        if self.path is None:
+        if self._item is None:
+            return None
+        data = self._item.load()  # logs what cannot be read
+        if data is None:
             return None
         try:
-            data: Any = check.loads(
-                self.path.read_bytes(),
-                check.Source(f"player cache {self.path}", "it is rewritten", YTSessionError),
-            )
-        except FileNotFoundError:
-            return None
-        except (OSError, YTSessionError) as exc:
-            log.warning("ignoring unreadable player cache %s (%s)", self.path, type(exc).__name__)
-            return None
-        try:
-            if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            if data.get("format") != _FORMAT:
                 raise ValueError("not a player cache")
             if data.get("version") != _VERSION or data.get("host") != self.host:
                 return None
@@ -245,22 +240,18 @@ class PlayerCache:
             return None
 
     def _store(self, info: PlayerInfo) -> None:
-        if self.path is None:
+        if self._item is None:
             return
-        from ..auth.tokenfile import atomic_write_json
-
+        envelope = {
+            "format": _FORMAT,
+            "version": _VERSION,
+            "host": self.host,
+            "player_id": info.player_id,
+            "signature_timestamp": info.signature_timestamp,
+            "checked_at": info.checked_at,
+        }
         try:
-            atomic_write_json(
-                self.path,
-                {
-                    "format": _FORMAT,
-                    "version": _VERSION,
-                    "host": self.host,
-                    "player_id": info.player_id,
-                    "signature_timestamp": info.signature_timestamp,
-                    "checked_at": info.checked_at,
-                },
-            )
+            self._item.write(_files.json_text(envelope))
         except OSError as exc:
             log.warning("could not write the player cache %s (%s)", self.path, exc)
 

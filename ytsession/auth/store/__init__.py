@@ -8,6 +8,10 @@
   :class:`RedisStore`, shared by every machine that reaches it (``pip install
   ytsession[redis]``). Query parameters: ``prefix`` (key prefix) and ``lease`` (seconds).
 
+Each item of a profile is a :class:`StoredItem` (:meth:`ProfileStore.item`): the one way
+ytsession persists anything, in a file (:class:`FileItem`) or a store key
+(:class:`StoreItem`).
+
 With no URL, ``$YTSESSION_STORE`` is used, else the file store. A store's :attr:`url` hides
 the password. Standard library only until a Redis store is opened.
 """
@@ -31,11 +35,13 @@ from ._base import (
     FileTokenCache,
     JsonItem,
     ProfileStore,
+    StoreItem,
     StoreLock,
     StoreTokenCache,
     TokenCache,
 )
 from ._file import FileStore
+from ._item import FileItem, StoredItem
 
 if TYPE_CHECKING:
     from ._redis import RedisStore
@@ -49,13 +55,16 @@ __all__ = [
     "SETTINGS",
     "STORE_ENV",
     "TOKEN",
+    "FileItem",
     "FileStore",
     "FileTokenCache",
     "JsonItem",
     "ProfileStore",
     "RedisStore",
+    "StoreItem",
     "StoreLock",
     "StoreTokenCache",
+    "StoredItem",
     "TokenCache",
     "open_store",
     "redact_url",

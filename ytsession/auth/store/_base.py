@@ -1,4 +1,5 @@
-"""The profile store interface, and the token cache a :class:`RefreshingToken` keeps.
+"""The profile store interface, its items, and the token cache a :class:`RefreshingToken`
+keeps.
 
 Standard library only: the ``ytsession token`` fast path imports it.
 """
@@ -6,17 +7,17 @@ Standard library only: the ``ytsession token`` fast path imports it.
 from __future__ import annotations
 
 import contextlib
-import json
-import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from ... import _validate as check
+from ... import _files
+from ...errors import TokenFileError, TokenWriteError
 from .. import tokenfile
 from ..models import StoredTokenDict
+from ._item import FileItem, StoredItem
 
 #: A profile's items: each is one text document (JSON, or a Netscape cookie file).
 SETTINGS = "settings"  # what the profile is: kind, client, endpoints (JSON)
@@ -116,10 +117,10 @@ class ProfileStore(ABC):
         """
 
     @abstractmethod
-    def lock(self, profile: str, *, timeout: float = tokenfile.LOCK_TIMEOUT) -> Lock:
+    def lock(self, profile: str, *, timeout: float = _files.LOCK_TIMEOUT) -> Lock:
         """:return: a context manager holding the profile's lock (refreshes, write-backs).
 
-        :raises YTSessionError: another process held it for over ``timeout`` seconds.
+        :raises LockTimeoutError: another process held it for over ``timeout`` seconds.
         """
 
     @abstractmethod
@@ -133,6 +134,26 @@ class ProfileStore(ABC):
     def where(self, profile: str, item: str) -> str:
         """:return: where an item lives, for messages (no secret)."""
         return f"{self.url} profile {profile} {item}"
+
+    def item(self, profile: str, item: str) -> StoredItem:
+        """:return: one item of a profile as a :class:`StoredItem` (read, write, lock)."""
+        return StoreItem(self, profile, item)
+
+    def mark_unsaved(self, profile: str, item: str) -> bool:
+        """Leave the "unsaved" mark of an item (see :meth:`StoredItem.mark_unsaved`); the
+        next :meth:`write` of the item removes it.
+
+        :return: whether the mark could be made (``False`` for stores without marks).
+        """
+        return False
+
+    def is_unsaved(self, profile: str, item: str) -> bool:
+        """:return: whether an item carries the "unsaved" mark."""
+        return False
+
+    def unsaved_mark(self, profile: str, item: str) -> str:
+        """:return: where the "unsaved" mark of an item lives, for messages."""
+        return f"the unsaved mark of {self.where(profile, item)}"
 
     def close(self) -> None:  # noqa: B027 (nothing to release for most stores)
         """Release connections (nothing for files)."""
@@ -149,21 +170,15 @@ class ProfileStore(ABC):
 
 Lock = contextlib.AbstractContextManager[StoreLock]
 
-log = logging.getLogger("ytsession.store")
 
+class StoreItem(StoredItem):
+    """An item of a profile in a :class:`ProfileStore`, as a :class:`StoredItem`: locked by
+    the profile's store lock; under it, :meth:`~StoredItem.write` is fenced (refused when
+    the lock was lost and another process wrote the item since it was read)::
 
-class JsonItem:
-    """One JSON object item of a profile, for caches shared through a store: the session
-    data cache (:data:`SESSION_CACHE`) and the PO-token cache (:data:`PO_TOKENS`).
+        from ytsession.auth.store import PO_TOKENS, StoreItem, open_store
 
-    A cache is an optimisation and never an error: :meth:`load` answers ``None`` for a
-    missing or unreadable item (and logs it); :meth:`update` reads, changes and writes the
-    item under the profile's lock, so that processes on any machine add to it without
-    losing each other's entries::
-
-        from ytsession.auth.store import PO_TOKENS, JsonItem, open_store
-
-        tokens = JsonItem(open_store("redis://cache:6379/0"), "fleet", PO_TOKENS)
+        tokens = StoreItem(open_store("redis://cache:6379/0"), "fleet", PO_TOKENS)
         tokens.update(lambda data: {**data, "gvs:abc": {"token": "...", "expires_at": 0}})
 
     :param store: the store.
@@ -173,76 +188,135 @@ class JsonItem:
     """
 
     def __init__(self, store: ProfileStore, profile: str, item: str) -> None:
+        super().__init__()
         self.store = store
         self.profile = profile
         self.item = item
 
-    def load(self) -> dict[str, Any] | None:
-        """:return: the stored object, or ``None`` when missing or unreadable (logged)."""
-        from ...errors import StoreError
-
-        try:
-            text = self.store.read(self.profile, self.item)
-        except StoreError as exc:
-            log.warning("cannot read %s (%s)", self.describe(), exc)
-            return None
-        if text is None:
-            return None
-        try:  # through the validation layer: no RecursionError from a deeply nested value
-            data = check.loads(text, check.Source(self.describe(), "it is rewritten", StoreError))
-        except StoreError:
-            data = None
-        if not isinstance(data, dict):
-            log.warning("ignoring %s: not a JSON object; it will be rewritten", self.describe())
-            return None
-        return data
-
-    def update(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
-        """Replace the object by ``change(current)`` (``{}`` when there is none), under the
-        profile's lock.
-
-        :return: the object written.
-        :raises StoreError: the store failed (callers that treat the cache as optional
-            catch it).
-        """
-        with self.store.lock(self.profile) as held:
-            data = change(self.load() or {})
-            self.store.write(self.profile, {self.item: json.dumps(data)}, lock=held)
-        return data
-
     def describe(self) -> str:
-        """:return: where the item lives (no secret)."""
         return self.store.where(self.profile, self.item)
 
+    def _read(self) -> str | None:
+        return self.store.read(self.profile, self.item)
+
+    def _write(self, text: str | None, *, held: object, expected: str | None) -> None:
+        lock = held if isinstance(held, StoreLock) else None
+        self.store.write(
+            self.profile,
+            {self.item: text},
+            lock=lock,
+            expect_token=expected if lock is not None else None,
+            expect_item=self.item,
+        )
+
+    def _lock(self, timeout: float) -> Lock:
+        return self.store.lock(self.profile, timeout=timeout)
+
+    def mark_unsaved(self) -> bool:
+        return self.store.mark_unsaved(self.profile, self.item)
+
+    def is_unsaved(self) -> bool:
+        return self.store.is_unsaved(self.profile, self.item)
+
+    def unsaved_mark(self) -> str:
+        return self.store.unsaved_mark(self.profile, self.item)
+
     def __repr__(self) -> str:
-        return f"JsonItem({self.store.url!r}, {self.profile!r}, {self.item!r})"
+        return f"{type(self).__name__}({self.store.url!r}, {self.profile!r}, {self.item!r})"
 
 
-class TokenCache(ABC):
-    """Where a :class:`~ytsession.auth.token.RefreshingToken` keeps its token: loaded and
-    saved whole, under a lock that other processes (and machines) honour."""
+#: The name :class:`StoreItem` had before every persisted thing became a stored item.
+JsonItem = StoreItem
 
-    #: The token file, when the cache is one (ytmusicapi's ``local_cache``).
-    path: Path | None = None
 
-    @abstractmethod
+class TokenCache:
+    """Where a :class:`~ytsession.auth.token.RefreshingToken` keeps its token: one
+    :class:`StoredItem` holding ytmusicapi's ``oauth.json`` JSON, loaded and saved whole,
+    under a lock that other processes (and machines) honour.
+
+    :param item: the item (a token file, or a profile's token item in a store).
+    """
+
+    def __init__(self, item: StoredItem) -> None:
+        self.item = item
+        #: The token file, when the item is one (ytmusicapi's ``local_cache``).
+        self.path: Path | None = item.path
+
     def load(self) -> StoredTokenDict | None:
         """:return: the stored token, or ``None`` when there is none.
 
         :raises TokenFileError: what is stored is not a token (it is left as it is).
+        :raises StoreError: the store failed.
         """
+        where = self.describe()
+        what = "token file" if self.path is not None else "stored token"
+        try:
+            text = self.item.read()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise tokenfile.file_source(where).fail(f"cannot be read ({reason})") from None
+        if text is None:
+            return None
+        data = tokenfile.parse_json_object(text, where=where, what=what)
+        return tokenfile.parse_token(data, path=where)
 
-    @abstractmethod
-    def save(self, token: StoredTokenDict) -> None:
-        """Store the token (atomically; under :meth:`locked` when it is held)."""
+    def save(self, token: StoredTokenDict | Mapping[str, object]) -> None:
+        """Store the token (atomically; fenced under :meth:`locked`); a successful write
+        ends any "unsaved" mark.
 
-    @abstractmethod
+        :raises TokenWriteError: the file could not be written; it is unchanged.
+        :raises StoreError: the store failed (:class:`StoreLockLostError`: another process
+            stored a newer token since this one read it under a lost lock).
+        """
+        text = _files.json_text(token)
+        try:
+            self.item.write(text)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise TokenWriteError(
+                f"could not write the token file {self.describe()} ({reason}); it is "
+                "unchanged. Free disk space or fix the directory's permissions, then try again",
+                path=self.describe(),
+            ) from None
+
     def locked(self) -> contextlib.AbstractContextManager[None]:
         """:return: a context manager holding the lock other processes refresh under."""
+        return self.item.locked(_files.LOCK_TIMEOUT)
 
-    @abstractmethod
     def describe(self) -> str:
         """:return: where the token is kept, for messages and cache keys (no secret)."""
+        return self.item.describe()
+
+    def mark_unsaved(self) -> bool:
+        """Say that the stored refresh token may be revoked: this process got a rotated one
+        and could not store it (see :meth:`refuse_if_unsaved`).
+
+        :return: whether the mark could be made.
+        """
+        return self.item.mark_unsaved()
+
+    def unsaved_mark(self) -> str:
+        """:return: where the mark of :meth:`mark_unsaved` lives, for messages."""
+        return self.item.unsaved_mark()
+
+    def refuse_if_unsaved(self) -> None:
+        """Refuse to spend the stored refresh token while it is marked as maybe revoked.
+
+        :raises TokenFileError: the mark is there.
+        """
+        if self.item.is_unsaved():
+            where = self.describe()
+            raise TokenFileError(
+                f"a process got a new refresh token for {where} but could not store it (see "
+                f"{self.unsaved_mark()}); the stored refresh token may be revoked already, "
+                "and spending it again could end the session for everyone. Let that process "
+                "save its token (it retries on its next refresh), or log in again; remove "
+                "the mark to use the stored token anyway",
+                path=where,
+            )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.describe()!r})"
 
 
 class FileTokenCache(TokenCache):
@@ -252,78 +326,17 @@ class FileTokenCache(TokenCache):
     """
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-
-    def load(self) -> StoredTokenDict | None:
-        assert self.path is not None
-        try:
-            return tokenfile.load_token(self.path)
-        except FileNotFoundError:
-            return None
-
-    def save(self, token: StoredTokenDict) -> None:
-        assert self.path is not None
-        tokenfile.write_token(self.path, token)
-
-    def locked(self) -> contextlib.AbstractContextManager[None]:
-        assert self.path is not None
-        return tokenfile.locked(self.path)
-
-    def describe(self) -> str:
-        return str(self.path)
-
-    def __repr__(self) -> str:
-        return f"FileTokenCache({str(self.path)!r})"
+        super().__init__(FileItem(path))
 
 
 class StoreTokenCache(TokenCache):
-    """The token item of a profile in a :class:`ProfileStore`.
-
-    Under :meth:`locked`, :meth:`save` is fenced: it is refused when the lock was lost and
-    another process may have stored a newer token.
+    """The token item of a profile in a :class:`ProfileStore` (in a file store, the
+    profile's ``oauth.json``). Under :meth:`locked`, :meth:`save` is fenced: it is refused
+    when the lock was lost and another process may have stored a newer token.
 
     :param store: the store.
     :param profile: the profile's name.
     """
 
     def __init__(self, store: ProfileStore, profile: str) -> None:
-        self.store = store
-        self.profile = profile
-        self._held: StoreLock | None = None
-        self._read_under_lock: str | None = None
-        path = getattr(store, "token_path", None)
-        self.path = path(profile) if callable(path) else None
-
-    def load(self) -> StoredTokenDict | None:
-        text = self.store.read(self.profile, TOKEN)
-        if self._held is not None:
-            self._read_under_lock = text
-        if text is None:
-            return None
-        where = self.store.where(self.profile, TOKEN)
-        data = tokenfile.parse_json_object(text, where=where, what="stored token")
-        return tokenfile.parse_token(data, path=where)
-
-    def save(self, token: StoredTokenDict) -> None:
-        text = json.dumps(dict(token), indent=2) + "\n"
-        self.store.write(
-            self.profile, {TOKEN: text}, lock=self._held, expect_token=self._read_under_lock
-        )
-        if self._held is not None:
-            self._read_under_lock = text
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        with self.store.lock(self.profile) as held:
-            self._held = held
-            try:
-                yield
-            finally:
-                self._held = None
-                self._read_under_lock = None
-
-    def describe(self) -> str:
-        return self.store.where(self.profile, TOKEN)
-
-    def __repr__(self) -> str:
-        return f"StoreTokenCache({self.store.url!r}, {self.profile!r})"
+        super().__init__(store.item(profile, TOKEN))

@@ -3,7 +3,8 @@
 ``<home>/profiles/<name>/`` holds ``profile.json`` (settings), ``oauth.json`` (the token,
 in ytmusicapi's format, so ``YTMusic(".../oauth.json", oauth_credentials=...)`` loads it),
 ``cookies.txt``, ``session-cache.json`` and ``po-tokens.json``. Every file is replaced
-atomically with mode 0600 in 0700 directories; the lock is a lock file beside the token
+atomically with mode 0600 in 0700 directories (each is a
+:class:`~ytsession.auth.store.FileItem`); the lock is a lock file beside the token
 (``oauth.json.lock``), released by the operating system when its holder dies.
 
 Standard library only (``filelock`` is imported when a lock is taken).
@@ -17,8 +18,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar
 
+from ... import _files
 from ...errors import StoreError
-from .. import tokenfile
 from .._paths import SETTINGS_FILE, TOKEN_FILE, checked_name, home_dir
 from ._base import (
     COOKIES,
@@ -29,6 +30,7 @@ from ._base import (
     ProfileStore,
     StoreLock,
 )
+from ._item import FileItem
 
 #: The file of each item.
 FILES = {
@@ -74,14 +76,25 @@ class FileStore(ProfileStore):
     def where(self, profile: str, item: str) -> str:
         return str(self.path(profile, item))
 
+    def item(self, profile: str, item: str) -> FileItem:
+        """:return: the file of one item, locked by the profile's lock (``oauth.json.lock``)."""
+        return FileItem(
+            self.path(profile, item), lock_file=_files.lock_path(self.token_path(profile))
+        )
+
+    def mark_unsaved(self, profile: str, item: str) -> bool:
+        return self.item(profile, item).mark_unsaved()
+
+    def is_unsaved(self, profile: str, item: str) -> bool:
+        return self.item(profile, item).is_unsaved()
+
+    def unsaved_mark(self, profile: str, item: str) -> str:
+        return self.item(profile, item).unsaved_mark()
+
     def read(self, profile: str, item: str) -> str | None:
         path = self.path(profile, item)
         try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except UnicodeDecodeError:
-            return "\ufffd"  # not UTF-8: the parser reports it as corrupt
+            return self.item(profile, item).read()
         except OSError as exc:
             raise StoreError(
                 f"cannot read {path} ({exc.strerror or exc}); check its permissions"
@@ -100,13 +113,8 @@ class FileStore(ProfileStore):
         # go last: they make the profile visible.
         for item in sorted(items, key=lambda name: name == SETTINGS):
             path = self.path(profile, item)
-            text = items[item]
             try:
-                if text is None:
-                    with contextlib.suppress(FileNotFoundError):
-                        path.unlink()
-                else:
-                    tokenfile.atomic_write_text(path, text)
+                self.item(profile, item).write(items[item])
             except OSError as exc:
                 raise StoreError(
                     f"cannot write {path} ({exc.strerror or exc}); check the directory's "
@@ -114,8 +122,8 @@ class FileStore(ProfileStore):
                 ) from None
 
     @contextlib.contextmanager
-    def lock(self, profile: str, *, timeout: float = tokenfile.LOCK_TIMEOUT) -> Iterator[StoreLock]:
-        with tokenfile.locked(self.token_path(profile), timeout):
+    def lock(self, profile: str, *, timeout: float = _files.LOCK_TIMEOUT) -> Iterator[StoreLock]:
+        with self.item(profile, TOKEN).locked(timeout):
             yield StoreLock(profile=profile)
 
     def profiles(self) -> list[str]:

@@ -6,6 +6,9 @@ Everything of profile ``NAME`` lives under the key prefix ``<prefix>profile:NAME
 - ``...:data``: one hash whose fields are the profile's items (``settings``, ``token``,
   ``cookies``, ``session-cache``, ``po-tokens``). A write sets its fields in one command
   (inside a Lua script when it is fenced), so a profile is never half written;
+- ``...:unsaved``: a hash whose fields are the items carrying the "unsaved" mark (a
+  process got a rotated refresh token it could not store); a write of an item removes its
+  mark in the same script;
 - ``...:lock``: the lock, a string ``<fence>:<random>`` set with ``NX`` and a lease
   (``PX``); its holder renews the lease while it works, so a holder that is killed loses
   the lock when the lease runs out, and the next holder re-reads what is stored;
@@ -32,16 +35,16 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from ... import _files, _secrets
 from ...errors import (
+    LockTimeoutError,
     ProfileError,
     StoreAuthError,
     StoreDataError,
     StoreError,
     StoreLockLostError,
     StoreUnreachableError,
-    YTSessionError,
 )
-from .. import tokenfile
 from .._paths import checked_name
 from ._base import DEFAULT_LEASE, ITEMS, SETTINGS, TOKEN, ProfileStore, StoreLock
 
@@ -76,9 +79,9 @@ _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
-# KEYS: data, lock. ARGV: owner ('' = unfenced), the field whose text is expected, its
-# expected text ('\0' = none), then the number of fields to set, the field/value pairs,
-# and the fields to delete.
+# KEYS: data, lock, unsaved marks. ARGV: owner ('' = unfenced), the field whose text is
+# expected, its expected text ('\0' = none), then the number of fields to set, the
+# field/value pairs, and the fields to delete. Every field written loses its mark.
 _WRITE = """
 if ARGV[1] ~= '' then
   local holder = redis.call('GET', KEYS[2])
@@ -92,6 +95,8 @@ end
 local n = tonumber(ARGV[4])
 if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + 2 * n)) end
 if #ARGV > 4 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 5 + 2 * n)) end
+for i = 0, n - 1 do redis.call('HDEL', KEYS[3], ARGV[5 + 2 * i]) end
+if #ARGV > 4 + 2 * n then redis.call('HDEL', KEYS[3], unpack(ARGV, 5 + 2 * n)) end
 return 1
 """
 
@@ -193,7 +198,8 @@ class RedisStore(ProfileStore):
         return self._url
 
     def key(self, profile: str, part: str = "data") -> str:
-        """:return: the Redis key of one part (``data``, ``lock``, ``fence``) of ``profile``."""
+        """:return: the Redis key of one part (``data``, ``lock``, ``fence``, ``unsaved``)
+        of ``profile``."""
         return f"{self.prefix}profile:{checked_name(profile)}:{part}"
 
     def where(self, profile: str, item: str) -> str:
@@ -221,7 +227,7 @@ class RedisStore(ProfileStore):
         for item in items:
             if item not in ITEMS:
                 raise ValueError(f"unknown profile item {item!r}")
-        data, lock_key = self.key(profile), self.key(profile, "lock")
+        data, lock_key, marks = (self.key(profile, part) for part in ("data", "lock", "unsaved"))
         pairs = [part for item, text in items.items() if text is not None for part in (item, text)]
         removed = [item for item, text in items.items() if text is None]
         args: list[str | int] = [
@@ -233,7 +239,7 @@ class RedisStore(ProfileStore):
             *removed,
         ]
         done = self._call(
-            lambda: self._scripts["write"](keys=[data, lock_key], args=args), where=data
+            lambda: self._scripts["write"](keys=[data, lock_key, marks], args=args), where=data
         )
         if not done:
             raise StoreLockLostError(
@@ -241,6 +247,22 @@ class RedisStore(ProfileStore):
                 f"{self.lease:g} s) and another process has written since; nothing was "
                 "written. Run again: the next run adopts the stored login"
             )
+
+    def mark_unsaved(self, profile: str, item: str) -> bool:
+        key = self.key(profile, "unsaved")
+        try:
+            self._call(lambda: self._redis.hset(key, item, "1"), where=key)
+        except StoreError as exc:
+            log.warning("could not mark %s as unsaved (%s)", self.where(profile, item), exc)
+            return False
+        return True
+
+    def is_unsaved(self, profile: str, item: str) -> bool:
+        key = self.key(profile, "unsaved")
+        return bool(self._call(lambda: self._redis.hexists(key, item), where=key))
+
+    def unsaved_mark(self, profile: str, item: str) -> str:
+        return f"{self._url} key {self.key(profile, 'unsaved')} field {item}"
 
     def profiles(self) -> list[str]:
         pattern = f"{self.prefix}profile:*:data"
@@ -256,13 +278,13 @@ class RedisStore(ProfileStore):
         return self._call(scan, where=pattern)
 
     def delete(self, profile: str) -> None:
-        keys = [self.key(profile, part) for part in ("data", "lock", "fence")]
+        keys = [self.key(profile, part) for part in ("data", "lock", "fence", "unsaved")]
         self._call(lambda: self._redis.delete(*keys), where=keys[0])
 
     # --- the lock ------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def lock(self, profile: str, *, timeout: float = tokenfile.LOCK_TIMEOUT) -> Iterator[StoreLock]:
+    def lock(self, profile: str, *, timeout: float = _files.LOCK_TIMEOUT) -> Iterator[StoreLock]:
         lock_key, fence_key = self.key(profile, "lock"), self.key(profile, "fence")
         lease_ms = max(1, int(self.lease * 1000))
         deadline = time.monotonic() + timeout
@@ -277,10 +299,12 @@ class RedisStore(ProfileStore):
             if owner:
                 break
             if time.monotonic() >= deadline:
-                raise YTSessionError(
+                raise LockTimeoutError(
                     f"another process has held the lock of profile '{profile}' in {self._url} "
                     f"for over {timeout:.0f} s; it is released {self.lease:g} s after its "
-                    "holder stops, so try again"
+                    "holder stops, so try again",
+                    where=f"{self._url} key {lock_key}",
+                    timeout=timeout,
                 )
             time.sleep(_POLL * (0.5 + secrets.randbelow(100) / 100))
         held = StoreLock(
@@ -318,9 +342,7 @@ class RedisStore(ProfileStore):
     # --- errors --------------------------------------------------------------------------
 
     def _scrub(self, text: str) -> str:
-        for password in self._passwords:
-            text = text.replace(password, "***")
-        return text
+        return _secrets.scrub(text, self._passwords)
 
     def _call(self, action: Callable[[], _T], *, where: str) -> _T:
         errors = self._errors

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from ...auth.store import StoredItem
 from ...errors import PoTokenBindingError, PoTokenError
 from .binding import PoTokenContext
 from .providers import (
@@ -14,7 +15,6 @@ from .providers import (
     PoTokenProviders,
     PoTokenRequest,
     ProviderChain,
-    StoredItem,
 )
 
 __all__ = ["as_chain", "player_po_token", "session_po_token", "session_request"]

@@ -23,10 +23,10 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 from urllib.parse import unquote
 
-from ... import _validate as check
+from ...auth.store import PO_TOKENS, FileItem, ProfileStore, StoredItem
 from ...errors import PoTokenBindingError, PoTokenError, YTSessionError
 from .binding import BindingKind, ContentBinding, PoTokenContext, content_binding
 from .coldstart import (
@@ -35,9 +35,6 @@ from .coldstart import (
     decode_cold_start_token,
     encode_cold_start_token,
 )
-
-if TYPE_CHECKING:
-    from ...auth.store import ProfileStore
 
 __all__ = [
     "CACHE_FORMAT",
@@ -50,7 +47,6 @@ __all__ = [
     "PoTokenRequest",
     "ProviderChain",
     "StaticProvider",
-    "StoredItem",
     "default_cache_file",
     "po_token_cache",
 ]
@@ -107,10 +103,8 @@ def po_token_cache(
     if (store is None) != (profile is None):
         raise ValueError("po_token_cache needs both store= and profile=, or neither")
     if store is not None and profile is not None:
-        from ...auth.store import PO_TOKENS, JsonItem
-
-        return JsonItem(store, profile, PO_TOKENS)
-    return _JsonFileItem(default_cache_file(directory, host=host))
+        return store.item(profile, PO_TOKENS)
+    return FileItem(default_cache_file(directory, host=host))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -266,57 +260,6 @@ class PoTokenProvider(abc.ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
-
-
-class StoredItem(Protocol):
-    """A JSON object kept outside the process, such as a profile store's PO-token item:
-    what a :class:`ProviderChain` can keep its tokens in instead of a file."""
-
-    def load(self) -> dict[str, Any] | None:
-        """:return: the stored object, or ``None`` when there is none."""
-
-    def update(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
-        """Replace the object by ``change(current)`` atomically; :return: the new one."""
-
-    def describe(self) -> str:
-        """:return: where the object lives, for messages (no secret)."""
-
-
-class _JsonFileItem:
-    """A :class:`StoredItem` in a local JSON file (mode 0600, written atomically): a
-    :class:`ProviderChain`'s ``cache_file``."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def load(self) -> dict[str, Any] | None:
-        """:raises YTSessionError: the file is not JSON. :raises OSError: it is unreadable."""
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        loaded: dict[str, Any] | None = check.loads(
-            data, check.Source(f"PO token cache {self.path}", "it is ignored", YTSessionError)
-        )
-        return loaded
-
-    def update(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
-        """Read, change and write the file (a file that cannot be read counts as empty).
-
-        :raises OSError: it cannot be written.
-        """
-        from ...auth.tokenfile import atomic_write_json
-
-        try:
-            current = self.load()
-        except (OSError, YTSessionError):
-            current = None
-        data = change(current or {})
-        atomic_write_json(self.path, data)
-        return data
-
-    def describe(self) -> str:
-        return str(self.path)
 
 
 #: What a session takes as its providers: a chain, one provider, or providers in order.
@@ -501,7 +444,7 @@ class ProviderChain:
         self.cache_item = cache_item
         # One way to keep tokens across processes: a file is an item like a store's.
         self._stored: StoredItem | None = (
-            cache_item if self.cache_file is None else _JsonFileItem(self.cache_file)
+            cache_item if self.cache_file is None else FileItem(self.cache_file)
         )
         self.refresh_margin = refresh_margin
         self._clock = clock

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
+from ...auth.store import StoredItem
 from ...errors import PoTokenBindingError, PoTokenError
 from .binding import WEBPO_CLIENTS, PoTokenContext
 from .providers import (
@@ -32,7 +33,6 @@ from .providers import (
     PoTokenProvider,
     PoTokenRequest,
     ProviderChain,
-    StoredItem,
 )
 
 __all__ = [
