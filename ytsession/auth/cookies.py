@@ -23,28 +23,61 @@ No cookie value ever appears in a ``repr``, a log line or an error message.
 
 from __future__ import annotations
 
-import atexit
 import dataclasses
-import hashlib
 import http.cookiejar
 import logging
 import math
-import re
 import threading
 import time
 import urllib.request
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from email.message import Message
 from pathlib import Path
 from typing import Any, Literal
 
 from requests.cookies import RequestsCookieJar
 
-from .. import _files, _secrets
-from .. import _validate as check
+from .. import _secrets
 from ..errors import CookieError, CookieFileChangedError, LoggedOutError, YTSessionError
+from ._cookie_formats import (
+    COOKIE_DOMAIN,
+    KEPT_HEADERS,
+    TEXT_SOURCE,
+    FileFormat,
+    ParsedCookies,
+    breadth,
+    check_kept_header,
+    cookie_header_for,
+    detect_format,
+    foreign_lines,
+    header_cookies,
+    in_jar_order,
+    is_youtube_domain,
+    make_cookie,
+    parse_browser_json,
+    parse_cookie_header,
+    parse_netscape,
+    parse_request_headers,
+    parse_text,
+    parsed_headers,
+    render_browser_json,
+    render_netscape,
+)
+from ._cookie_home import (
+    PENDING,
+    WRITE_BACK_INTERVAL,
+    WRITE_BACK_LOCK_TIMEOUT,
+    CookieFreshness,
+    CookieUpdate,
+    FileJarHome,
+    JarHome,
+    StoreJarHome,
+    fingerprint,
+    flush_quietly,
+    text_digest,
+    what,
+)
 from .store import COOKIES, FileItem, ProfileStore, StoredItem
 
 __all__ = [
@@ -72,10 +105,6 @@ __all__ = [
 
 log = logging.getLogger("ytsession.cookies")
 
-#: The domain every cookie of the jar belongs to (or to one of its subdomains).
-YOUTUBE_DOMAIN = "youtube.com"
-#: The domain given to cookies that come without one (from a header string).
-COOKIE_DOMAIN = ".youtube.com"
 #: Present only in a logged-in browser's jar.
 LOGIN_COOKIE = "LOGIN_INFO"
 #: The session cookies; at least one must be present to be logged in.
@@ -97,473 +126,7 @@ AUTH_COOKIES = (
     "__Secure-3PSIDCC",
 )
 
-#: The first line of a Netscape cookie file.
-NETSCAPE_HEADER = "# Netscape HTTP Cookie File"
-#: The prefix of an HttpOnly cookie's line in a Netscape cookie file.
-HTTPONLY_PREFIX = "#HttpOnly_"
-#: Pasted request headers kept besides the cookies (the rest are dropped: stale or secret).
-KEPT_HEADERS = (
-    "user-agent",
-    "accept-language",
-    "x-goog-authuser",
-    "x-goog-pageid",
-    "x-goog-visitor-id",
-    "x-origin",
-    "origin",
-)
-
-FileFormat = Literal["netscape", "browser.json", "headers"]
-
-#: Seconds between two write-backs of the cookie file: a burst of answers that rotate
-#: cookies is written once, then at most once per interval (the last change is written
-#: when the interval ends, by :meth:`YouTubeCookies.flush` or at exit).
-WRITE_BACK_INTERVAL = 5.0
-#: Seconds a write-back waits for another process's write-back of the same file.
-WRITE_BACK_LOCK_TIMEOUT = 10.0
-
-_TEXT = "<text>"
-_NETSCAPE_MAGIC = re.compile(r"^#\s*(Netscape\s+)?HTTP Cookie File", re.IGNORECASE)
-_NETSCAPE_LINE = re.compile(r"^(#HttpOnly_)?[^\s#][^\t]*\t(TRUE|FALSE)\t", re.IGNORECASE)
-_HEADER_LINE = re.compile(r"^\s*:?[A-Za-z0-9-]+\s*:")
-_REQUEST_LINE = re.compile(r"^[A-Z]+ \S+ HTTP/\d(\.\d)?$")
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-#: What no cookie value may hold: control characters (C0, DEL, C1) and characters outside
-#: latin-1, which an HTTP header cannot carry (they failed only when the request was sent).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]|[^\x00-\xff]")
-
-
-def is_youtube_domain(domain: str) -> bool:
-    """Return whether ``domain`` is ``youtube.com`` or a subdomain (a leading dot and the
-    case do not matter)."""
-    bare = domain.strip().lower().lstrip(".")
-    return bare == YOUTUBE_DOMAIN or bare.endswith("." + YOUTUBE_DOMAIN)
-
-
-def make_cookie(
-    name: str,
-    value: str,
-    *,
-    domain: str = COOKIE_DOMAIN,
-    path: str = "/",
-    secure: bool | None = None,
-    expires: int | None = None,
-    http_only: bool = False,
-    host_only: bool = False,
-) -> http.cookiejar.Cookie:
-    """Build a cookie for the jar.
-
-    :param name: the cookie's name.
-    :param value: its value.
-    :param domain: ``.youtube.com`` (with the dot: for every subdomain) or a host.
-    :param path: the path it is sent for.
-    :param secure: sent over HTTPS only; by default only ``__Secure-`` and ``__Host-``
-        cookies are.
-    :param expires: Unix time it expires, or ``None`` for a session cookie.
-    :param http_only: the cookie is HttpOnly (kept through a write-back).
-    :param host_only: the cookie belongs to ``domain`` exactly, not its subdomains.
-    """
-    if secure is None:
-        secure = name.startswith(("__Secure-", "__Host-"))
-    return http.cookiejar.Cookie(
-        version=0,
-        name=name,
-        value=value,
-        port=None,
-        port_specified=False,
-        domain=domain,
-        domain_specified=not host_only,
-        domain_initial_dot=domain.startswith("."),
-        path=path,
-        path_specified=True,
-        secure=secure,
-        expires=expires,
-        discard=expires is None,
-        comment=None,
-        comment_url=None,
-        rest={"HttpOnly": ""} if http_only else {},
-        rfc2109=False,
-    )
-
-
-def _is_http_only(cookie: http.cookiejar.Cookie) -> bool:
-    # Any spelling: the standard library's jar keeps the attribute as the server wrote it
-    # ("HttpOnly", "httponly", "HTTPOnly", ...).
-    rest: Mapping[str, Any] = getattr(cookie, "_rest", {})
-    return any(key.lower() == "httponly" for key in rest)
-
-
-# --- parsing ---------------------------------------------------------------------------
-
-
-def _lines(text: str) -> list[str]:
-    """Split text into lines, whatever its line endings (LF, CRLF, CR); drop a BOM."""
-    return text.removeprefix("\ufeff").splitlines()
-
-
-def parse_netscape(text: str, *, path: str = _TEXT) -> list[http.cookiejar.Cookie]:
-    """Parse a Netscape ``cookies.txt``: seven tab-separated fields a line (domain,
-    include-subdomains flag, path, secure flag, expiry, name, value).
-
-    Comments and blank lines are skipped; a ``#HttpOnly_`` prefix marks an HttpOnly
-    cookie; an expiry of 0 means a session cookie; Windows line endings are fine. Cookies
-    of every domain are returned (:class:`YouTubeCookies` keeps YouTube's).
-
-    A malformed line is skipped with a warning naming its number (never its content), as
-    yt-dlp's cookie jar skips it; only a file whose every cookie line is malformed is an
-    error.
-
-    :param text: the file's content.
-    :param path: the file's name, for messages.
-    :raises CookieError: no line is a cookie and some line is malformed (the first such
-        line's number is in the message and in
-        :attr:`~ytsession.errors.CookieError.line`; its content never is).
-    """
-    cookies = []
-    problems: list[CookieError] = []
-    for number, raw in enumerate(_lines(text), 1):
-        line = raw.strip("\r\n")
-        http_only = line.startswith(HTTPONLY_PREFIX)
-        if http_only:
-            line = line[len(HTTPONLY_PREFIX) :]
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) == 6:  # some exporters drop an empty value's field
-            fields.append("")
-        if len(fields) != 7:
-            problems.append(
-                CookieError(
-                    f"cookie file {path}, line {number}: expected 7 tab-separated fields, "
-                    f"found {len(fields)} (an editor may have turned the tabs into spaces); "
-                    "export the cookies again",
-                    path=path,
-                    line=number,
-                )
-            )
-            continue
-        domain, subdomains, cookie_path, secure, expires_text, name, value = fields
-        domain = domain.strip().lower()
-        problem = None
-        expires: int | None = None
-        if not domain:
-            problem = "the domain is empty"
-        elif subdomains.upper() not in ("TRUE", "FALSE"):
-            problem = "the second field must be TRUE or FALSE"
-        elif secure.upper() not in ("TRUE", "FALSE"):
-            problem = "the fourth field (secure) must be TRUE or FALSE"
-        elif not _TOKEN.match(name):
-            problem = "the cookie name is empty or not a valid name"
-        elif _CONTROL.search(value):
-            problem = "the cookie value holds a character HTTP headers cannot carry"
-        else:
-            try:
-                stamp = int(float(expires_text.strip() or "0"))
-            except (ValueError, OverflowError):  # "nan", "1e400": not a time either
-                problem = "the expiry (fifth field) is not a number"
-            else:
-                expires = stamp if stamp > 0 else None
-        if problem is not None:
-            problems.append(
-                CookieError(
-                    f"cookie file {path}, line {number}: {problem}; fix the line or export "
-                    "the cookies again",
-                    path=path,
-                    line=number,
-                )
-            )
-            continue
-        include_subdomains = subdomains.upper() == "TRUE"
-        if include_subdomains and not domain.startswith("."):
-            domain = "." + domain
-        cookies.append(
-            make_cookie(
-                name,
-                value,
-                domain=domain,
-                path=cookie_path or "/",
-                secure=secure.upper() == "TRUE",
-                expires=expires,
-                http_only=http_only,
-                host_only=not include_subdomains,
-            )
-        )
-    if problems and not cookies:
-        raise problems[0]
-    for skipped in problems:
-        log.warning("skipping a malformed cookie line: %s", skipped)
-    return cookies
-
-
-def parse_cookie_header(text: str, *, path: str = _TEXT, line: int | None = None) -> dict[str, str]:
-    """Parse a ``Cookie`` header value: ``name=value; name2=value2`` (a leading
-    ``Cookie:`` is allowed; line breaks inside, as a terminal wraps long lines, are dropped).
-
-    :param text: the header value.
-    :param path: where it comes from, for messages.
-    :param line: its line in that file, for messages.
-    :return: the cookies by name, in order (a repeated name keeps its last value).
-    :raises CookieError: an element is not ``name=value`` or a name is invalid.
-    """
-    text = "".join(line.strip() for line in _lines(text))
-    if text[:7].lower() == "cookie:":
-        text = text[7:]
-    where = f"{path}, line {line}" if line is not None else path
-    cookies: dict[str, str] = {}
-    for position, element in enumerate(text.split(";"), 1):
-        element = element.strip()
-        if not element:
-            continue
-        name, separator, value = element.partition("=")
-        name = name.strip()
-        if not separator or not _TOKEN.match(name):
-            raise CookieError(
-                f"{where}: element {position} of the Cookie header is not name=value; copy "
-                "the whole header again",
-                path=path,
-                line=line,
-            )
-        value = value.strip()
-        if _CONTROL.search(value):
-            raise CookieError(
-                f"{where}: the value of element {position} of the Cookie header holds a tab, "
-                "another control character or a character HTTP headers cannot carry, which "
-                "no cookie value may hold; copy the whole header again",
-                path=path,
-                line=line,
-            )
-        cookies[name] = value
-    return cookies
-
-
-def parse_request_headers(text: str, *, path: str = _TEXT) -> dict[str, str]:
-    """Parse request headers pasted from a browser's developer tools.
-
-    Accepts Firefox's form (``Name: value`` a line, after an optional request line) and
-    Chrome's (HTTP/2 pseudo-headers such as ``:authority:`` are skipped; a name alone on a
-    line, ending in ``:``, takes the next line as its value). Lines that are neither are
-    skipped. Repeated ``cookie`` headers are joined.
-
-    :param text: the pasted text.
-    :param path: where it comes from, for messages.
-    :return: the headers, names in lower case.
-    :raises CookieError: there is no ``Cookie`` header, or it is malformed.
-    """
-    headers: dict[str, str] = {}
-    cookie_lines: list[tuple[int, str]] = []
-    pending: str | None = None  # Chrome: a name whose value is on the next line
-    for number, raw in enumerate(_lines(text), 1):
-        line = raw.strip()
-        if not line:
-            continue
-        if pending is not None:
-            name, pending = pending, None
-            if not name.startswith(":"):
-                check_kept_header(name, line, path=path, line=number)
-                _add_header(headers, name, line)
-                if name == "cookie":
-                    cookie_lines.append((number, line))
-            continue
-        if _REQUEST_LINE.match(line) or not _HEADER_LINE.match(line):
-            continue
-        pseudo = line.startswith(":")
-        name, _, value = line[1:].partition(":") if pseudo else line.partition(":")
-        name = (":" if pseudo else "") + name.strip().lower()
-        value = value.strip()
-        if not value:
-            pending = name
-            continue
-        if not pseudo:
-            check_kept_header(name, value, path=path, line=number)
-            _add_header(headers, name, value)
-            if name == "cookie":
-                cookie_lines.append((number, value))
-    if "cookie" not in headers:
-        raise CookieError(
-            f"the request headers in {path} hold no Cookie header: copy the headers of a "
-            "request to youtube.com made while logged in (see the cookies guide)",
-            path=path,
-        )
-    # Checked here so that a fault names its line.
-    for number, value in cookie_lines:
-        parse_cookie_header(value, path=path, line=number)
-    return headers
-
-
-def check_kept_header(name: str, value: str, *, path: str = _TEXT, line: int | None = None) -> None:
-    """Check a pasted request header that is kept (see :data:`KEPT_HEADERS`): it is sent
-    again later, so it must be one HTTP can carry (latin-1, no control characters).
-
-    :param name: the header's name, in lower case; other headers are not checked (they are
-        dropped).
-    :param value: its value.
-    :param path: where it comes from, for messages.
-    :param line: its line there, for messages.
-    :raises CookieError: the value holds a control character or a character outside
-        latin-1 (it would fail only when the request is sent).
-    """
-    if name not in KEPT_HEADERS or not _CONTROL.search(value):
-        return
-    where = f"{path}, line {line}" if line is not None else path
-    raise CookieError(
-        f"{where}: the {name} header holds a control character or a character HTTP "
-        "headers cannot carry; copy the request headers again from the browser, or leave "
-        "that header out",
-        path=path,
-        line=line,
-    )
-
-
-def _add_header(headers: dict[str, str], name: str, value: str) -> None:
-    if name == "cookie" and name in headers:
-        headers[name] = f"{headers[name].rstrip('; ')}; {value}"
-    else:
-        headers[name] = value
-
-
-def parse_browser_json(data: Mapping[str, Any], *, path: str = _TEXT) -> dict[str, str]:
-    """Check ytmusicapi's ``browser.json`` (request headers as a JSON object).
-
-    :param data: the decoded JSON object.
-    :param path: the file's name, for messages.
-    :return: the headers, names in lower case.
-    :raises CookieError: there is no ``cookie`` entry, or a value is not a string.
-    """
-    headers: dict[str, str] = {}
-    for key, value in data.items():
-        if not isinstance(value, str):
-            raise CookieError(
-                f"browser headers file {path}: the value of {key!r} is not a string; run the "
-                "browser setup again",
-                path=path,
-            )
-        check_kept_header(str(key).lower(), value, path=path)
-        headers[str(key).lower()] = value
-    if not headers.get("cookie"):
-        raise CookieError(
-            f"browser headers file {path} holds no 'cookie' entry; run the browser setup again "
-            "with the headers of a logged-in request",
-            path=path,
-        )
-    parse_cookie_header(headers["cookie"], path=path)
-    return headers
-
-
-def detect_format(text: str) -> FileFormat | Literal["cookie-header"]:
-    """Return what ``text`` holds: ``"browser.json"``, ``"netscape"``, ``"headers"``
-    (pasted request headers) or ``"cookie-header"`` (a bare ``Cookie`` header).
-
-    A ``Cookie`` header a terminal wrapped across lines is a ``"cookie-header"`` even when
-    a wrapped line happens to start like ``word:`` (``LOGIN_INFO`` values hold colons):
-    text that reads as one valid header once its line breaks are dropped is one.
-    """
-    lines = _lines(text)
-    if text.removeprefix("\ufeff").lstrip().startswith("{"):
-        return "browser.json"
-    if any(_NETSCAPE_MAGIC.match(line) or _NETSCAPE_LINE.match(line) for line in lines):
-        return "netscape"
-    if any(_HEADER_LINE.match(line) for line in lines) and not _is_cookie_header(text):
-        return "headers"
-    return "cookie-header"
-
-
-def _is_cookie_header(text: str) -> bool:
-    try:
-        return bool(parse_cookie_header(text))
-    except CookieError:
-        return False
-
-
-def render_netscape(
-    cookies: Iterable[http.cookiejar.Cookie], *, keep_lines: Sequence[str] = ()
-) -> str:
-    """Write cookies as a Netscape ``cookies.txt``.
-
-    :param cookies: the cookies to write.
-    :param keep_lines: lines to keep as they are (other sites' cookies of the same file).
-    """
-    lines = [
-        NETSCAPE_HEADER,
-        "# Written by ytsession. Keep this file private: it signs in as you.",
-        "",
-        *keep_lines,
-    ]
-    for cookie in sorted(cookies, key=lambda c: (c.domain, c.path, c.name)):
-        if _CONTROL.search(cookie.name) or _CONTROL.search(cookie.value or ""):
-            log.warning("not writing cookie %s: it holds a control character", cookie.name)
-            continue
-        prefix = HTTPONLY_PREFIX if _is_http_only(cookie) else ""
-        fields = [
-            prefix + cookie.domain,
-            "TRUE" if cookie.domain.startswith(".") else "FALSE",
-            cookie.path or "/",
-            "TRUE" if cookie.secure else "FALSE",
-            str(int(cookie.expires)) if cookie.expires else "0",
-            cookie.name,
-            cookie.value or "",
-        ]
-        lines.append("\t".join(fields))
-    return "\n".join(lines) + "\n"
-
-
-def _foreign_lines(text: str) -> list[str]:
-    """The cookie lines of a Netscape file that belong to other sites than YouTube."""
-    kept = []
-    for raw in _lines(text):
-        line = raw.strip("\r\n")
-        body = line.removeprefix(HTTPONLY_PREFIX)
-        if not body.strip() or body.startswith("#"):
-            continue
-        if not is_youtube_domain(body.split("\t", 1)[0]):
-            kept.append(line)
-    return kept
-
-
 # --- the jar -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CookieFreshness:
-    """How fresh a cookie jar is; names and times only, never values.
-
-    :ivar logged_in: ``LOGIN_INFO`` and a SID cookie are present and unexpired.
-    :ivar saved_at: when the cookie file was last written (its mtime), or ``None``.
-    :ivar soonest_expiry: the soonest expiry (Unix time) of a sign-in cookie still valid,
-        or ``None`` when all are session cookies.
-    :ivar soonest_expiring: that cookie's name.
-    :ivar expired: the sign-in cookies that have already expired.
-    """
-
-    logged_in: bool
-    saved_at: float | None
-    soonest_expiry: float | None
-    soonest_expiring: str | None
-    expired: tuple[str, ...] = ()
-
-    def age(self, now: float | None = None) -> float | None:
-        """:return: seconds since the cookie file was written, or ``None``."""
-        if self.saved_at is None:
-            return None
-        return max(0.0, (time.time() if now is None else now) - self.saved_at)
-
-
-@dataclass(frozen=True)
-class CookieUpdate:
-    """What a response's ``Set-Cookie`` headers did to the jar.
-
-    :ivar changed: the names of the cookies set, changed or deleted.
-    :ivar logged_out: the jar was logged in before and is not any more (the login cookies
-        were dropped: the exported cookies have been rotated out).
-    :ivar saved: the change was written back to the cookie file.
-    :ivar pending: the change waits for the end of the write-back interval (a burst).
-    :ivar adopted: the cookie file had been replaced on disk (a newer export) and was read
-        instead of being written over; the jar now holds the file's cookies.
-    """
-
-    changed: tuple[str, ...] = ()
-    logged_out: bool = False
-    saved: bool = False
-    pending: bool = False
-    adopted: bool = False
 
 
 class _SetCookieResponse:
@@ -579,39 +142,6 @@ class _SetCookieResponse:
 
 
 _Snapshot = dict[tuple[str, str, str], tuple[str | None, int | None]]
-
-
-# --- where a jar lives -------------------------------------------------------------------
-
-#: Where a jar lives was a ``JarHome``; it is a stored item now, as every persisted thing.
-JarHome = StoredItem
-
-
-def FileJarHome(path: str | Path) -> StoredItem:
-    """:return: a cookie file as the home of a jar (its lock in our cache directory)."""
-    return FileItem.foreign(path)
-
-
-def StoreJarHome(store: ProfileStore, profile: str) -> StoredItem:
-    """:return: the cookie item of a profile in a store as the home of a jar."""
-    return store.item(profile, COOKIES)
-
-
-def _text_digest(text: str | None) -> str | None:
-    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _fingerprint(home: StoredItem) -> str | None:
-    """What tells the content a home holds now from another one (``None``: nothing, or
-    unreadable); read under the home's lock, it is also what its next write replaces."""
-    try:
-        return _text_digest(home.read())
-    except OSError:
-        return None
-
-
-def _what(home: StoredItem) -> str:
-    return "cookie file" if home.path is not None else "stored cookies"
 
 
 class YouTubeCookies:
@@ -668,14 +198,14 @@ class YouTubeCookies:
             k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEPT_HEADERS
         }
         for name, value in self.headers.items():
-            check_kept_header(name, value, path=str(path) if path is not None else _TEXT)
+            check_kept_header(name, value, path=str(path) if path is not None else TEXT_SOURCE)
         self.write_back = write_back and file_format != "headers"
         self.write_back_interval = write_back_interval
         #: Incremented each time the server changes the jar: a credentials "version".
         self.version = 0
         home = self.home
         #: The fingerprint of what was read or written last (see _fingerprint).
-        self._seen = _fingerprint(home) if home is not None else None
+        self._seen = fingerprint(home) if home is not None else None
         self._pending = False  # a change waits for the end of the write-back interval
         self._last_write: float | None = None  # time.monotonic() of the last write-back
         self._timer: threading.Timer | None = None
@@ -725,7 +255,7 @@ class YouTubeCookies:
             ) from None
         cookies = cls._from_text(text, source=str(path), path=path, write_back=write_back)
         cookies.write_back_interval = write_back_interval
-        cookies._seen = _text_digest(text)  # what was read, not what the file holds now
+        cookies._seen = text_digest(text)  # what was read, not what the file holds now
         return cookies
 
     @classmethod
@@ -751,7 +281,7 @@ class YouTubeCookies:
         home = store.item(profile, COOKIES)
         cookies = cls._from_home(home, path=None, write_back=write_back)
         if cookies is None:
-            raise CookieError(f"{_what(home)} {home.describe()} do not exist", path=home.describe())
+            raise CookieError(f"{what(home)} {home.describe()} do not exist", path=home.describe())
         cookies._home = home
         cookies.write_back_interval = write_back_interval
         return cookies
@@ -769,17 +299,17 @@ class YouTubeCookies:
             text = home.read()
         except OSError as exc:
             raise CookieError(
-                f"cannot read {_what(home)} {where} ({exc.strerror}); check its permissions",
+                f"cannot read {what(home)} {where} ({exc.strerror}); check its permissions",
                 path=where,
             ) from None
         if text is None:
             return None
         cookies = cls._from_text(text, source=where, path=path, write_back=write_back)
-        cookies._seen = _text_digest(text)
+        cookies._seen = text_digest(text)
         return cookies
 
     @classmethod
-    def from_text(cls, text: str, *, source: str = _TEXT) -> YouTubeCookies:
+    def from_text(cls, text: str, *, source: str = TEXT_SOURCE) -> YouTubeCookies:
         """Read cookies from text in any of the formats :meth:`from_file` accepts.
 
         The result has no file: cookies the server updates are kept in memory only (call
@@ -795,51 +325,18 @@ class YouTubeCookies:
     def _from_text(
         cls, text: str, *, source: str, path: Path | None, write_back: bool
     ) -> YouTubeCookies:
-        if not text.strip():
-            raise CookieError(f"{source} holds no cookies; export them again", path=source)
-        kind = detect_format(text)
-        if kind == "netscape":
-            return cls(
-                parse_netscape(text, path=source),
-                path=path,
-                file_format="netscape",
-                write_back=write_back,
-            )
-        if kind == "browser.json":
-            data = check.json_object(
-                text,
-                check.Source(
-                    f"browser headers file {source}",
-                    "run the browser setup again",
-                    lambda m: CookieError(m, path=source),
-                ),
-            )
-            headers = parse_browser_json(data, path=source)
-            return cls._from_headers(
-                headers, path=path, file_format="browser.json", write_back=write_back
-            )
-        if kind == "headers":
-            headers = parse_request_headers(text, path=source)
-            return cls._from_headers(headers, path=path, file_format="headers", write_back=False)
-        return cls(
-            _header_cookies(parse_cookie_header(text, path=source)),
-            path=path,
-            file_format="headers",
-            write_back=False,
-        )
+        return cls._from_parsed(parse_text(text, source=source), path=path, write_back=write_back)
 
     @classmethod
-    def _from_headers(
-        cls,
-        headers: Mapping[str, str],
-        *,
-        path: Path | None,
-        file_format: FileFormat,
-        write_back: bool,
+    def _from_parsed(
+        cls, parsed: ParsedCookies, *, path: Path | None = None, write_back: bool = False
     ) -> YouTubeCookies:
-        cookies = _header_cookies(parse_cookie_header(headers["cookie"]))
         return cls(
-            cookies, path=path, file_format=file_format, headers=headers, write_back=write_back
+            parsed.cookies,
+            path=path,
+            file_format=parsed.file_format,
+            headers=parsed.headers,
+            write_back=write_back,
         )
 
     @classmethod
@@ -848,7 +345,7 @@ class YouTubeCookies:
 
         :raises CookieError: the header is malformed.
         """
-        return cls(_header_cookies(parse_cookie_header(header)), file_format="headers")
+        return cls(header_cookies(parse_cookie_header(header)), file_format="headers")
 
     @classmethod
     def from_request_headers(cls, text: str) -> YouTubeCookies:
@@ -857,14 +354,12 @@ class YouTubeCookies:
 
         :raises CookieError: there is no ``Cookie`` header, or it is malformed.
         """
-        return cls._from_headers(
-            parse_request_headers(text), path=None, file_format="headers", write_back=False
-        )
+        return cls._from_parsed(parsed_headers(parse_request_headers(text), "headers"))
 
     @classmethod
     def from_mapping(cls, cookies: Mapping[str, str]) -> YouTubeCookies:
         """Use cookie values by name (domain ``.youtube.com``, path ``/``)."""
-        return cls(_header_cookies(cookies), file_format="headers")
+        return cls(header_cookies(cookies), file_format="headers")
 
     # --- what it holds ---------------------------------------------------------------
 
@@ -917,7 +412,7 @@ class YouTubeCookies:
         valid_until = math.inf
         with self._lock:
             generation = self._generation
-            for cookie in _in_jar_order(self._jar):
+            for cookie in in_jar_order(self._jar):
                 if cookie.expires is not None and cookie.expires > stamp:
                     valid_until = min(valid_until, float(cookie.expires))
                 if cookie.is_expired(stamp):
@@ -926,7 +421,7 @@ class YouTubeCookies:
                 if cookie.value is None:
                     continue
                 current = chosen.get(cookie.name)
-                if current is None or _breadth(cookie) > _breadth(current):
+                if current is None or breadth(cookie) > breadth(current):
                     chosen[cookie.name] = cookie
         live = {name: cookie.value or "" for name, cookie in chosen.items()}
         scanned = (generation, valid_until, live, unexpired)
@@ -1035,7 +530,7 @@ class YouTubeCookies:
             self._header_cache_key = (generation, valid_until)
         elif key in self._header_cache:
             return self._header_cache[key]
-        header = _cookie_header_for(unexpired, secure=key[0] == "https", host=host, path=path)
+        header = cookie_header_for(unexpired, secure=key[0] == "https", host=host, path=path)
         self._header_cache[key] = header
         return header
 
@@ -1121,10 +616,10 @@ class YouTubeCookies:
     def _schedule_flush(self, delay: float) -> None:
         if self._timer is not None and self._timer.is_alive():
             return
-        self._timer = threading.Timer(delay, _flush_quietly, args=(weakref.ref(self),))
+        self._timer = threading.Timer(delay, flush_quietly, args=(weakref.ref(self),))
         self._timer.daemon = True
         self._timer.start()
-        _PENDING.add(self)
+        PENDING.add(self)
 
     def _write_back(self) -> Literal["saved", "adopted", "kept"]:
         """Write the jar to its home under the home's lock, unless what the home holds
@@ -1135,11 +630,11 @@ class YouTubeCookies:
         try:
             with home.locked(WRITE_BACK_LOCK_TIMEOUT):
                 held = home.read()
-                if _text_digest(held) != self._seen:
+                if text_digest(held) != self._seen:
                     return "adopted" if self._adopt_newer(home) else "kept"
                 text = self._render(held, self.file_format, where=home.describe())
                 home.write(text)
-                self._seen = _text_digest(text)
+                self._seen = text_digest(text)
         except CookieFileChangedError:
             self._pending = False
             raise
@@ -1162,7 +657,7 @@ class YouTubeCookies:
         :raises CookieFileChangedError: it cannot be used (malformed or logged out); a
             removed file (or stored item) is only logged (nothing is written back to it).
         """
-        where = f"{_what(home)} {home.describe()}"
+        where = f"{what(home)} {home.describe()}"
         self._pending = False
         reason = ""
         try:
@@ -1229,7 +724,7 @@ class YouTubeCookies:
             text = self._render(existing, file_format, where=str(target))
             item.write(text)
             if target == self.path:
-                self._seen = _text_digest(text)
+                self._seen = text_digest(text)
 
     def _render(self, existing: str | None, file_format: FileFormat, *, where: str) -> str:
         """The jar in ``file_format``, without its expired cookies, as the text that
@@ -1242,21 +737,11 @@ class YouTubeCookies:
         with self._lock:
             self._jar.clear_expired_cookies()
             self._generation += 1  # expired cookies were dropped
-            if file_format != "browser.json":
-                keep = _foreign_lines(existing) if existing else []
-                return render_netscape(self._cookies(), keep_lines=keep)
-            if existing is None:
-                data = {k: v for k, v in self.headers.items() if k not in ("origin", "x-origin")}
-            else:
-                source = check.Source(
-                    f"browser headers file {where}",
-                    "fix or delete it",
-                    lambda m: CookieError(m, path=where),
-                )
-                data = check.json_object(existing, source)
-            key = next((k for k in data if k.lower() == "cookie"), "cookie")
-            data[key] = "; ".join(f"{name}={value}" for name, value in self._live().items())
-            return _files.json_text(data)
+            if file_format == "browser.json":
+                live = self._live()
+                return render_browser_json(existing, headers=self.headers, live=live, where=where)
+            keep = foreign_lines(existing) if existing else []
+            return render_netscape(self._cookies(), keep_lines=keep)
 
     @property
     def home(self) -> StoredItem | None:
@@ -1271,7 +756,7 @@ class YouTubeCookies:
         since it was read or saved here (another process, or the user exporting again): its
         content differs, whatever its time stamp says."""
         home = self.home
-        return home is not None and _fingerprint(home) != self._seen
+        return home is not None and fingerprint(home) != self._seen
 
     def reload(self) -> None:
         """Read the cookie file (or stored item) again, replacing the jar's cookies.
@@ -1285,7 +770,7 @@ class YouTubeCookies:
         fresh = self._from_home(home, path=self.path, write_back=self.write_back)
         if fresh is None:
             where = home.describe()
-            raise CookieError(f"{_what(home)} {where} does not exist", path=where)
+            raise CookieError(f"{what(home)} {where} does not exist", path=where)
         with self._lock:
             self._take(fresh)
 
@@ -1311,73 +796,3 @@ class YouTubeCookies:
 
 def _snapshot(cookies: Iterable[http.cookiejar.Cookie]) -> _Snapshot:
     return {(c.domain, c.path, c.name): (c.value, c.expires) for c in cookies}
-
-
-def _in_jar_order(jar: http.cookiejar.CookieJar) -> Iterator[http.cookiejar.Cookie]:
-    """The jar's cookies in the order the standard library sends them (domain, path and
-    name as they were added), without the sorting of ``iter(jar)``."""
-    by_domain: Mapping[str, Mapping[str, Mapping[str, http.cookiejar.Cookie]]] = getattr(
-        jar, "_cookies", {}
-    )
-    for by_path in by_domain.values():
-        for by_name in by_path.values():
-            yield from by_name.values()
-
-
-def _cookie_header_for(
-    cookies: Sequence[http.cookiejar.Cookie], *, secure: bool, host: str, path: str
-) -> str | None:
-    """The ``Cookie`` header for a request, by :class:`http.cookiejar.DefaultCookiePolicy`'s
-    rules for the version-0 (Netscape) cookies a browser jar holds (the rules yt-dlp's jar
-    follows too): the domain and its subdomains, path prefix at a ``/`` boundary,
-    ``Secure`` over HTTPS only; longest path first. The suite checks it against the
-    standard library's own header for random jars and URLs."""
-    if "." not in host:
-        host += ".local"  # as the standard library names a dotless host
-    chosen = []
-    for cookie in cookies:
-        if cookie.secure and not secure:
-            continue
-        domain = cookie.domain.lower()
-        if not ("." + host).endswith(domain if domain.startswith(".") else "." + domain):
-            continue
-        cookie_path = cookie.path or "/"
-        if path != cookie_path and not (
-            path.startswith(cookie_path)
-            and (cookie_path.endswith("/") or path[len(cookie_path) : len(cookie_path) + 1] == "/")
-        ):
-            continue
-        chosen.append(cookie)
-    if not chosen:
-        return None
-    chosen.sort(key=lambda c: len(c.path or ""), reverse=True)
-    return "; ".join(c.name if c.value is None else f"{c.name}={c.value}" for c in chosen)
-
-
-#: Jars with a write-back waiting for the end of its interval, flushed at exit.
-_PENDING: weakref.WeakSet[YouTubeCookies] = weakref.WeakSet()
-
-
-def _flush_quietly(ref: weakref.ref[YouTubeCookies]) -> None:
-    cookies = ref()
-    if cookies is None:
-        return
-    try:
-        cookies.flush()
-    except YTSessionError as exc:
-        log.warning("%s", exc)
-
-
-@atexit.register
-def _flush_at_exit() -> None:
-    for cookies in list(_PENDING):
-        _flush_quietly(weakref.ref(cookies))
-
-
-def _breadth(cookie: http.cookiejar.Cookie) -> tuple[bool, int]:
-    """Orders cookies of one name: ``.youtube.com`` first, then the shortest domain."""
-    return (cookie.domain.lower() == COOKIE_DOMAIN, -len(cookie.domain))
-
-
-def _header_cookies(cookies: Mapping[str, str]) -> list[http.cookiejar.Cookie]:
-    return [make_cookie(name, value) for name, value in cookies.items()]
