@@ -2,7 +2,9 @@
 they never fall behind it: ``ytsession completion bash|zsh|fish``.
 
 bash gets a completion function; zsh loads the same function through ``bashcompinit``;
-fish gets one ``complete`` line per command and option, with its help text.
+fish gets one ``complete`` line per command and option, with its help text. After
+``--profile`` (and after ``profiles use`` / ``profiles copy``) all three offer the store's
+profile names, asked of ``ytsession profiles --names`` when Tab is pressed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,13 @@ import argparse
 from dataclasses import dataclass, field
 
 __all__ = ["Command", "commands", "script"]
+
+#: The option whose value is a profile name.
+PROFILE_OPTION = "--profile"
+#: The shell command that lists the profile names (honouring $YTSESSION_STORE / _HOME).
+_NAMES = "ytsession profiles --names 2>/dev/null"
+#: ``profiles ACTION NAME``: the actions whose argument is a profile name.
+_NAMED_ACTIONS = ("use", "copy")
 
 
 @dataclass
@@ -91,7 +100,9 @@ def _bash(parser: argparse.ArgumentParser) -> str:
             if choices:
                 patterns = "|".join(f"{command.name}:{s}" for s in spellings)
                 lines.append(f'        {patterns}) opts="{_words(choices)}" ;;')
+    named = "|".join(f"profiles:{action}" for action in _NAMED_ACTIONS)
     lines += [
+        f'        *:{PROFILE_OPTION}|{named}) opts="$({_NAMES})" ;;',
         "    esac",
         '    COMPREPLY=($(compgen -W "$opts" -- "$cur"))',
         "}",
@@ -140,8 +151,14 @@ def _fish(parser: argparse.ArgumentParser) -> str:
                 else:
                     flags.append(f"-s {spelling[1:]}")
             extra = f" -xa '{' '.join(choices)}'" if choices else ""
+            if PROFILE_OPTION in spellings:
+                extra = f" -xa '({_NAMES})'"
             description = _fish_quote(help_text.replace("%(default)s", "").split(" (")[0])
             lines.append(f"complete -c ytsession {when} {' '.join(flags)}{extra} -d {description}")
+    lines.append(
+        "complete -c ytsession -n '__fish_seen_subcommand_from profiles; and "
+        f"__fish_seen_subcommand_from {' '.join(_NAMED_ACTIONS)}' -xa '({_NAMES})'"
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -1,5 +1,6 @@
-"""The command line's profile store commands: ``ytsession profiles`` (list) and
-``ytsession profiles copy NAME --to URL`` (move a login between stores).
+"""The command line's profile store commands: ``ytsession profiles`` (list),
+``ytsession profiles copy NAME --to URL`` (move a login between stores) and
+``ytsession profiles use NAME`` (the profile commands use when none is named).
 
 Kept out of :mod:`ytsession.cli`, which only registers the parsers here.
 """
@@ -14,6 +15,8 @@ from ._console import say
 from .errors import ProfileError, YTSessionError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .auth.store import ProfileStore
 
 
@@ -22,11 +25,16 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     profiles = sub.add_parser(
         "profiles",
         parents=[common],
-        help="list the profiles of a store (kind, account, server, state), or copy one",
+        help="list the profiles of a store (kind, account, server, state), copy one, or "
+        "choose the default one",
         description="List every profile of the store (--store, $YTSESSION_STORE or the "
-        "default directory), or copy one to another store with `profiles copy`.",
+        "default directory; the one commands use without --profile is marked), copy one to "
+        "another store with `profiles copy`, or choose that default with `profiles use`.",
     )
     profiles.add_argument("--json", action="store_true", help="print JSON")
+    profiles.add_argument(
+        "--names", action="store_true", help="print only the names, one a line (for scripts)"
+    )
     profiles.set_defaults(handler=cmd_profiles)
     actions = profiles.add_subparsers(dest="profiles_command", metavar="ACTION")
     copy = actions.add_parser(
@@ -49,17 +57,39 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "of a rotating refresh token)",
     )
     copy.set_defaults(handler=cmd_profiles_copy)
+    use = actions.add_parser(
+        "use",
+        parents=[common],
+        help="make NAME the profile commands use without --profile (as `gh auth switch`)",
+        description="Make profile NAME the default: commands given no --profile (and no "
+        "$YTSESSION_PROFILE, which still comes first) use it. The choice is kept in the file "
+        "'default-profile' beside the store's profiles/ directory (for a Redis store, in the "
+        "user data directory).",
+    )
+    use.add_argument("name", metavar="NAME", help="the profile to use by default")
+    use.set_defaults(handler=cmd_profiles_use)
+
+
+def _default_home(store: ProfileStore) -> Path | None:
+    """Where ``profiles use`` keeps the default profile of ``store`` (``None``: the user's
+    default home, for a store that is not files)."""
+    from .auth.store import FileStore
+
+    return store.home if isinstance(store, FileStore) else None
 
 
 def profile_rows(store: ProfileStore) -> list[dict[str, Any]]:
-    """:return: one row per profile of ``store``: name, kind, account, server, store and
-    state, read from the store only (no network request to a login server)."""
+    """:return: one row per profile of ``store``: name, whether it is the default (the one
+    used without ``--profile``), kind, account, server, store and state, read from the
+    store only (no network request to a login server)."""
+    from .auth._rules import default_profile_name
     from .auth.profiles import Profile
 
+    default = default_profile_name(_default_home(store))
     rows = []
     for name in store.profiles():
         profile = Profile(name=name, store=store)
-        row: dict[str, Any] = {"profile": name, "store": store.url}
+        row: dict[str, Any] = {"profile": name, "default": name == default, "store": store.url}
         try:
             settings = profile.load_settings()
             kind = profile.kind(settings)
@@ -84,6 +114,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     _one_store(args)
     with open_store(args.store, home=args.home) as store:
         rows = profile_rows(store)
+        if args.names:
+            print("".join(f"{row['profile']}\n" for row in rows), end="")
+            return 0
         if args.json:
             print(json.dumps(rows, indent=2))
             return 0
@@ -92,6 +125,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             return 0
     columns = ("profile", "kind", "account", "server", "state")
     table = [[str(row.get(c) or "-") for c in columns] for row in rows]
+    for row, line in zip(rows, table, strict=True):
+        line[0] += " (default)" if row["default"] else ""
     widths = [max(len(c), *(len(line[i]) for line in table)) for i, c in enumerate(columns)]
     print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for line in table:
@@ -144,6 +179,32 @@ def cmd_profiles_copy(args: argparse.Namespace) -> int:
                 "Both stores now hold the same refresh token: use one of them (a server that "
                 "rotates refresh tokens ends the login when both are used), or pass --move."
             )
+    return 0
+
+
+def cmd_profiles_use(args: argparse.Namespace) -> int:
+    """Make a profile the default: the one commands use when given no ``--profile``."""
+    import os
+
+    from .auth._paths import DEFAULT_PROFILE_FILE, PROFILE_ENV, checked_name, home_dir
+    from .auth.store import SETTINGS, open_store
+    from .auth.tokenfile import atomic_write_text
+    from .cli import _one_store
+
+    _one_store(args)
+    name = checked_name(args.name)
+    with open_store(args.store, home=args.home) as store:
+        if store.read(name, SETTINGS) is None:
+            raise ProfileError(
+                f"there is no profile '{name}' in {store.url}; `ytsession profiles` lists "
+                f"them, `ytsession login --profile {name}` makes it"
+            )
+        path = home_dir(_default_home(store)) / DEFAULT_PROFILE_FILE
+    atomic_write_text(path, name + "\n")
+    say(f"Commands given no --profile now use profile '{name}' (kept in {path}).")
+    shadow = os.environ.get(PROFILE_ENV)
+    if shadow and shadow != name:
+        say(f"${PROFILE_ENV} is set to '{shadow}', which still comes first in this shell.")
     return 0
 
 

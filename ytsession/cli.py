@@ -58,8 +58,10 @@ def _one_store(args: argparse.Namespace) -> None:
 def _flag(profile: Profile) -> str:
     """`` --profile NAME`` for hints about ``profile`` (nothing for the default one)."""
     from .auth._paths import default_profile_name
+    from .auth.store import FileStore
 
-    return "" if profile.name == default_profile_name() else f" --profile {profile.name}"
+    home = profile.store.home if isinstance(profile.store, FileStore) else None
+    return "" if profile.name == default_profile_name(home) else f" --profile {profile.name}"
 
 
 def _named_server(args: argparse.Namespace) -> str | None:
@@ -698,6 +700,25 @@ def _one_line_parser_class() -> type[argparse.ArgumentParser]:
     return OneLineParser
 
 
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    """``--home`` and ``--store`` (where the profiles are), and ``-v`` after the command."""
+    import argparse
+
+    parser.add_argument(
+        "--home",
+        help="directory holding the profiles (default: $YTSESSION_HOME or the user data dir)",
+    )
+    parser.add_argument(  # the profile store: see ytsession/_profiles_cli.py and docs/fleet.rst
+        "--store",
+        metavar="URL",
+        help="profile store: a directory, file:///path, redis://[user:password@]host:port/db "
+        "or rediss://... (default: $YTSESSION_STORE, else the --home directory)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help=argparse.SUPPRESS, default=argparse.SUPPRESS
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """:return: the argument parser of the ``ytsession`` command."""
     import argparse
@@ -721,21 +742,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--profile",
-        help="profile name (default: $YTSESSION_PROFILE or 'default')",
+        help="profile name (default: $YTSESSION_PROFILE, else the one `ytsession profiles "
+        "use` chose, else 'default')",
     )
-    common.add_argument(
-        "--home",
-        help="directory holding the profiles (default: $YTSESSION_HOME or the user data dir)",
-    )
-    common.add_argument(  # the profile store: see ytsession/_profiles_cli.py and docs/fleet.rst
-        "--store",
-        metavar="URL",
-        help="profile store: a directory, file:///path, redis://[user:password@]host:port/db "
-        "or rediss://... (default: $YTSESSION_STORE, else the --home directory)",
-    )
-    common.add_argument(
-        "-v", "--verbose", action="store_true", help=argparse.SUPPRESS, default=argparse.SUPPRESS
-    )
+    _store_options(common)
+    stores = argparse.ArgumentParser(add_help=False)  # `profiles`: a store, no --profile
+    _store_options(stores)
 
     login = sub.add_parser(
         "login",
@@ -935,7 +947,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from ._profiles_cli import add_parsers as add_profiles_parsers
 
-    add_profiles_parsers(sub, common)  # profiles, profiles copy
+    add_profiles_parsers(sub, stores)  # profiles, profiles copy, profiles use
 
     completion = sub.add_parser(
         "completion",
@@ -1064,11 +1076,14 @@ def _naming_the_profile(text: str, args: argparse.Namespace) -> str:
     command was about, so that following a hint never acts on another (the default) one."""
     name = getattr(args, "profile", None)
     if not name:
-        from .auth._paths import default_profile_name
+        from .auth._rules import choice_home, default_profile_name
 
-        if default_profile_name() == "default":
+        name = default_profile_name(
+            choice_home(getattr(args, "home", None), getattr(args, "store", None))
+        )
+        if name == "default":
             return text
-        name = default_profile_name()  # named by $YTSESSION_PROFILE: say it outright
+        # named by $YTSESSION_PROFILE or `profiles use`: say it outright
     home = getattr(args, "home", None)
 
     def add_flag(match: Any) -> str:

@@ -314,7 +314,8 @@ class Session:
     ) -> Session:
         """Make a session signed with a stored login (``ytsession login``).
 
-        :param name: the profile (``$YTSESSION_PROFILE`` or ``default`` when ``None``).
+        :param name: the profile (when ``None``: ``$YTSESSION_PROFILE``, else the one
+            ``ytsession profiles use`` chose, else ``default``).
         :param home: the directory holding the profiles (the file store).
         :param store: the profile store: a store, a directory or a URL such as
             ``redis://host:6379/0`` (default ``$YTSESSION_STORE``, else the file store).
@@ -919,7 +920,8 @@ def youtube_login(
     """Load a stored YouTube login (``ytsession login``) as a self-refreshing token, or
     for a cookie profile (``ytsession login --cookies``) as a :class:`CookieAuth`.
 
-    :param name: the profile (``$YTSESSION_PROFILE`` or ``default`` when ``None``).
+    :param name: the profile (when ``None``: ``$YTSESSION_PROFILE``, else the one
+        ``ytsession profiles use`` chose, else ``default``).
     :param home: the directory holding the profiles (the file store).
     :param store: the profile store (a store, a directory or a URL).
     :raises NotLoggedInError: the profile has no login.

@@ -3,16 +3,19 @@ names, file names) are :mod:`._rules`', shared with the ``ytsession token`` fast
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import ProfileError
 from ._rules import (
     DEFAULT_PROFILE,
+    DEFAULT_PROFILE_FILE,
     HOME_ENV,
     PROFILE_ENV,
     SETTINGS_FILE,
     STORE_ENV,
     TOKEN_FILE,
+    chosen_profile,
     default_home,
     default_profile_name,
     is_profile_name,
@@ -20,12 +23,14 @@ from ._rules import (
 
 __all__ = [
     "DEFAULT_PROFILE",
+    "DEFAULT_PROFILE_FILE",
     "HOME_ENV",
     "PROFILE_ENV",
     "SETTINGS_FILE",
     "STORE_ENV",
     "TOKEN_FILE",
     "checked_name",
+    "chosen_profile",
     "default_profile_name",
     "home_dir",
     "profile_dir",
@@ -41,12 +46,22 @@ def home_dir(home: str | Path | None = None) -> Path:
     return Path(default_home(home))
 
 
-def checked_name(name: str | None) -> str:
-    """:return: ``name`` (or the default profile name when ``None``).
+def checked_name(name: str | None, *, home: str | Path | None = None) -> str:
+    """:return: ``name`` (or the default profile name when ``None``: see
+        :func:`~ytsession.auth._rules.default_profile_name`).
 
+    :param home: the file store's directory, where ``ytsession profiles use`` keeps the
+        default profile's name.
     :raises ProfileError: the name is not 1-64 letters, digits, ``_``, ``.`` or ``-``.
     """
-    name = name or default_profile_name()
+    if not name and not os.environ.get(PROFILE_ENV):
+        chosen = chosen_profile(home)
+        if chosen is not None and not is_profile_name(chosen):
+            raise ProfileError(
+                f"{Path(default_home(home)) / DEFAULT_PROFILE_FILE} does not name a usable "
+                "profile; choose the default again with `ytsession profiles use NAME`"
+            )
+    name = name or default_profile_name(home)
     if not is_profile_name(name):
         raise ProfileError(
             f"profile name {name!r} is not usable: use 1-64 letters, digits, '_', '.' "

@@ -21,6 +21,9 @@ PROFILE_ENV = "YTSESSION_PROFILE"
 DEFAULT_PROFILE = "default"
 TOKEN_FILE = "oauth.json"
 SETTINGS_FILE = "profile.json"
+#: The file beside ``profiles/`` that names the default profile (``ytsession profiles use``):
+#: one line, the profile's name. Read with :mod:`os` alone by the ``ytsession token`` fast path.
+DEFAULT_PROFILE_FILE = "default-profile"
 
 #: Reading a token this many seconds (or fewer) before its expiry refreshes it, for tokens
 #: that live 2 minutes or longer (ytmusicapi's 60 s). Shorter-lived tokens refresh at half
@@ -53,9 +56,50 @@ def is_profile_name(name: str) -> bool:
     )
 
 
-def default_profile_name() -> str:
-    """:return: ``$YTSESSION_PROFILE`` or ``"default"``."""
-    return os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE
+def chosen_profile(home: str | os.PathLike[str] | None = None) -> str | None:
+    """The profile ``ytsession profiles use NAME`` made the default: the text of
+    :data:`DEFAULT_PROFILE_FILE` in :func:`default_home` (``home``: the file store's
+    directory; other stores keep it in the user's own default home).
+
+    :return: the stored text, stripped (not checked: :func:`is_profile_name` is the
+        caller's), or ``None`` when none is set or the file cannot be read.
+    """
+    try:
+        with open(os.path.join(default_home(home), DEFAULT_PROFILE_FILE), encoding="utf-8") as f:
+            text = f.read(NAME_MAX + 2)
+    except (OSError, ValueError):
+        return None
+    return text.strip() or None
+
+
+def choice_home(
+    home: str | os.PathLike[str] | None = None, store: str | None = None
+) -> str | os.PathLike[str] | None:
+    """Where ``ytsession profiles use`` keeps its choice for these ``--home`` / ``--store``
+    values: the file store's directory, or ``None`` (the user's default home) for a store
+    that is not files (Redis).
+
+    :param store: a directory or a URL; default ``$YTSESSION_STORE`` unless ``home`` is given.
+    """
+    if store is None and home is None:
+        store = os.environ.get(STORE_ENV) or None
+    if store is None:
+        return home
+    if store.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
+
+        return unquote(urlsplit(store).path)
+    return None if "://" in store else store
+
+
+def default_profile_name(home: str | os.PathLike[str] | None = None) -> str:
+    """The profile a command uses when none is named.
+
+    :param home: the file store's directory (where ``profiles use`` keeps its choice).
+    :return: ``$YTSESSION_PROFILE``, else the one ``ytsession profiles use`` chose
+        (:func:`chosen_profile`), else ``"default"``.
+    """
+    return os.environ.get(PROFILE_ENV) or chosen_profile(home) or DEFAULT_PROFILE
 
 
 def default_home(home: str | os.PathLike[str] | None = None) -> str:

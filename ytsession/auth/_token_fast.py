@@ -66,19 +66,19 @@ def fresh_token(
     home: str | os.PathLike[str] | None = None,
     store: str | None = None,
 ) -> str | None:
-    """:return: the stored access token of profile ``name`` (default: ``$YTSESSION_PROFILE``
-        or ``"default"``) when it has more than :func:`~._rules.refresh_margin` left and the
-        profile has settings; else ``None``.
+    """:return: the stored access token of profile ``name`` (default: ``$YTSESSION_PROFILE``,
+        else the one ``ytsession profiles use`` chose, else ``"default"``) when it has more
+        than :func:`~._rules.refresh_margin` left and the profile has settings; else ``None``.
 
     :param home: the file store's directory (``--home``).
     :param store: the store (``--store``): a directory or a URL; default ``$YTSESSION_STORE``
         unless ``home`` is given.
     """
-    name = name or _rules.default_profile_name()
-    if not _rules.is_profile_name(name):
-        return None
     if store is None and home is None:
         store = os.environ.get(_rules.STORE_ENV) or None
+    name = name or _rules.default_profile_name(_rules.choice_home(home, store))
+    if not _rules.is_profile_name(name):
+        return None
     if store is None or "://" not in store:
         return _from_files(name, store if store is not None else home)
     if store.startswith("file://"):

@@ -141,7 +141,9 @@ class Profile:
         home: str | Path | None = None,
         store: ProfileStore | str | Path | None = None,
     ) -> Profile:
-        """:param name: the profile name (``$YTSESSION_PROFILE`` or ``default`` if ``None``).
+        """:param name: the profile name; when ``None``: ``$YTSESSION_PROFILE``, else the one
+            ``ytsession profiles use`` chose (kept beside the file store's ``profiles/``, or
+            in the user data directory for other stores), else ``default``.
         :param home: the file store's directory (when ``store`` is not given).
         :param store: the store: a :class:`~ytsession.auth.store.ProfileStore`, a directory
             or a URL (``redis://...``); default ``$YTSESSION_STORE`` or the file store.
@@ -149,7 +151,10 @@ class Profile:
         :raises ProfileError: the name is not 1-64 letters, digits, ``_``, ``.`` or ``-``,
             or the store URL is not usable.
         """
-        return cls(name=checked_name(name), store=_store.open_store(store, home=home))
+        checked = checked_name(name) if name else None
+        opened = _store.open_store(store, home=home)
+        where = opened.home if isinstance(opened, _store.FileStore) else None
+        return cls(name=checked or checked_name(None, home=where), store=opened)
 
     # --- the file store's paths ------------------------------------------------------
 

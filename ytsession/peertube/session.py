@@ -121,7 +121,8 @@ class PeerTubeSession:
     ) -> PeerTubeSession:
         """Open the session of a profile stored by ``ytsession login --peertube``.
 
-        :param name: the profile name (``$YTSESSION_PROFILE`` or ``default`` if ``None``).
+        :param name: the profile name (when ``None``: ``$YTSESSION_PROFILE``, else the one
+            ``ytsession profiles use`` chose, else ``default``).
         :param home: the directory holding the profiles (the file store).
         :param store: the profile store: a store, a directory or a URL such as
             ``redis://host:6379/0`` (default ``$YTSESSION_STORE``, else the file store).
