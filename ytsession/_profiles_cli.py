@@ -186,9 +186,9 @@ def cmd_profiles_use(args: argparse.Namespace) -> int:
     """Make a profile the default: the one commands use when given no ``--profile``."""
     import os
 
+    from ._files import atomic_write_text
     from .auth._paths import DEFAULT_PROFILE_FILE, PROFILE_ENV, checked_name, home_dir
     from .auth.store import SETTINGS, open_store
-    from .auth.tokenfile import atomic_write_text
     from .cli import _one_store
 
     _one_store(args)
