@@ -134,6 +134,10 @@ bad_lifetimes = st.one_of(
     st.integers(min_value=check.MAX_LIFETIME + 1, max_value=10**19).map(str),
     st.sampled_from(["soon", "", "1h", "3600s", " ", "NaN"]).map(_raw),
     st.sampled_from(["true", "false", "[]", "{}", "[3600]", '{"s": 3600}']),
+    # digits of other scripts: int() reads "٣٦٠٠" as 3600, but a server's number is ASCII
+    st.text(
+        st.characters(categories=("Nd",)).filter(lambda c: not c.isascii()), min_size=1, max_size=5
+    ).map(_raw),
 )
 #: Strings that cannot go into an HTTP header.
 unsendable = st.one_of(

@@ -9,12 +9,28 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ytsession import CookieAuth, CookieError, Session, YouTubeCookies, YTSessionError
+from ytsession import (
+    CookieAuth,
+    CookieError,
+    CookiesRefusedError,
+    InnerTubeError,
+    Profile,
+    ProfileError,
+    RetryLaterError,
+    Session,
+    YouTubeCookies,
+    YTSessionError,
+)
+from ytsession._http import RetryPolicy
+from ytsession.cli import EXIT_USAGE, main
+from ytsession.innertube.player import parse_signature_timestamp
 from ytsession.testing import Emulator
 
 # --- strategies ----------------------------------------------------------------------------
@@ -108,3 +124,148 @@ def test_a_browser_json_header_is_kept_or_refused(
     with pytest.raises(CookieError) as caught:
         YouTubeCookies.from_file(path, write_back=False)
     assert caught.value.path == str(path) and name.lower() in str(caught.value)
+
+
+# --- account indexes and other numbers: ASCII digits only ----------------------------------
+
+#: Digits of other scripts and superscripts: ``int()`` takes ``"٣"`` for 3, ``isdigit()``
+#: takes ``"²"``, which ``int()`` then refuses with a ``ValueError``.
+unicode_digits = st.characters(categories=("Nd", "No")).filter(lambda c: c not in "0123456789")
+ascii_digits = st.text("0123456789", max_size=2)
+not_ascii_numbers = st.tuples(ascii_digits, unicode_digits, ascii_digits).map("".join)
+#: Those of them an HTTP header can carry (latin-1): "²", "³", "¹", "¼", "½", "¾".
+latin1_not_ascii_numbers = st.tuples(ascii_digits, st.sampled_from([*"²³¹¼½¾"]), ascii_digits).map(
+    "".join
+)
+account_indexes = st.one_of(
+    st.integers(0, 9999).map(str),
+    st.integers(0, 9).map(lambda n: f"00{n}"),  # leading zeros are still the number
+    not_ascii_numbers,
+)
+
+
+def _an_account_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and int(text) <= 9999
+
+
+@given(value=account_indexes, chrome=st.booleans())
+def test_a_pasted_account_index_is_ascii_digits_or_a_cookie_error(
+    emulator: Emulator, value: str, chrome: bool
+) -> None:
+    text, line = _pasted(emulator, "X-Goog-AuthUser", value, chrome=chrome)
+    if not _an_account_number(value):
+        with pytest.raises(CookieError) as caught:
+            _session(emulator, YouTubeCookies.from_text(text)).call("browse", {})
+        assert caught.value.line == line and "x-goog-authuser" in str(caught.value)
+        return
+    cookies = YouTubeCookies.from_text(text)
+    assert cookies.account_index == int(value)
+    with contextlib.suppress(YTSessionError):  # the emulated browser has two accounts
+        _session(emulator, cookies).call("browse", {})
+    assert emulator.requests_to("/youtubei/v1/browse")[-1].header("X-Goog-AuthUser") == str(
+        int(value)
+    )
+
+
+@given(value=st.one_of(st.sampled_from(["0", "1", "01"]), not_ascii_numbers))
+def test_the_account_index_option_takes_ascii_digits_only(
+    emu: Emulator, cookie_file: Path, home: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    login = ["login", "--cookies", str(cookie_file), "--server", emu.url]
+    if not _an_account_number(value):
+        with pytest.raises(SystemExit) as caught:
+            main([*login, "--account-index", value])
+        assert caught.value.code == EXIT_USAGE
+        assert "--account-index" in capsys.readouterr().err
+        return
+    assert main([*login, "--account-index", value]) == 0
+    capsys.readouterr()
+    assert Profile.named().load_settings().extra["account_index"] == int(value)
+
+
+@given(
+    value=st.one_of(
+        st.integers(0, 1),
+        st.sampled_from(["0", "1", " 1 "]),
+        not_ascii_numbers,
+        st.sampled_from([-1, True, 1.0, [1], {"n": 1}, ""]),
+    )
+)
+def test_a_stored_account_index_is_a_number_or_a_profile_error(
+    emu: Emulator, cookie_file: Path, home: Path, capsys: pytest.CaptureFixture[str], value: object
+) -> None:
+    assert main(["login", "--cookies", str(cookie_file), "--server", emu.url]) == 0
+    capsys.readouterr()
+    path = home / "profiles" / "default" / "profile.json"
+    settings = json.loads(path.read_text())
+    settings["extra"]["account_index"] = value  # edited by hand
+    path.write_text(json.dumps(settings))
+    valid = (type(value) is int and value >= 0) or (
+        isinstance(value, str) and _an_account_number(value.strip())
+    )
+    if not valid:
+        with pytest.raises(ProfileError, match="account_index"):
+            Session.from_profile(generate_session_locally=True, cache=False)
+        return
+    with Session.from_profile(generate_session_locally=True, cache=False) as session:
+        session.call("browse", {})
+    expected = str(int(value.strip() if isinstance(value, str) else value))  # type: ignore[arg-type]
+    assert emu.requests_to("/youtubei/v1/browse")[-1].header("X-Goog-AuthUser") == expected
+
+
+@given(value=st.one_of(st.integers(100, 10**6).map(str), latin1_not_ascii_numbers))
+def test_a_retry_after_in_other_digits_is_ignored_not_a_crash(
+    emulator: Emulator, value: str
+) -> None:
+    session = Session.create(
+        base_url=emulator.url,
+        cache=False,
+        generate_session_locally=True,
+        retry=RetryPolicy(total=1, backoff=0),
+    )
+    emulator.inject_error("/youtubei/v1/browse", 429, {}, headers={"Retry-After": value})
+    with session:
+        if _an_account_number(value) or value.isascii():
+            # honoured: more than the deadline allows, so it is not waited for
+            with pytest.raises(RetryLaterError) as caught:
+                session.call("browse", {})
+            assert caught.value.retry_after == int(value)
+        else:
+            assert "responseContext" in session.call("browse", {})  # retried at once
+
+
+def _web_headers(client: dict[str, str]) -> dict[str, str]:
+    return {"X-YouTube-Client-Name": "1", "X-YouTube-Client-Version": client["clientVersion"]}
+
+
+def test_the_emulator_refuses_an_account_index_in_other_digits(emulator: Emulator) -> None:
+    jar = YouTubeCookies.from_text(emulator.innertube.cookies.cookies_txt())
+    auth = CookieAuth(jar, host_aliases={f"127.0.0.1:{emulator.port}": "www.youtube.com"})
+    web = {"clientName": "WEB", "clientVersion": "2.20260301.01.00"}
+    with requests.Session() as http, pytest.raises(CookiesRefusedError):
+        http.post(
+            emulator.url + "/youtubei/v1/browse",
+            json={"context": {"client": web}},
+            headers={"X-Goog-AuthUser": "\u00b2", **_web_headers(web)},
+            auth=auth,
+            timeout=10,
+        )
+    assert emulator.requests_to("/youtubei/v1/browse")[-1].status == 401
+    assert emulator.internal_errors == []
+
+
+#: Five digits, one of another script (int() reads "12٣45" as 12345).
+five_digits_not_ascii = st.tuples(
+    st.text("0123456789", min_size=2, max_size=2),
+    st.characters(categories=("Nd",)).filter(lambda c: not c.isascii()),
+    st.text("0123456789", min_size=2, max_size=2),
+).map("".join)
+
+
+@given(value=st.one_of(st.integers(10000, 99999).map(str), five_digits_not_ascii))
+def test_a_signature_timestamp_is_five_ascii_digits(value: str) -> None:
+    if value.isascii():
+        assert parse_signature_timestamp(value) == int(value)
+        return
+    with pytest.raises(InnerTubeError, match="signatureTimestamp"):
+        parse_signature_timestamp(value)

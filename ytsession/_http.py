@@ -62,7 +62,7 @@ from requests.auth import AuthBase
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.retry import RequestHistory, Retry
 
-from . import _debug
+from . import _debug, _validate
 from ._watchdog import GUARD, GUARDED_POOLS, Guard
 from .errors import DeadlineExceededError, NetworkError, RetryLaterError
 
@@ -590,8 +590,9 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
-        return min(float(text), _RETRY_AFTER_CEILING)
+    seconds = _validate.ascii_int(text)  # not isdigit(): "²" is a digit to it, not to int()
+    if seconds is not None and seconds >= 0:
+        return min(float(seconds), _RETRY_AFTER_CEILING)
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -48,6 +48,7 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _HEADER_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_ASCII_INT = re.compile(rf"-?[0-9]{{1,{MAX_INT_DIGITS}}}")
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,21 @@ def header_safe(value: str, what: str, source: Source) -> str:
     return value
 
 
+def ascii_int(value: str) -> int | None:
+    """Read a whole number written in ASCII digits (white space around it is ignored).
+
+    ``str.isdigit()``, ``re``'s ``\\d`` and ``int()`` also take the digits of other scripts
+    (``"٣"`` is 3 to ``int()``), and ``isdigit()`` takes superscripts that ``int()`` then
+    refuses with a ``ValueError`` (``"²"``): untrusted text is read with this instead.
+
+    :param value: the text.
+    :return: the number, or ``None`` when the text is not an optional ``-`` and 1 to
+        :data:`MAX_INT_DIGITS` ASCII digits.
+    """
+    stripped = value.strip()
+    return int(stripped) if _ASCII_INT.fullmatch(stripped) else None
+
+
 def text(
     data: Mapping[str, Any],
     key: str,
@@ -303,8 +319,8 @@ def number(
         if default is None:
             raise source.fail(f"has no '{key}'")
         return default
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,20}\s*", value):
-        value = int(value)
+    if isinstance(value, str) and (whole := ascii_int(value)) is not None:
+        value = whole
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise source.fail(f"has a '{key}' that is a {_json_type(value)}, not a number")
     if isinstance(value, float) and not math.isfinite(value):

@@ -677,6 +677,20 @@ def _port(text: str) -> int:
     return port
 
 
+def _account_index(text: str) -> int:
+    import argparse
+
+    from .auth.accounts import account_number
+
+    number = account_number(text)
+    if number is None:  # not int(): it takes "٣" for 3, and isdigit() takes "²"
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an account number: give 0 for the browser's first account, "
+            "1 for the second, ... in ASCII digits"
+        )
+    return number
+
+
 def _server_option(parser: argparse.ArgumentParser, *aliases: str, help: str) -> None:
     parser.add_argument("--server", *aliases, dest="server", metavar="URL", help=help)
 
@@ -777,7 +791,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     login.add_argument(
         "--account-index",
-        type=int,
+        type=_account_index,
         metavar="N",
         help="with cookies: which of the browser's signed-in accounts to use (X-Goog-AuthUser, "
         "default: the pasted headers' or 0)",

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from .. import _files
 from .. import _validate as check
 from ..errors import CookieError
+from .accounts import account_number
 
 log = logging.getLogger("ytsession.cookies")
 
@@ -325,18 +326,28 @@ def check_kept_header(
     :param path: where it comes from, for messages.
     :param line: its line there, for messages.
     :raises CookieError: the value holds a control character or a character outside
-        latin-1 (it would fail only when the request is sent).
+        latin-1 (it would fail only when the request is sent), or ``X-Goog-AuthUser`` is not
+        an account number in ASCII digits.
     """
-    if name not in KEPT_HEADERS or not _CONTROL.search(value):
+    if name not in KEPT_HEADERS:
         return
     where = f"{path}, line {line}" if line is not None else path
-    raise CookieError(
-        f"{where}: the {name} header holds a control character or a character HTTP "
-        "headers cannot carry; copy the request headers again from the browser, or leave "
-        "that header out",
-        path=path,
-        line=line,
-    )
+    if _CONTROL.search(value):
+        raise CookieError(
+            f"{where}: the {name} header holds a control character or a character HTTP "
+            "headers cannot carry; copy the request headers again from the browser, or leave "
+            "that header out",
+            path=path,
+            line=line,
+        )
+    if name == "x-goog-authuser" and value.strip() and account_number(value) is None:
+        raise CookieError(
+            f"{where}: the x-goog-authuser header is not an account number in ASCII digits "
+            "(0 for the browser's first account); copy the request headers again from the "
+            "browser, or leave that header out",
+            path=path,
+            line=line,
+        )
 
 
 def _add_header(headers: dict[str, str], name: str, value: str) -> None:

@@ -11,7 +11,7 @@ answers for in its data sync id (``DATASYNC_ID`` in a page's config, and
 
 The user session id, when known, goes into the SAPISIDHASH (its ``_u`` form).
 
-Standard library only.
+Standard library only (and the validation layer).
 """
 
 from __future__ import annotations
@@ -22,7 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DataSyncId", "find_datasync_id", "parse_datasync_id"]
+from .. import _validate as check
+
+__all__ = ["DataSyncId", "account_number", "find_datasync_id", "parse_datasync_id"]
+
+#: The highest account index accepted (a browser is signed in to a handful of accounts).
+MAX_ACCOUNT_INDEX = 9999
 
 _SEPARATOR = "||"
 # "DATASYNC_ID":"..." in a page's ytcfg, "datasyncId":"..." in an answer's JSON text.
@@ -99,3 +104,14 @@ def find_datasync_id(source: str | bytes | Mapping[str, Any]) -> str | None:
     except ValueError:
         return None
     return found if isinstance(found, str) else None
+
+
+def account_number(value: str) -> int | None:
+    """Read an account index (``X-Goog-AuthUser``, ``authuser``, ``--account-index``).
+
+    :param value: the text; white space around it is ignored.
+    :return: the index, or ``None`` when the text is not ASCII digits up to
+        :data:`MAX_ACCOUNT_INDEX` (a Unicode digit such as ``"²"`` or ``"٣"`` is not one).
+    """
+    number = check.ascii_int(value)
+    return number if number is not None and 0 <= number <= MAX_ACCOUNT_INDEX else None

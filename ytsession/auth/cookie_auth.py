@@ -54,8 +54,15 @@ from ..errors import (
     CookiesRotatedOutError,
     CookiesRotatedOutWarning,
     LoggedOutError,
+    ProfileError,
 )
-from .accounts import DataSyncId, find_datasync_id, parse_datasync_id
+from .accounts import (
+    MAX_ACCOUNT_INDEX,
+    DataSyncId,
+    account_number,
+    find_datasync_id,
+    parse_datasync_id,
+)
 from .cookies import YouTubeCookies, is_youtube_domain
 from .sapisidhash import sapisidhash
 from .signing import MAX_REDIRECTS, ClientInfo, InnerTubeAuth, is_streamed
@@ -183,16 +190,17 @@ class CookieAuth(InnerTubeAuth):
         :raises NotLoggedInError: the profile has no cookie file.
         :raises CookieError: the cookie file is malformed.
         :raises LoggedOutError: the cookies are not those of a logged-in browser.
+        :raises ProfileError: the stored account index is not an account number.
         """
         from .servers import profile_server
 
         settings = settings or profile.load_settings()
-        index = settings.extra.get("account_index")
+        index = _stored_account_index(profile, settings.extra.get("account_index"))
         behalf = settings.extra.get("on_behalf_of_user")
         server = profile_server(settings)
         return cls(
             profile.load_cookies(),
-            account_index=index if isinstance(index, int) and not isinstance(index, bool) else None,
+            account_index=index,
             on_behalf_of_user=behalf if isinstance(behalf, str) and behalf else None,
             host_aliases={urlsplit(server).netloc: "www.youtube.com"} if server else None,
         )
@@ -493,3 +501,24 @@ def _set_cookie_values(response: Response) -> list[str]:
         return [str(value) for value in getlist("Set-Cookie")]
     value = response.headers.get("Set-Cookie")
     return [value] if value else []
+
+
+def _stored_account_index(profile: Profile, value: object) -> int | None:
+    """The account index a profile's settings hold: a number, or ASCII digits in a file
+    edited by hand; ``None`` when there is none.
+
+    :raises ProfileError: it is something else (``"²"``, ``-1``, ``true``, ...).
+    """
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        index = value if 0 <= value <= MAX_ACCOUNT_INDEX else None
+    else:
+        index = account_number(value) if isinstance(value, str) else None
+    if index is None:
+        raise ProfileError(
+            f"profile '{profile.name}' ({profile.location}) holds an account_index that is not "
+            "an account number (0 for the browser's first account, 1, ... in ASCII digits); "
+            "fix it, or log in again with `ytsession login --cookies FILE --account-index N`"
+        )
+    return index

@@ -78,6 +78,7 @@ from ._cookie_home import (
     text_digest,
     what,
 )
+from .accounts import account_number
 from .store import COOKIES, FileItem, ProfileStore, StoredItem
 
 __all__ = [
@@ -470,8 +471,7 @@ class YouTubeCookies:
     @property
     def account_index(self) -> int | None:
         """The account index of the pasted headers (``X-Goog-AuthUser``), if any."""
-        value = self.headers.get("x-goog-authuser", "").strip()
-        return int(value) if value.isdigit() else None
+        return account_number(self.headers.get("x-goog-authuser", ""))
 
     @property
     def page_id(self) -> str | None:

@@ -53,7 +53,7 @@ _FORMAT = "ytsession.player"
 _VERSION = 1
 _PLAYER_ID = re.compile(r"^[A-Za-z0-9_-]{8,16}$")
 _ID_IN_IFRAME_API = re.compile(r"player\\?/([A-Za-z0-9_-]{8,16})\\?/")
-_TIMESTAMP = re.compile(r"(?:signatureTimestamp|sts)\s*:\s*(\d{5})\b")
+_TIMESTAMP = re.compile(r"(?:signatureTimestamp|sts)\s*:\s*([0-9]{5})\b")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def parse_signature_timestamp(value: object) -> int:
     elif isinstance(value, int):
         number = value
     else:
-        number = int(value) if re.fullmatch(r"\d{5}", value) else None
+        number = int(value) if re.fullmatch(r"[0-9]{5}", value) else None
     if number is None or not 10000 <= number <= 99999:
         raise InnerTubeError(
             "the player's signatureTimestamp is not a five-digit number; YouTube's player "

@@ -252,7 +252,7 @@ class CookieChecker:
             if expected != f"{scheme} {ts_text}_{_digest}{u_form}":
                 return CookieRefusal("bad_hash", f"The {scheme} does not match.")
         index = request.header("X-Goog-AuthUser") or "0"
-        if not index.isdigit() or int(index) >= self.accounts:
+        if not re.fullmatch(r"[0-9]{1,4}", index) or int(index) >= self.accounts:
             return CookieRefusal("bad_account", f"No signed-in account at index {index}.")
         page_id = request.header("X-Goog-PageId")
         if page_id and page_id not in self.brand_accounts:
