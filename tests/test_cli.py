@@ -288,3 +288,31 @@ def test_emulator_command_serves_until_interrupted(tmp_path: Path) -> None:
         server.send_signal(signal.SIGINT)
         server.communicate(timeout=20)
     assert server.returncode in (0, 130)
+
+
+def test_main_called_again_adds_no_second_log_handler(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A script, a REPL or a test suite may call main() many times in one process: every
+    # message must still be printed once, and a later -v must still show the debug lines.
+    import logging
+
+    from ytsession.cli import main
+
+    logger = logging.getLogger("ytsession")
+    home = str(tmp_path / "home")
+    for _ in range(3):
+        main(["status", "--home", home])
+    capsys.readouterr()
+    logger.warning("said once")
+    logger.debug("debug hidden")
+    assert capsys.readouterr().err.splitlines() == ["ytsession: said once"]
+
+    main(["status", "-v", "--home", home])
+    capsys.readouterr()
+    logger.debug("debug shown")
+    assert capsys.readouterr().err.splitlines() == ["ytsession: debug shown"]
+    main(["status", "--home", home])
+    capsys.readouterr()
+    logger.debug("debug hidden again")
+    assert capsys.readouterr().err == ""

@@ -1007,13 +1007,27 @@ def _one_line(exc: BaseException) -> str:
 
 def _setup_logging(verbose: bool) -> None:
     """Show the library's warnings (long waits, fallbacks) on stderr, one line each, and
-    with ``-v`` one line per HTTP request and answer."""
+    with ``-v`` one line per HTTP request and answer.
+
+    Safe to call again (``main`` in a loop, a test suite): the handler is added once, and
+    each call only sets the level, so a later ``-v`` still takes effect.
+    """
     import logging
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("ytsession: %(message)s"))
+    class _Stderr(logging.Handler):
+        # Writes to sys.stderr as it is when a record comes, not as it was when added.
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                print(self.format(record), file=sys.stderr, flush=True)
+            except Exception:
+                self.handleError(record)
+
     logger = logging.getLogger("ytsession")
-    logger.addHandler(handler)
+    if not any(h.get_name() == "ytsession-cli" for h in logger.handlers):
+        handler = _Stderr()
+        handler.set_name("ytsession-cli")
+        handler.setFormatter(logging.Formatter("ytsession: %(message)s"))
+        logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.propagate = False
 
