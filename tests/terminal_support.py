@@ -23,6 +23,31 @@ _TAKE_THE_TERMINAL = "import fcntl, sys, termios\nfcntl.ioctl(0, termios.TIOCSCT
 _ON_A_TERMINAL = "from ytsession.cli import main\nsys.exit(main(sys.argv[1:]))\n"
 
 
+def run_cli(
+    home: Path, *args: str, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``ytsession ARGS`` without a terminal, as a script runs it: ``stdin`` piped in (none
+    when ``None``), ``env`` added to :func:`clean_env`."""
+    return subprocess.run(
+        [sys.executable, "-m", "ytsession", *args],
+        env=clean_env(home, **env),
+        input=stdin,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def peertube_login(home: Path, url: str, profile: str = "default") -> None:
+    """Log profile ``profile`` in to the emulated PeerTube instance at ``url`` as alice."""
+    from ytsession.testing import PEERTUBE_PASSWORD, PEERTUBE_USERNAME
+
+    args = ["--peertube", url, "--username", PEERTUBE_USERNAME, "--profile", profile]
+    result = run_cli(home, "login", *args, stdin=PEERTUBE_PASSWORD + "\n")
+    assert result.returncode == 0, result.stderr
+
+
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment without the caller's ytsession settings, with a private home."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("YTSESSION_")}

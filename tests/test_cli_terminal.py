@@ -63,7 +63,7 @@ def test_login_shows_code_qr_and_browser_offer_then_who_is_logged_in(
     assert parse_qs(urlsplit(url).query)["user_code"] == [user_code]  # the code filled in
     terminal.expect("left to approve")
     emu.google.approve(user_code)
-    terminal.expect(f"Logged in as {ACCOUNT} (profile default, {home})")
+    terminal.expect(f"Logged in as {ACCOUNT}; saved as profile default in {home}")
     assert terminal.finish() == 0
     assert "\r\x1b[K" in terminal.screen  # the countdown line is erased, not left behind
     _no_traceback(terminal.screen)

@@ -77,7 +77,7 @@ def test_a_profile_remembers_its_server_and_login_again_reuses_its_client(
     home = tmp_path / "home"
     first = login(emu, home, "--server", emu.url, "--profile", "cron", **GOOGLE)
     assert first.returncode == 0, first.stderr
-    assert f"Logged in as {ACCOUNT} (profile cron, {home})" in first.stderr
+    assert f"Logged in as {ACCOUNT}; saved as profile cron in {home}" in first.stderr
     settings = json.loads((home / "profiles" / "cron" / "profile.json").read_text())
     assert settings["extra"]["server"] == emu.url
     assert settings["extra"]["account"] == ACCOUNT  # for `profiles`/`status --offline`
@@ -93,7 +93,7 @@ def test_a_profile_remembers_its_server_and_login_again_reuses_its_client(
     again = login(emu, home, "--profile", "cron")
     assert again.returncode == 0, again.stderr
     assert "own OAuth client" in again.stderr
-    assert f"Logged in as {ACCOUNT} (profile cron, {home})" in again.stderr
+    assert f"Logged in as {ACCOUNT}; saved as profile cron in {home}" in again.stderr
 
 
 def test_the_server_from_the_environment(emu: Emulator, tmp_path: Path) -> None:

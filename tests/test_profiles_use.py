@@ -12,42 +12,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from terminal_support import clean_env
+from terminal_support import clean_env, peertube_login
+from terminal_support import run_cli as run
 
-from ytsession.testing import PEERTUBE_PASSWORD, PEERTUBE_USERNAME, Emulator
+from ytsession.testing import Emulator
 
-CLI = [sys.executable, "-m", "ytsession"]
 BIN = os.path.dirname(sys.executable)  # where the `ytsession` script is
-
-
-def run(
-    home: Path, *args: str, stdin: str | None = None, **env: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CLI, *args],
-        env=clean_env(home, **env),
-        input=stdin,
-        stdin=subprocess.DEVNULL if stdin is None else None,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def logged_in(emu: Emulator, home: Path, *names: str) -> None:
     for name in names:
-        result = run(
-            home,
-            "login",
-            "--peertube",
-            emu.url,
-            "--username",
-            PEERTUBE_USERNAME,
-            "--profile",
-            name,
-            stdin=PEERTUBE_PASSWORD + "\n",
-        )
-        assert result.returncode == 0, result.stderr
+        peertube_login(home, emu.url, name)
 
 
 def access_token(home: Path, name: str) -> str:

@@ -124,7 +124,7 @@ def _where(profile: Profile) -> str:
 
 def _logged_in_line(account: str | None, profile: Profile) -> str:
     who = account or "an account the server did not name"
-    return f"Logged in as {who} (profile {profile.name}, {_where(profile)})"
+    return f"Logged in as {who}; saved as profile {profile.name} in {_where(profile)}"
 
 
 # --- accounts ----------------------------------------------------------------------------
@@ -990,7 +990,18 @@ CLI_WORDS: tuple[tuple[str, str], ...] = (
         "(or leave the client unset), or pass unsupported_client='warn' to send it anyway",
         "with --client, or leave --client out",
     ),
+    (
+        " (a public client of another server, without a secret, needs endpoints with "
+        "client_auth='none')",
+        "",
+    ),
     ("or use OAuthCredentials.from_youtube_tv()", "or use `ytsession login --youtube-tv`"),
+    (
+        "(a server other than Google's may want another client authentication: see "
+        "OAuthEndpoints.client_auth)",
+        "(ytsession login sends the secret in the request body, as Google wants it; a server "
+        "that wants it sent another way is only reachable from Python)",
+    ),
 )
 
 

@@ -934,9 +934,11 @@ def youtube_login(
     settings = profile.load_settings()
     kind = profile.kind(settings)
     if kind.service != YOUTUBE:
+        what = "PeerTube" if kind.service == "peertube" else settings.kind
         raise ProfileError(
-            f"profile '{profile.name}' is a {settings.kind} login, not a YouTube one; "
-            "name a profile made by `ytsession login` (without --peertube)"
+            f"profile '{profile.name}' is a {what} login, not a YouTube one; name a YouTube "
+            "profile (`ytsession profiles` lists them), or log in to YouTube under a new "
+            f"name (logging in to '{profile.name}' would replace its {what} login)"
         )
     return kind.signer(profile, settings)
 

@@ -132,9 +132,10 @@ class LoginKind:
         :return: the fields.
         """
         stored = profile.load_token()
+        scope = stored["scope"] or settings.scope
         info: dict[str, Any] = {
             "client_id": settings.client_id,
-            "scope": stored["scope"] or settings.scope,
+            **({"scope": scope} if scope else {}),  # PeerTube grants none: no empty row
             "store": profile.store.url,
             "token_file": profile.store.where(profile.name, "token"),
             "access_token_expires_at": stored["expires_at"],
@@ -170,7 +171,18 @@ def describe_access_token(expires_at: int) -> str:
     stamp = local_time(expires_at)
     if left <= 0:
         return f"expired at {stamp}; a new one is fetched on next use"
-    return f"valid until {stamp} ({int(left // 60)} min left; renewed automatically)"
+    return f"valid until {stamp} ({duration(left)} left; renewed automatically)"
+
+
+def duration(seconds: float) -> str:
+    """:return: a time span in words: ``23 h 59 min``, ``5 min``, ``less than a minute``."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "less than a minute"
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 _KINDS: dict[str, LoginKind] = {}

@@ -344,6 +344,10 @@ class RedisStore(ProfileStore):
     def _scrub(self, text: str) -> str:
         return _secrets.scrub(text, self._passwords)
 
+    def _said(self, exc: BaseException) -> str:
+        """What Redis said, scrubbed, without its closing full stop (it goes in brackets)."""
+        return self._scrub(str(exc)).strip().rstrip(".")
+
     def _call(self, action: Callable[[], _T], *, where: str) -> _T:
         errors = self._errors
         try:
@@ -351,15 +355,15 @@ class RedisStore(ProfileStore):
         except (errors.AuthenticationError, errors.AuthorizationError) as exc:
             raise StoreAuthError(
                 f"the profile store {self._url} refused its credentials "
-                f"({self._scrub(str(exc))}); fix the user and password in the store URL"
+                f"({self._said(exc)}); fix the user and password in the store URL"
             ) from None
         except (errors.ConnectionError, errors.TimeoutError) as exc:
             raise StoreUnreachableError(
-                f"the profile store {self._url} cannot be reached ({self._scrub(str(exc))}); "
+                f"the profile store {self._url} cannot be reached ({self._said(exc)}); "
                 "check that Redis runs and the URL is right, then run again"
             ) from None
         except errors.ResponseError as exc:
-            text = self._scrub(str(exc))
+            text = self._said(exc)
             if text.startswith(("NOAUTH", "WRONGPASS", "NOPERM")):
                 raise StoreAuthError(
                     f"the profile store {self._url} refused the request ({text}); fix the "
@@ -374,9 +378,7 @@ class RedisStore(ProfileStore):
                 ) from None
             raise StoreError(f"the profile store {self._url} failed: {text}") from None
         except errors.RedisError as exc:
-            raise StoreError(
-                f"the profile store {self._url} failed ({self._scrub(str(exc))})"
-            ) from None
+            raise StoreError(f"the profile store {self._url} failed ({self._said(exc)})") from None
 
     def close(self) -> None:
         self._redis.close()
