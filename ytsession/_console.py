@@ -263,15 +263,21 @@ def device_login(
     qr: bool | None = None,
     browser: str = BROWSER_NO,
     sleep: Callable[[float], None] = time.sleep,
+    show: Callable[[Any], object] | None = None,
 ) -> Any:
     """Run a device-flow login for a person: ask for a code, show it
     (:func:`show_device_code`), poll with a countdown, and return the token answer.
 
     :param credentials: a :class:`~ytsession.auth.credentials.Credentials`.
+    :param show: hand the code answer to this (e.g. a session's ``auth_pending``
+        listeners) instead of showing it on ``out``; nothing is written to ``out`` then.
     :raises AccessDeniedError: the user refused.
     :raises DeviceCodeExpiredError: the code expired first.
     """
     code = credentials.get_code()
+    if show is not None:
+        show(code)
+        return credentials.wait_for_token(code, sleep=sleep)
     show_device_code(code, out=out, qr=qr, browser=browser)
     countdown = Countdown(out)
     try:

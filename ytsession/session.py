@@ -61,7 +61,6 @@ from .innertube.visitor import parse_config
 if TYPE_CHECKING:
     import requests
 
-    from .auth.models import AuthCodeDict
     from .auth.store import ProfileStore
     from .innertube.player import PlayerCache, PlayerInfo
     from .innertube.potoken import PoToken, PoTokenContext, ProviderChain
@@ -128,7 +127,6 @@ class Session:
         self._data = SessionDataKeeper(
             SessionData(visitor_data=settings.visitor_data, source="given"), cache=cache
         )
-        self._player: PlayerCache | None = None
         self._lock = threading.RLock()
         self._listeners: dict[str, list[Listener]] = {event: [] for event in EVENTS}
         self._listen_to(auth)
@@ -552,7 +550,8 @@ class Session:
             signer=signer,
             account_index=self._account_index,
             base_url=self._base_url,
-            po_token=lambda body: self._player_po_token(body, profile),
+            po_token=self.po_token,
+            po_token_providers=self.po_token_providers,
             signature_timestamp=lambda: self._player_cache().signature_timestamp(
                 self._http, timeout=timeout or self._timeout
             ),
@@ -582,51 +581,20 @@ class Session:
         return player.current
 
     def _player_cache(self) -> PlayerCache:
-        from .innertube.player import PlayerCache
-
-        with self._lock:
-            if self._player is None:
-                cache = self._data.cache
-                directory = cache.directory if cache is not None else None
-                self._player = PlayerCache(directory, host=self._base_url or DEFAULT_BASE_URL)
-            return self._player
+        return self._data.player_cache(self._base_url or DEFAULT_BASE_URL)
 
     # --- PO tokens (ytsession.innertube.potoken) -----------------------------------------
 
     def _use_po_token_providers(self, providers: PoTokenProviders) -> None:
-        from .innertube.potoken._session import as_chain
-        from .innertube.potoken.providers import po_token_cache
+        from .innertube.potoken._session import session_chain
 
-        host = self._base_url or DEFAULT_BASE_URL
         cache = self._data.cache
-        where = None if cache is None else po_token_cache(directory=cache.directory, host=host)
-        self.po_token_providers = as_chain(providers, cache=where)
-        self._share_transport_with_providers(self.po_token_providers)
-
-    def _share_transport_with_providers(self, chain: ProviderChain) -> None:
-        """Give a BotGuard runner without its own settings the session's proxy and user
-        agent, so that its requests leave the way the session's do."""
-        from .innertube.potoken.botguard import BotGuardProvider
-
-        for provider in chain.providers:
-            if not isinstance(provider, BotGuardProvider):
-                continue
-            if provider.proxy is None:
-                provider.proxy = self._transport.proxy_for(provider.base_url or DEFAULT_BASE_URL)
-            if provider.user_agent is None:
-                provider.user_agent = self._settings.user_agent or CLIENTS["WEB"].user_agent
-
-    def _player_po_token(self, body: Mapping[str, Any], profile: ClientProfile) -> str | None:
-        if self.po_token or self.po_token_providers is None:
-            return self.po_token
-        from .innertube.potoken._session import player_po_token
-
-        return player_po_token(
-            self.po_token_providers,
-            body,
-            client=profile.name,
-            visitor_data=self._settings.visitor_data,
-            auth=self._auth,
+        self.po_token_providers = session_chain(
+            providers,
+            cache_dir=cache.directory if cache is not None else None,
+            host=self._base_url or DEFAULT_BASE_URL,
+            transport=self._transport,
+            user_agent=self._settings.user_agent or CLIENTS["WEB"].user_agent,
         )
 
     def po_token_for(
@@ -755,13 +723,10 @@ class Session:
                 "but nobody would see the code: add an 'auth_pending' listener "
                 "(session.on('auth_pending', show)) or run it at a terminal"
             )
+        # The one device-login flow: the code to the listeners, else code and QR on stderr.
+        show = (lambda code: self._emit("auth_pending", code)) if listened else None
         try:
-            if listened:
-                code: AuthCodeDict = credentials.get_code()
-                self._emit("auth_pending", code)
-                raw = credentials.wait_for_token(code)
-            else:  # the one device-login UI: code, QR code and countdown on stderr
-                raw = device_login(credentials, out=sys.stderr)
+            raw = device_login(credentials, out=sys.stderr, show=show)
         except YTSessionError as exc:
             self._emit("auth_error", exc)
             raise

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import requests
 
     from ..auth.signing import InnerTubeAuth
+    from .potoken import ProviderChain
 
 __all__ = [
     "InnerTubeCall",
@@ -71,18 +72,21 @@ def build_call(
     signer: InnerTubeAuth | None,
     account_index: int | None,
     base_url: str | None,
-    po_token: Callable[[Mapping[str, Any]], str | None],
+    po_token: str | None,
+    po_token_providers: ProviderChain | None,
     signature_timestamp: Callable[[], int],
 ) -> InnerTubeCall:
     """Build the call of ``endpoint`` with ``payload`` as ``profile``'s client.
 
     The body is ``{"context": ..., **payload}``; a ``context`` in the payload is merged
-    over the session's. A ``player`` call also carries the token ``po_token(body)`` gives
-    in ``serviceIntegrityDimensions.poToken`` and ``signature_timestamp()`` in
+    over the session's. A ``player`` call also carries a PO token in
+    ``serviceIntegrityDimensions.poToken`` and ``signature_timestamp()`` in
     ``playbackContext.contentPlaybackContext.signatureTimestamp``, each unless the payload
     has its own.
 
     :param signer: what signs the call (its headers are added), or ``None``.
+    :param po_token: the PO token of ``player`` calls; ``None`` to ask
+        ``po_token_providers`` (when there are some) for one bound as the rules say.
     :param base_url: where the calls go instead of the client's host, or ``None``.
     """
     name = normalize_endpoint(endpoint)
@@ -93,7 +97,17 @@ def build_call(
         context = merged(context, extra_context)
     body = {"context": context, **body}
     if name == "player":
-        token = po_token(body)
+        token = po_token
+        if not token and po_token_providers is not None:
+            from .potoken._session import player_po_token
+
+            token = player_po_token(
+                po_token_providers,
+                body,
+                client=profile.name,
+                visitor_data=settings.visitor_data,
+                auth=signer,
+            )
         if token:
             dimensions = dict(body.get("serviceIntegrityDimensions") or {})
             dimensions.setdefault("poToken", token)

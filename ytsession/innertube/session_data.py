@@ -6,7 +6,8 @@ the :class:`~ytsession.innertube.cache.SessionCache` under the session's
 :class:`~ytsession.innertube.cache.CacheKey` (client, language, region, account, host) or
 fetches it, adopts newer visitor data from answers, writes renewals at most once per
 :data:`CACHE_STORE_INTERVAL` (what waits is written by :meth:`SessionDataKeeper.flush`),
-and moves to another key when the session signs in or out.
+and moves to another key when the session signs in or out. The web player's
+``signatureTimestamp`` is kept beside it (:meth:`SessionDataKeeper.player_cache`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from .visitor import fetch_session_data, generate_visitor_data, is_newer_visitor
 
 if TYPE_CHECKING:
     import requests
+
+    from .player import PlayerCache
 
 __all__ = ["CACHE_STORE_INTERVAL", "SessionDataKeeper", "session_cache_key"]
 
@@ -82,6 +85,18 @@ class SessionDataKeeper:
         self._lock = threading.RLock()
         self._stored_at: float | None = None  # time.monotonic() of the last cache write
         self._pending = False
+        self._player: PlayerCache | None = None
+
+    def player_cache(self, host: str) -> PlayerCache:
+        """:return: the web player's cache of the session's ``host``, beside the session
+        data (made on first use; in memory only without a cache)."""
+        from .player import PlayerCache
+
+        with self._lock:
+            if self._player is None:
+                directory = self.cache.directory if self.cache is not None else None
+                self._player = PlayerCache(directory, host=host)
+            return self._player
 
     def start(
         self,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ...auth.store import StoredItem
 from ...errors import PoTokenBindingError, PoTokenError
+from ..context import DEFAULT_BASE_URL
 from .binding import PoTokenContext
 from .providers import (
     PoToken,
@@ -15,9 +17,13 @@ from .providers import (
     PoTokenProviders,
     PoTokenRequest,
     ProviderChain,
+    po_token_cache,
 )
 
-__all__ = ["as_chain", "player_po_token", "session_po_token", "session_request"]
+if TYPE_CHECKING:
+    from ..._http import Transport
+
+__all__ = ["as_chain", "player_po_token", "session_chain", "session_po_token", "session_request"]
 
 log = logging.getLogger("ytsession.potoken")
 
@@ -35,6 +41,32 @@ def as_chain(
     if isinstance(providers, PoTokenProvider):
         providers = [providers]
     return ProviderChain(providers, cache_item=cache)
+
+
+def session_chain(
+    providers: PoTokenProviders,
+    *,
+    cache_dir: Path | None,
+    host: str,
+    transport: Transport,
+    user_agent: str,
+) -> ProviderChain:
+    """:return: the chain a session of ``host`` asks: ``providers`` as a chain whose
+    tokens are kept beside the session data in ``cache_dir`` (``None``: in memory only).
+    A BotGuard runner without its own proxy and user agent gets the transport's proxy and
+    ``user_agent``, so that its requests leave the way the session's do."""
+    from .botguard import BotGuardProvider
+
+    where = None if cache_dir is None else po_token_cache(directory=cache_dir, host=host)
+    chain = as_chain(providers, cache=where)
+    for provider in chain.providers:
+        if not isinstance(provider, BotGuardProvider):
+            continue
+        if provider.proxy is None:
+            provider.proxy = transport.proxy_for(provider.base_url or DEFAULT_BASE_URL)
+        if provider.user_agent is None:
+            provider.user_agent = user_agent
+    return chain
 
 
 def session_request(
