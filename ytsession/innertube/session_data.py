@@ -88,8 +88,8 @@ class SessionDataKeeper:
         self._player: PlayerCache | None = None
 
     def player_cache(self, host: str) -> PlayerCache:
-        """:return: the web player's cache of the session's ``host``, beside the session
-        data (made on first use; in memory only without a cache)."""
+        """The web player's cache of the session's ``host``, beside the session data (made
+        on first use; in memory only without a cache)."""
         from .player import PlayerCache
 
         with self._lock:
