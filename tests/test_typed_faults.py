@@ -7,6 +7,8 @@ over loopback to the emulator.
 from __future__ import annotations
 
 import contextlib
+import io
+import ipaddress
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,11 @@ from ytsession import (
     CookieError,
     CookiesRefusedError,
     InnerTubeError,
+    OAuthCredentials,
+    OAuthEndpoints,
+    OAuthServerError,
+    PeerTubeCredentials,
+    PeerTubeSession,
     Profile,
     ProfileError,
     RetryLaterError,
@@ -28,10 +35,17 @@ from ytsession import (
     YouTubeCookies,
     YTSessionError,
 )
+from ytsession._console import show_device_code
 from ytsession._http import RetryPolicy
 from ytsession.cli import EXIT_USAGE, main
 from ytsession.innertube.player import parse_signature_timestamp
-from ytsession.testing import Emulator
+from ytsession.testing import (
+    EMULATOR_CLIENT_ID,
+    EMULATOR_CLIENT_SECRET,
+    PEERTUBE_PASSWORD,
+    PEERTUBE_USERNAME,
+    Emulator,
+)
 
 # --- strategies ----------------------------------------------------------------------------
 
@@ -269,3 +283,121 @@ def test_a_signature_timestamp_is_five_ascii_digits(value: str) -> None:
         return
     with pytest.raises(InnerTubeError, match="signatureTimestamp"):
         parse_signature_timestamp(value)
+
+
+# --- device-code answers -------------------------------------------------------------------
+
+DEVICE_FIELDS = [
+    "device_code",
+    "user_code",
+    "verification_url",
+    "verification_uri",
+    "verification_uri_complete",
+]
+lone_surrogates = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+device_text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
+
+
+@st.composite
+def device_code_answers(draw: st.DrawFn) -> tuple[dict[str, object], str | None]:
+    """A device-code answer, and the field given a lone surrogate (``None``: well-formed)."""
+    answer: dict[str, object] = {key: draw(device_text) for key in DEVICE_FIELDS}
+    answer.update(expires_in=1800, interval=5)
+    broken = draw(st.one_of(st.none(), st.sampled_from(DEVICE_FIELDS)))
+    if broken is not None:
+        text = str(answer[broken])
+        at = draw(st.integers(0, len(text)))
+        answer[broken] = text[:at] + draw(lone_surrogates) + text[at:]
+    return answer, broken
+
+
+@given(drawn=device_code_answers())
+def test_a_device_code_answer_is_shown_or_refused_never_a_unicode_error(
+    emulator: Emulator, drawn: tuple[dict[str, object], str | None]
+) -> None:
+    answer, broken = drawn
+    credentials = OAuthCredentials(
+        EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, endpoints=OAuthEndpoints.under(emulator.url)
+    )
+    # JSON spells a lone surrogate as an escape ("\ud800"): the body itself is ASCII.
+    body = json.dumps(answer).encode("ascii")
+    emulator.inject_error("/device/code", 200, body, headers={"Content-Type": "application/json"})
+    if broken is not None:
+        with pytest.raises(OAuthServerError) as caught:
+            credentials.get_code()
+        assert caught.value.error == "invalid_answer" and f"'{broken}'" in str(caught.value)
+        return
+    code = credentials.get_code()
+    assert {key: code.get(key) for key in DEVICE_FIELDS} == {k: answer[k] for k in DEVICE_FIELDS}
+    shown = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    show_device_code(code, out=shown, qr=True)  # printed, and drawn as a QR code
+    shown.seek(0)
+    assert str(answer["user_code"]) in shown.read()
+
+
+# --- a PeerTube instance URL read from a profile --------------------------------------------
+
+ipv6_hosts = st.ip_addresses(v=6).map(lambda a: f"[{a}]")
+
+
+def _a_bracketed_host(inside: str) -> bool:
+    try:
+        ipaddress.IPv6Address(inside)
+    except ValueError:
+        return False
+    return True
+
+
+@st.composite
+def bad_instance_urls(draw: st.DrawFn) -> str:
+    """Instance URLs urllib refuses (``ValueError``) or nothing can send."""
+    scheme = draw(st.sampled_from(["http://", "https://"]))
+    inside = draw(st.text("0123456789abcdefABCDEF:.vx%-_g", max_size=12))
+    kind = draw(st.sampled_from(["unclosed", "not ipv6", "port", "port name", "space"]))
+    if kind == "unclosed":
+        return f"{scheme}[{inside}"
+    if kind == "not ipv6":
+        return f"{scheme}[{draw(st.just(inside).filter(lambda i: not _a_bracketed_host(i)))}]/"
+    if kind == "port":
+        return f"{scheme}[::1]:{draw(st.integers(65536, 10**6))}/"
+    if kind == "port name":
+        return f"{scheme}127.0.0.1:{draw(st.text('xyz:', min_size=1, max_size=3))}"
+    gap = draw(st.sampled_from([" ", "\t", "\x00", "\u3000"]))
+    return f"{scheme}exa{gap}mple.org"
+
+
+@pytest.fixture
+def tube_profile(emu: Emulator, home: Path) -> tuple[Path, dict[str, object]]:
+    """A PeerTube login in a profile; its profile.json and that file's settings."""
+    peertube = PeerTubeCredentials(emu.url)
+    token = peertube.login_token(PEERTUBE_USERNAME, PEERTUBE_PASSWORD)
+    Profile.named("tube").save_login(
+        peertube.profile_settings(PEERTUBE_USERNAME), token=token.as_dict()
+    )
+    path = home / "profiles" / "tube" / "profile.json"
+    return path, json.loads(path.read_text())
+
+
+@given(
+    drawn=st.one_of(
+        bad_instance_urls().map(lambda url: ("bad", url)),
+        st.sampled_from(["{}", "{}/", " {} ", "{}//"]).map(lambda url: ("emulator", url)),
+        ipv6_hosts.map(lambda host: ("ipv6", f"https://{host}")),
+    )
+)
+def test_a_stored_instance_url_is_used_or_a_profile_error(
+    emu: Emulator, tube_profile: tuple[Path, dict[str, object]], drawn: tuple[str, str]
+) -> None:
+    path, settings = tube_profile
+    kind, url = drawn[0], drawn[1].format(emu.url)
+    endpoints = dict(settings["endpoints"])  # type: ignore[call-overload]
+    path.write_text(json.dumps({**settings, "endpoints": {**endpoints, "instance_url": url}}))
+    if kind == "emulator":  # written loosely, read as the instance it is
+        with PeerTubeSession.from_profile("tube") as session:
+            assert session.me()["username"] == PEERTUBE_USERNAME
+    elif kind == "ipv6":  # no request: the profile holds the client
+        credentials = PeerTubeCredentials.from_settings(Profile.named("tube").load_settings())
+        assert credentials.instance_url == url
+    else:
+        with pytest.raises(ProfileError, match="instance URL"):
+            PeerTubeSession.from_profile("tube")

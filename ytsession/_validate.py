@@ -48,6 +48,8 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _HEADER_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+#: Half of a UTF-16 pair alone: JSON may spell one (``"\\ud800"``), no text can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ASCII_INT = re.compile(rf"-?[0-9]{{1,{MAX_INT_DIGITS}}}")
 
 
@@ -282,7 +284,8 @@ def text(
     :param default: the value of a missing (or ``null``) field; ``None`` means required.
     :param nonempty: an empty string is a fault.
     :param header: the value goes into an HTTP header (see :func:`header_safe`).
-    :raises YTSessionError: the field is missing, not a string, or unusable.
+    :raises YTSessionError: the field is missing, not a string, holds a lone surrogate (JSON
+        ``"\\ud800"``: no text can be encoded with it), or is unusable.
     """
     value = data.get(key)
     if value is None:
@@ -293,6 +296,8 @@ def text(
         raise source.fail(f"has a '{key}' that is a {_json_type(value)}, not a string")
     if nonempty and not value:
         raise source.fail(f"has an empty '{key}'")
+    if _SURROGATE.search(value):  # it would fail later, printed, encoded or sent
+        raise source.fail(f"has a '{key}' that is not valid Unicode (a lone surrogate)")
     if header:
         header_safe(value, f"'{key}'", source)
     return value

@@ -15,6 +15,8 @@ transport re-sends it only when the connection could not be made, or after a 429
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -54,17 +56,34 @@ if TYPE_CHECKING:
 OTP_TRIES = 3
 
 
+#: What no URL of ours may hold: white space and control characters (not sent as typed).
+_UNSENDABLE_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+
+
 def normalize_instance_url(instance_url: str) -> str:
     """Normalize an instance URL: ``https://`` is assumed when no scheme is given.
 
     :return: ``scheme://host[:port][/path]`` without a trailing slash.
-    :raises ProfileError: the URL has no host, or a scheme other than http(s).
+    :raises ProfileError: the URL has no host, a scheme other than http(s), an invalid host
+        in brackets (``https://[::1``, ``https://[nothex]/``) or port, or white space or a
+        control character in it.
     """
     url = instance_url.strip()
     if "://" not in url:
         url = "https://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+        if "[" in parts.netloc:  # urllib lets "[v1.x]" (IPvFuture) through: nothing sends it
+            ipaddress.IPv6Address((parts.hostname or "").partition("%")[0])
+    except ValueError:  # "Invalid IPv6 URL", "'x' does not appear to be an IPv4 or IPv6 ..."
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or _UNSENDABLE_URL.search(url)
+    ):
         raise ProfileError(
             f"{instance_url!r} is not a PeerTube instance URL; give one like "
             "https://peertube.example"
@@ -120,15 +139,20 @@ class PeerTubeCredentials(Credentials):
         """Build the client a ``peertube`` profile describes (no network request when the
         settings hold the client id and secret, as stored profiles do).
 
-        :raises ProfileError: the settings name no instance.
+        :raises ProfileError: the settings name no instance, or an unusable one.
         """
         instance = settings.endpoints.get("instance_url") or settings.extra.get("instance_url")
+        again = "log in again with `ytsession login --peertube URL --username NAME`"
         if not isinstance(instance, str) or not instance:
+            raise ProfileError(f"the PeerTube profile names no instance; {again}")
+        try:
+            url = normalize_instance_url(instance)
+        except ProfileError:
             raise ProfileError(
-                "the PeerTube profile names no instance; log in again with "
-                "`ytsession login --peertube URL --username NAME`"
-            )
-        return cls(instance, settings.client_id or None, settings.client_secret or None)
+                f"the PeerTube profile's instance URL {instance!r} is not usable; fix it in the "
+                f"profile, or {again}"
+            ) from None
+        return cls(url, settings.client_id or None, settings.client_secret or None)
 
     def profile_settings(self, username: str) -> ProfileSettings:
         """:return: the settings of a ``peertube`` profile for ``username`` on this instance."""
