@@ -261,6 +261,26 @@ def test_a_cookie_file_rotated_by_another_process_is_read_again(
     assert reasons == ["stale_cookie"]
 
 
+def test_a_users_own_session_with_cookie_auth_reads_a_rotated_file_after_a_401(
+    emu: Emulator, cookie_file: Path
+) -> None:
+    first = cookie_auth(emu, cookie_file)
+    second = cookie_auth(emu, cookie_file)  # another job's signer, on a plain session
+    renewed: list[object] = []
+    second.on_refresh(renewed.append)
+    with session_for(emu, first) as session:
+        emu.innertube.cookies.rotate()
+        session.call("browse", {"browseId": "FEwhat_to_watch"})  # rotated, written back
+    http = requests.Session()
+    http.auth = second
+    url = f"{emu.url}/youtubei/v1/browse"
+    answer = http.post(url, json=WEB_BODY, headers=WEB_HEADERS, timeout=30)
+    assert answer.status_code == 200  # refused once, the file read again, sent again
+    assert [r.reason for r in emu.innertube.cookies.refusals] == ["stale_cookie"]
+    assert renewed == [second]
+    assert [r.status for r in emu.requests_to("/youtubei/v1/browse")][-2:] == [401, 200]
+
+
 def test_an_answer_dropping_the_login_says_export_again_and_keeps_the_file(
     emu: Emulator, cookie_file: Path
 ) -> None:
