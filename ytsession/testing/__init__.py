@@ -70,16 +70,15 @@ from ytsession.testing._peertube import (
     PeerTubeUser,
     totp,
 )
-from ytsession.testing._server import (
+from ytsession.testing.emulator import Emulator, serve
+from ytsession.testing.kit import (
     CONTROL_PREFIX,
-    Emulator,
     Handler,
     LoggedRequest,
     Request,
     Response,
     Router,
     Service,
-    serve,
 )
 
 __all__ = [

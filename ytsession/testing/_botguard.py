@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ytsession.testing._server import Request, Response, Router, Service
+from ytsession.testing.kit import Request, Response, Router, Service
 
 __all__ = [
     "BOTGUARD_GLOBAL_NAME",

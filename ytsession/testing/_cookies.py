@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ytsession.auth.sapisidhash import DEFAULT_ORIGIN, sapisidhash_part
-from ytsession.testing._server import Request, Response
+from ytsession.testing.kit import Request, Response
 
 __all__ = [
     "EMULATED_BRAND_ACCOUNT_ID",

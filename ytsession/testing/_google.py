@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ytsession.testing._server import (
+from ytsession.testing.kit import (
     CONTROL_PREFIX,
     Request,
     Response,

@@ -39,7 +39,7 @@ from ytsession.testing._innertube_shapes import (
     sw_js_data_body,
     visitor_data,
 )
-from ytsession.testing._server import Request, Response, Router, Service
+from ytsession.testing.kit import Request, Response, Router, Service
 
 if TYPE_CHECKING:
     from ytsession.testing._google import GoogleOAuthService

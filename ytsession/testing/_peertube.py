@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ytsession.testing._server import (
+from ytsession.testing.kit import (
     CONTROL_PREFIX,
     Request,
     Response,
