@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.message import Message
 from typing import Any, Literal
 
 from .. import _files
@@ -383,6 +384,19 @@ def parse_browser_json(data: Mapping[str, Any], *, path: str = TEXT_SOURCE) -> d
         )
     parse_cookie_header(headers["cookie"], path=path)
     return headers
+
+
+class SetCookieResponse:
+    """``Set-Cookie`` header values as what :meth:`http.cookiejar.CookieJar.extract_cookies`
+    needs of a response."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self._message = Message()
+        for value in values:
+            self._message["Set-Cookie"] = value
+
+    def info(self) -> Message:
+        return self._message
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ import time
 import urllib.request
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from email.message import Message
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,6 +45,7 @@ from ._cookie_formats import (
     TEXT_SOURCE,
     FileFormat,
     ParsedCookies,
+    SetCookieResponse,
     breadth,
     check_kept_header,
     cookie_header_for,
@@ -130,18 +130,6 @@ AUTH_COOKIES = (
 # --- the jar -----------------------------------------------------------------------------
 
 
-class _SetCookieResponse:
-    """What :meth:`http.cookiejar.CookieJar.extract_cookies` needs of a response."""
-
-    def __init__(self, values: Iterable[str]) -> None:
-        self._message = Message()
-        for value in values:
-            self._message["Set-Cookie"] = value
-
-    def info(self) -> Message:
-        return self._message
-
-
 _Snapshot = dict[tuple[str, str, str], tuple[str | None, int | None]]
 
 
@@ -194,6 +182,7 @@ class YouTubeCookies:
         self._fill(cookies)
         self.path = Path(path) if path is not None else None
         self._home: StoredItem | None = None  # a store's item (a file is given by path)
+        self._file_home: FileItem | None = None  # the item of path
         self.file_format: FileFormat = file_format
         self.headers = {
             k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEPT_HEADERS
@@ -570,7 +559,7 @@ class YouTubeCookies:
             was_logged_in = self.is_logged_in()
             before = _snapshot(self._scan()[3])  # the scan the signing already made
             self._jar.extract_cookies(
-                _SetCookieResponse(values),  # type: ignore[arg-type]
+                SetCookieResponse(values),  # type: ignore[arg-type]
                 urllib.request.Request(url),  # noqa: S310 (never opened)
             )
             self._generation += 1
@@ -749,7 +738,11 @@ class YouTubeCookies:
         store of :meth:`from_store`, or ``None`` (memory only)."""
         if self._home is not None:
             return self._home
-        return FileItem.foreign(self.path) if self.path is not None else None
+        if self.path is None:
+            return None
+        if self._file_home is None or self._file_home.path != self.path:
+            self._file_home = FileItem.foreign(self.path)  # made once: asked on every answer
+        return self._file_home
 
     def changed_on_disk(self) -> bool:
         """Return whether the cookie file (or stored item) was written by someone else

@@ -166,25 +166,31 @@ class FileItem(StoredItem):
     """An item in a file (mode 0600, replaced atomically), locked by a lock file.
 
     :param path: the file.
-    :param lock_file: its lock file: beside it by default (``oauth.json.lock``); give
-        :func:`foreign_lock_path` for a file of the user's.
+    :param lock_file: its lock file: beside it by default (``oauth.json.lock``); see
+        :meth:`foreign` for a file of the user's.
     """
 
     def __init__(self, path: str | Path, *, lock_file: Path | None = None) -> None:
         super().__init__()
         self.path = Path(path)
         self._lock_file = lock_file
+        self._foreign = False
 
     @classmethod
     def foreign(cls, path: str | Path) -> FileItem:
         """A file we do not own (an exported ``cookies.txt``): its lock lives in our cache
-        directory, keyed by the file's real path, so its folder gets no lock file."""
-        return cls(path, lock_file=_files.foreign_lock_path(Path(path)))
+        directory, keyed by the file's real path (:func:`ytsession._files.foreign_lock_path`,
+        worked out when the lock is taken), so its folder gets no lock file."""
+        item = cls(path)
+        item._foreign = True
+        return item
 
     @property
     def lock_file(self) -> Path:
         """The lock file."""
-        return self._lock_file or _files.lock_path(self.file)
+        if self._lock_file is not None:
+            return self._lock_file
+        return _files.foreign_lock_path(self.file) if self._foreign else _files.lock_path(self.file)
 
     @property
     def file(self) -> Path:
