@@ -23,7 +23,7 @@ from ytsession.auth import store as stores
 from ytsession.auth.profiles import KIND_COOKIES, ProfileSettings
 from ytsession.auth.store import StoreItem
 from ytsession.testing import Emulator
-from ytsession.testing._cookies import ROTATING_COOKIES
+from ytsession.testing.services.cookies import ROTATING_COOKIES
 
 from support import rotate_out_and_keep_calling
 

@@ -14,7 +14,17 @@ drive it through the HTTP control API under ``/_emulator/``.
 
 from __future__ import annotations
 
-from ytsession.testing._botguard import (
+from ytsession.testing.emulator import Emulator, serve
+from ytsession.testing.kit import (
+    CONTROL_PREFIX,
+    Handler,
+    LoggedRequest,
+    Request,
+    Response,
+    Router,
+    Service,
+)
+from ytsession.testing.services.botguard import (
     BOTGUARD_GLOBAL_NAME,
     BOTGUARD_REQUEST_KEY,
     BotGuardService,
@@ -22,7 +32,7 @@ from ytsession.testing._botguard import (
     po_token_problem,
     verify_po_token,
 )
-from ytsession.testing._cookies import (
+from ytsession.testing.services.cookies import (
     EMULATED_BRAND_ACCOUNT_ID,
     EMULATED_COOKIES,
     EMULATED_USER_SESSION_ID,
@@ -30,7 +40,7 @@ from ytsession.testing._cookies import (
     CookieChecker,
     CookieRefusal,
 )
-from ytsession.testing._google import (
+from ytsession.testing.services.google import (
     DEFAULT_SCOPE,
     DEVICE_GRANT_TYPE,
     EMULATED_USER_EMAIL,
@@ -48,7 +58,7 @@ from ytsession.testing._google import (
     GoogleOAuthService,
     UnknownUserCodeError,
 )
-from ytsession.testing._innertube import (
+from ytsession.testing.services.innertube import (
     EMULATED_ACCOUNT_NAME,
     EMULATOR_API_KEY,
     INNERTUBE_ENDPOINTS,
@@ -56,7 +66,7 @@ from ytsession.testing._innertube import (
     InnerTubeCall,
     InnerTubeService,
 )
-from ytsession.testing._peertube import (
+from ytsession.testing.services.peertube import (
     PEERTUBE_2FA_EMAIL,
     PEERTUBE_2FA_PASSWORD,
     PEERTUBE_2FA_SECRET,
@@ -69,16 +79,6 @@ from ytsession.testing._peertube import (
     PeerTubeService,
     PeerTubeUser,
     totp,
-)
-from ytsession.testing.emulator import Emulator, serve
-from ytsession.testing.kit import (
-    CONTROL_PREFIX,
-    Handler,
-    LoggedRequest,
-    Request,
-    Response,
-    Router,
-    Service,
 )
 
 __all__ = [

@@ -14,20 +14,6 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from ytsession.testing._botguard import BotGuardService
-from ytsession.testing._google import (
-    EMULATOR_CLIENT_ID,
-    EMULATOR_CLIENT_SECRET,
-    GoogleOAuthService,
-)
-from ytsession.testing._innertube import InnerTubeService
-from ytsession.testing._peertube import (
-    PEERTUBE_2FA_PASSWORD,
-    PEERTUBE_2FA_USERNAME,
-    PEERTUBE_PASSWORD,
-    PEERTUBE_USERNAME,
-    PeerTubeService,
-)
 from ytsession.testing.kit import (
     CONTROL_PREFIX,
     LoopbackServer,
@@ -35,6 +21,20 @@ from ytsession.testing.kit import (
     Response,
     Service,
     control_error,
+)
+from ytsession.testing.services.botguard import BotGuardService
+from ytsession.testing.services.google import (
+    EMULATOR_CLIENT_ID,
+    EMULATOR_CLIENT_SECRET,
+    GoogleOAuthService,
+)
+from ytsession.testing.services.innertube import InnerTubeService
+from ytsession.testing.services.peertube import (
+    PEERTUBE_2FA_PASSWORD,
+    PEERTUBE_2FA_USERNAME,
+    PEERTUBE_PASSWORD,
+    PEERTUBE_USERNAME,
+    PeerTubeService,
 )
 
 __all__ = ["Emulator", "banner", "default_services", "serve"]

@@ -5,7 +5,7 @@ rollout token), ``/iframe_api`` and the player script it names (where they get t
 ``signatureTimestamp``) and ``POST /youtubei/v1/{config,browse,next,player,search,
 account/account_menu,account/accounts_list}``. ``sw.js_data`` is JSPB in the sparse form
 YouTube sends; the account answers have the shapes of real ones (see
-:mod:`ytsession.testing._innertube_shapes`).
+:mod:`ytsession.testing.services.innertube_shapes`).
 
 Every InnerTube call is checked the way YouTube checks it: the body must carry
 ``context.client`` with a known ``clientName`` and a ``clientVersion``; the
@@ -30,19 +30,22 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from ytsession.testing._cookies import CookieChecker
-from ytsession.testing._innertube_shapes import (
+from ytsession.testing.kit import Request, Response, Router, Service
+from ytsession.testing.services.botguard import player_po_token_refusal
+from ytsession.testing.services.cookies import CookieChecker
+from ytsession.testing.services.google import (
+    EMULATED_USER_EMAIL,
+    EMULATED_USER_SUB,
+    GoogleOAuthService,
+)
+from ytsession.testing.services.innertube_shapes import (
     account_menu_answer,
     accounts_list_answer,
     sw_js_data_body,
     visitor_data,
 )
-from ytsession.testing.kit import Request, Response, Router, Service
-
-if TYPE_CHECKING:
-    from ytsession.testing._google import GoogleOAuthService
 
 __all__ = [
     "EMULATED_ACCOUNT_NAME",
@@ -525,8 +528,6 @@ class InnerTubeService(Service):
                 }
             }
         if self.require_po_token:
-            from ytsession.testing._botguard import player_po_token_refusal
-
             datasync = ""
             if signed_in and CookieChecker.is_cookie_request(request):
                 datasync = self.cookies.datasync_id(request.header("X-Goog-PageId"))
@@ -568,8 +569,6 @@ class InnerTubeService(Service):
     def _account_menu(
         self, request: Request, body: Mapping[str, Any], signed_in: bool
     ) -> dict[str, Any]:
-        from ytsession.testing._google import EMULATED_USER_EMAIL
-
         return account_menu_answer(
             name=EMULATED_ACCOUNT_NAME if signed_in else None,
             email=EMULATED_USER_EMAIL,
@@ -579,8 +578,6 @@ class InnerTubeService(Service):
     def _accounts_list(
         self, request: Request, body: Mapping[str, Any], signed_in: bool
     ) -> dict[str, Any]:
-        from ytsession.testing._google import EMULATED_USER_EMAIL, EMULATED_USER_SUB
-
         return accounts_list_answer(
             name=EMULATED_ACCOUNT_NAME if signed_in else None,
             byline=EMULATED_USER_EMAIL,
