@@ -101,21 +101,64 @@ return 1
 """
 
 
+#: Query parameters holding a secret: hidden in :func:`redact_url` and scrubbed from messages.
+_SECRET_OPTIONS = frozenset({"password", "ssl_password"})
+#: redis-py's TLS options a ``rediss://`` URL may give (passed through to redis-py; those
+#: it parses itself, such as ``ssl_check_hostname``, are in its URL parsers' table).
+TLS_OPTIONS = frozenset(
+    {
+        "ssl_ca_certs",
+        "ssl_ca_path",
+        "ssl_ca_data",
+        "ssl_certfile",
+        "ssl_keyfile",
+        "ssl_password",
+        "ssl_cert_reqs",
+        "ssl_ciphers",
+    }
+)
+
+
+def _connection_options(url: str, options: Mapping[str, str], parsed: set[str]) -> None:
+    """Check the query parameters left for redis-py: the ones its URL parsers read
+    (``parsed``), ``username``/``password``/``client_name``, and, for ``rediss://`` only,
+    the TLS ones. A TLS option on a plain ``redis://`` URL is refused rather than ignored,
+    so that a typo in the scheme never sends the login in clear.
+
+    :raises ProfileError: an option redis-py does not know, or a TLS option without TLS.
+    """
+    tls = urlsplit(url).scheme == "rediss"
+    for name in options:
+        if name.startswith("ssl_") and (name in TLS_OPTIONS or name in parsed):
+            if not tls:
+                raise ProfileError(
+                    f"store URL {redact_url(url)}: {name} is a TLS option; use rediss:// "
+                    "(TLS) rather than redis://"
+                )
+        elif name not in parsed and name not in ("username", "password", "client_name"):
+            raise ProfileError(
+                f"store URL {redact_url(url)}: unknown option {name!r}; give prefix, lease, "
+                "or one of redis-py's connection options (see the fleet docs)"
+            )
+
+
 def _text(value: object) -> str | None:
     return value if value is None or isinstance(value, str) else str(value)
 
 
 def redact_url(url: str) -> str:
     """:return: ``url`` with its password replaced by ``***`` (safe to print), whether it
-    is in the user part or a ``?password=`` query parameter (redis-py reads both)."""
+    is in the user part or a ``?password=`` query parameter (redis-py reads both), and so
+    is the password of an encrypted TLS key (``?ssl_password=``)."""
     parts = urlsplit(url)
     if parts.password is not None:
         user = parts.username or ""
         host = parts.netloc.rpartition("@")[2]
         parts = parts._replace(netloc=f"{user}:***@{host}")
-    if parts.query and any(name == "password" for name, _ in _query(parts.query)):
+    if parts.query and any(name in _SECRET_OPTIONS for name, _ in _query(parts.query)):
         pairs = [
-            (name, "***" if name == "password" else value) for name, value in _query(parts.query)
+            (name, "***" if name in _SECRET_OPTIONS else value)
+            for name, value in _query(parts.query)
         ]
         parts = parts._replace(query=urlencode(pairs, safe=":*/"))
     return urlunsplit(parts)
@@ -129,7 +172,7 @@ def _passwords(url: str) -> tuple[str, ...]:
     """:return: every form of the password(s) in ``url`` that could appear in a message."""
     parts = urlsplit(url)
     found = [parts.password or ""]
-    found += [value for name, value in _query(parts.query) if name == "password"]
+    found += [value for name, value in _query(parts.query) if name in _SECRET_OPTIONS]
     forms = {form for value in found if value for form in (value, unquote(value))}
     return tuple(sorted(forms, key=len, reverse=True))
 
@@ -138,9 +181,13 @@ class RedisStore(ProfileStore):
     """Profiles in Redis, shared by every machine that reaches it.
 
     :param url: ``redis://[user:password@]host:port/db`` or ``rediss://...`` (TLS), with
-        optional query parameters ``prefix`` (key prefix, default ``ytsession:``) and
-        ``lease`` (seconds a killed lock holder keeps the lock, default 30).
-    :raises ProfileError: the URL is not usable.
+        optional query parameters ``prefix`` (key prefix, default ``ytsession:``),
+        ``lease`` (seconds a killed lock holder keeps the lock, default 30), and redis-py's
+        connection options (``ssl_ca_certs``, ``ssl_certfile``, ``ssl_keyfile``,
+        ``ssl_password``, ``ssl_cert_reqs``, ``ssl_check_hostname``, ... for ``rediss://``:
+        see :data:`TLS_OPTIONS`), passed through to redis-py.
+    :raises ProfileError: the URL is not usable (an unknown option, or a TLS option on a
+        ``redis://`` URL).
     :raises ImportError: redis-py is not installed (``pip install ytsession[redis]``).
     """
 
@@ -166,10 +213,12 @@ class RedisStore(ProfileStore):
         connect_url = urlunsplit(parts._replace(query=urlencode(options)))
         try:
             import redis as redis_module
+            from redis.connection import URL_QUERY_ARGUMENT_PARSERS
         except ImportError:
             raise ImportError(
                 "the Redis profile store needs redis-py: pip install 'ytsession[redis]'"
             ) from None
+        _connection_options(url, options, set(URL_QUERY_ARGUMENT_PARSERS))
         self._errors = redis_module.exceptions
         try:
             self._redis: redis.Redis = redis_module.Redis.from_url(
@@ -358,6 +407,13 @@ class RedisStore(ProfileStore):
                 f"({self._said(exc)}); fix the user and password in the store URL"
             ) from None
         except (errors.ConnectionError, errors.TimeoutError) as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                raise StoreUnreachableError(
+                    f"the profile store {self._url} did not prove who it is over TLS "
+                    f"({self._scrub(str(exc))}); nothing was sent to it. Give the "
+                    "certificate authority that signed its certificate with "
+                    "?ssl_ca_certs=PATH, and reach it by a name its certificate carries"
+                ) from None
             raise StoreUnreachableError(
                 f"the profile store {self._url} cannot be reached ({self._said(exc)}); "
                 "check that Redis runs and the URL is right, then run again"
@@ -384,4 +440,4 @@ class RedisStore(ProfileStore):
         self._redis.close()
 
 
-__all__ = ["DEFAULT_PREFIX", "RedisStore", "redact_url"]
+__all__ = ["DEFAULT_PREFIX", "TLS_OPTIONS", "RedisStore", "redact_url"]
