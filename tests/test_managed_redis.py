@@ -5,6 +5,7 @@ prefix and run only the commands the store needs."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from test_fleet import fleet_login, machine_env, run
 from ytsession import OAuthCredentials, ProfileError
 from ytsession.auth._token_fast import fresh_token
 from ytsession.auth.store import open_store
+from ytsession.errors import StoreAuthError
 from ytsession.testing import Emulator
 
 ADMIN_PASSWORD = "admin-pw-of-the-service-5150"
@@ -25,14 +27,16 @@ WORKER_PASSWORD = "worker/pw+of:the@fleet-8086"
 KEY_PASSWORD = "key-pw-of-the-worker-6502"
 SECRETS = (ADMIN_PASSWORD, WORKER_PASSWORD, quote(WORKER_PASSWORD, safe=""), KEY_PASSWORD)
 PREFIX = "fleet:"
-#: Every command the store sends, and those its Lua scripts run (a managed service's
-#: scripts run under the caller's rights): nothing else, and only under our prefix.
-WORKER_RULES = (
-    f"on >{WORKER_PASSWORD} resetkeys ~{PREFIX}* resetchannels -@all "
-    "+select "
-    "+hget +hmget +hset +hdel +hexists +scan +del +exists +get +set +incr +pexpire "
-    "+evalsha +script|load"
-)
+
+
+def documented_rules() -> str:
+    """The worker's ACL rules as docs/fleet.rst gives them: every command the store sends,
+    and those its Lua scripts run (they run under the caller's rights), and nothing else,
+    only under our prefix."""
+    text = (Path(__file__).parent.parent / "docs" / "fleet.rst").read_text()
+    (rules,) = re.findall(r"ACL SETUSER worker (on >PASSWORD .*)", text)
+    assert "~reports:* " in rules and "-@all " in rules
+    return rules.replace(">PASSWORD", f">{WORKER_PASSWORD}").replace("~reports:*", f"~{PREFIX}*")
 
 
 class Managed:
@@ -44,7 +48,7 @@ class Managed:
             directory / "redis",
             password=ADMIN_PASSWORD,
             tls=self.authority,
-            users={"worker": WORKER_RULES},
+            users={"worker": documented_rules()},
         )
         self.worker_cert = self.authority.issue(
             directory / "ca", "worker", key_password=KEY_PASSWORD
@@ -90,6 +94,10 @@ def test_login_token_status_and_copy_through_tls_as_an_acl_user(
     login = cli_login(emu, tmp_path / "home", "--store", url, "--profile", "fleet")
     assert login.returncode == 0, login.stderr
     assert managed.stored_keys() == ["fleet:profile:fleet:data"]  # only under the worker's prefix
+    outside = open_store(url.replace(f"prefix={PREFIX}", "prefix=other:"))
+    with outside, pytest.raises(StoreAuthError, match="refused the request") as refused:
+        outside.read("fleet", "token")  # the ACL user is limited to its prefix
+    assert not any(secret in str(refused.value) for secret in SECRETS)
 
     token = run(env, "token")  # the fast path reads the store over TLS
     assert token.returncode == 0, token.stderr

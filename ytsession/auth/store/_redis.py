@@ -410,7 +410,7 @@ class RedisStore(ProfileStore):
             if "CERTIFICATE_VERIFY_FAILED" in str(exc):
                 raise StoreUnreachableError(
                     f"the profile store {self._url} did not prove who it is over TLS "
-                    f"({self._scrub(str(exc))}); nothing was sent to it. Give the "
+                    f"({self._said(exc)}); nothing was sent to it. Give the "
                     "certificate authority that signed its certificate with "
                     "?ssl_ca_certs=PATH, and reach it by a name its certificate carries"
                 ) from None
@@ -420,7 +420,9 @@ class RedisStore(ProfileStore):
             ) from None
         except errors.ResponseError as exc:
             text = self._said(exc)
-            if text.startswith(("NOAUTH", "WRONGPASS", "NOPERM")):
+            # redis-py strips the NOPERM of an ACL refusal into its own class
+            refused = isinstance(exc, errors.NoPermissionError)
+            if refused or text.startswith(("NOAUTH", "WRONGPASS", "NOPERM")):
                 raise StoreAuthError(
                     f"the profile store {self._url} refused the request ({text}); fix the "
                     "user and password in the store URL, or the user's rights"
