@@ -194,3 +194,13 @@ def test_every_command_of_the_banner_runs_as_printed(tmp_path: Path) -> None:
     assert {"login", "call", "token", "status", "whoami", "logout"} <= commands
     assert sum("ytsession login" in line for line in ran) == 5
     require_botguard_runtime()  # skips (fails in CI) when session-tokens could not run
+
+
+def test_the_docs_show_the_banner_as_it_is_printed() -> None:
+    from ytsession.testing._server import banner
+
+    docs = (Path(__file__).parent.parent / "docs" / "emulator.rst").read_text(encoding="utf-8")
+    printed = "\n".join(
+        f"   {line}" if line else "" for line in banner("http://127.0.0.1:8765", terminal=True)
+    )
+    assert printed in docs
