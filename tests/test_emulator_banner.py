@@ -197,7 +197,7 @@ def test_every_command_of_the_banner_runs_as_printed(tmp_path: Path) -> None:
 
 
 def test_the_docs_show_the_banner_as_it_is_printed() -> None:
-    from ytsession.testing._server import banner
+    from ytsession.testing.emulator import banner
 
     docs = (Path(__file__).parent.parent / "docs" / "emulator.rst").read_text(encoding="utf-8")
     printed = "\n".join(
