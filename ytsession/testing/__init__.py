@@ -40,7 +40,8 @@ from ytsession.testing.services.cookies import (
     CookieChecker,
     CookieRefusal,
 )
-from ytsession.testing.services.google import (
+from ytsession.testing.services.google import GoogleOAuthService
+from ytsession.testing.services.google_model import (
     DEFAULT_SCOPE,
     DEVICE_GRANT_TYPE,
     EMULATED_USER_EMAIL,
@@ -55,7 +56,6 @@ from ytsession.testing.services.google import (
     TV_SCOPE,
     UNKNOWN_EXTRA_FIELD,
     AccessTokenInfo,
-    GoogleOAuthService,
     UnknownUserCodeError,
 )
 from ytsession.testing.services.innertube import (

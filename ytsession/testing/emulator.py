@@ -23,11 +23,8 @@ from ytsession.testing.kit import (
     control_error,
 )
 from ytsession.testing.services.botguard import BotGuardService
-from ytsession.testing.services.google import (
-    EMULATOR_CLIENT_ID,
-    EMULATOR_CLIENT_SECRET,
-    GoogleOAuthService,
-)
+from ytsession.testing.services.google import GoogleOAuthService
+from ytsession.testing.services.google_model import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET
 from ytsession.testing.services.innertube import InnerTubeService
 from ytsession.testing.services.peertube import (
     PEERTUBE_2FA_PASSWORD,

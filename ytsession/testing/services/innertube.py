@@ -35,14 +35,18 @@ from typing import Any, ClassVar
 from ytsession.testing.kit import Request, Response, Router, Service
 from ytsession.testing.services.botguard import player_po_token_refusal
 from ytsession.testing.services.cookies import CookieChecker
-from ytsession.testing.services.google import (
-    EMULATED_USER_EMAIL,
-    EMULATED_USER_SUB,
-    GoogleOAuthService,
-)
+from ytsession.testing.services.google import GoogleOAuthService
+from ytsession.testing.services.google_model import EMULATED_USER_EMAIL, EMULATED_USER_SUB
 from ytsession.testing.services.innertube_shapes import (
+    EXTRA_CONTEXT,
     account_menu_answer,
     accounts_list_answer,
+    browse_answer,
+    config_answer,
+    iframe_api_script,
+    next_answer,
+    player_script,
+    search_answer,
     sw_js_data_body,
     visitor_data,
 )
@@ -95,8 +99,6 @@ _CLIENT_NUMBERS = {
 _EMBEDDED_CLIENTS = frozenset({"WEB_EMBEDDED_PLAYER", "TVHTML5_SIMPLY_EMBEDDED_PLAYER"})
 _ID_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
-# An endpoint handler's key for fields that belong in the answer's responseContext.
-_EXTRA_CONTEXT = "__responseContext"
 _INVALID_ARGUMENT = "Request contains an invalid argument."
 _UNAUTHENTICATED = (
     "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
@@ -266,11 +268,11 @@ class InnerTubeService(Service):
                 self._player_script,
             )
         handlers: dict[str, Callable[[Request, Mapping[str, Any], bool], dict[str, Any]]] = {
-            "config": self._config,
-            "browse": self._browse,
-            "next": self._next,
+            "config": lambda request, body, signed_in: config_answer(),
+            "browse": lambda request, body, signed_in: browse_answer(body),
+            "next": lambda request, body, signed_in: next_answer(body),
             "player": self._player,
-            "search": self._search,
+            "search": lambda request, body, signed_in: search_answer(body),
             "account/account_menu": self._account_menu,
             "account/accounts_list": self._accounts_list,
         }
@@ -294,28 +296,13 @@ class InnerTubeService(Service):
         return Response.text(body, content_type="application/json; charset=utf-8")
 
     def _iframe_api(self, request: Request) -> Response:
-        # The loader names the player as YouTube's does: in a script URL with escaped "/".
-        path = f"/s/player/{self.player_id}/www-widgetapi.vflset/www-widgetapi.js"
-        url = ("https://www.youtube.com" + path).replace("/", "\\/")
-        script = (
-            f"var scriptUrl = '{url}';"
-            "try{var ttPolicy=window.trustedTypes.createPolicy('youtube-widget-api',"
-            "{createScriptURL:function(x){return x}});"
-            "scriptUrl=ttPolicy.createScriptURL(scriptUrl)}"
-            "catch(e){}var YT;if(!window['YT'])YT={loading:0,loaded:0};"
-        )
+        script = iframe_api_script(self.player_id)
         return Response.text(script, content_type="text/javascript; charset=utf-8")
 
     def _player_script(self, request: Request) -> Response:
         if request.path_params.get("player_id") != self.player_id:
             return Response.text("Not Found", 404)
-        script = (
-            "var _yt_player={};(function(g){var window=this;"
-            "var Zy=function(a){a=a.split('');a.reverse();return a.join('')};"
-            f"var Qw=function(){{return{{signatureTimestamp:{self.signature_timestamp},"
-            "cpn:'emulated'}};"
-            "})(_yt_player);"
-        )
+        script = player_script(self.signature_timestamp)
         return Response.text(script, content_type="text/javascript; charset=utf-8")
 
     def _embed_page(self, request: Request) -> Response:
@@ -389,7 +376,7 @@ class InnerTubeService(Service):
         sent = visitor_data if isinstance(visitor_data, str) else ""
         gl = client.get("gl") if isinstance(client.get("gl"), str) else "US"
         response_context = self._response_context(name, version, sent, signed_in, str(gl))
-        response_context.update(answer.pop(_EXTRA_CONTEXT, {}))
+        response_context.update(answer.pop(EXTRA_CONTEXT, {}))
         set_cookies: list[str] = []
         if signed_in and CookieChecker.is_cookie_request(request):
             response_context["mainAppWebResponseContext"].update(
@@ -479,45 +466,6 @@ class InnerTubeService(Service):
 
     # ------------------------------------------------------------------ endpoints
 
-    def _config(self, request: Request, body: Mapping[str, Any], signed_in: bool) -> dict[str, Any]:
-        return {
-            "configData": "CAMSEg0Z-emulated-config-data",
-            _EXTRA_CONTEXT: {
-                "globalConfigGroup": {
-                    "rawColdConfigGroup": {"configData": "CAMSFRUY-emulated-cold-config"},
-                    "coldHashData": "CAMSEhUY-emulated-cold-hash",
-                    "hotHashData": "CAMSFBUY-emulated-hot-hash",
-                }
-            },
-        }
-
-    def _browse(self, request: Request, body: Mapping[str, Any], signed_in: bool) -> dict[str, Any]:
-        browse_id = body.get("browseId")
-        title = browse_id if isinstance(browse_id, str) else "FEwhat_to_watch"
-        return {
-            "trackingParams": "CAAQhGciEwi-emulated",
-            "contents": {
-                "twoColumnBrowseResultsRenderer": {
-                    "tabs": [
-                        {
-                            "tabRenderer": {
-                                "selected": True,
-                                "title": f"Emulated {title}",
-                                "content": {"richGridRenderer": {"contents": []}},
-                            }
-                        }
-                    ]
-                }
-            },
-        }
-
-    def _next(self, request: Request, body: Mapping[str, Any], signed_in: bool) -> dict[str, Any]:
-        return {
-            "trackingParams": "CAAQg2ciEwi-emulated",
-            "currentVideoEndpoint": {"watchEndpoint": {"videoId": body.get("videoId", "")}},
-            "contents": {"twoColumnWatchNextResults": {"results": {"results": {"contents": []}}}},
-        }
-
     def _player(self, request: Request, body: Mapping[str, Any], signed_in: bool) -> dict[str, Any]:
         video_id = body.get("videoId")
         if not isinstance(video_id, str) or not video_id:
@@ -547,23 +495,6 @@ class InnerTubeService(Service):
                 "isPrivate": False,
             },
             "playbackTracking": {},
-        }
-
-    def _search(self, request: Request, body: Mapping[str, Any], signed_in: bool) -> dict[str, Any]:
-        query = body.get("query")
-        return {
-            "estimatedResults": "1" if query else "0",
-            "trackingParams": "CAAQvGciEwi-emulated",
-            "contents": {
-                "twoColumnSearchResultsRenderer": {
-                    "primaryContents": {
-                        "sectionListRenderer": {
-                            "contents": [],
-                            "query": query if isinstance(query, str) else "",
-                        }
-                    }
-                }
-            },
         }
 
     def _account_menu(

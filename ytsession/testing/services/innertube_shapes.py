@@ -1,6 +1,7 @@
 """The shapes the emulated InnerTube answers in, as pure builders, modelled on real answers
 (``../shared/recordings/`` beside the checkout): visitor data, the JSPB ``sw.js_data``
-body, and the two account answers (``account/accounts_list``, ``account/account_menu``).
+body, the two account answers (``account/accounts_list``, ``account/account_menu``), the
+answers of the endpoints that keep no state, and the loader and player scripts.
 """
 
 from __future__ import annotations
@@ -12,10 +13,17 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "EXTRA_CONTEXT",
     "JSPB_LISTED",
     "account_menu_answer",
     "accounts_list_answer",
+    "browse_answer",
+    "config_answer",
+    "iframe_api_script",
     "jspb",
+    "next_answer",
+    "player_script",
+    "search_answer",
     "sw_js_data_body",
     "visitor_data",
 ]
@@ -178,3 +186,111 @@ def account_menu_answer(*, name: str | None, email: str, handle: str) -> dict[st
         ],
         "trackingParams": "CAAQ_h4iEwi-emulated",
     }
+
+
+#: An answer's fields to merge into its responseContext (e.g. config's globalConfigGroup).
+EXTRA_CONTEXT = "__responseContext"
+
+
+def config_answer() -> dict[str, Any]:
+    """The answer of ``/youtubei/v1/config``."""
+    return {
+        "configData": "CAMSEg0Z-emulated-config-data",
+        EXTRA_CONTEXT: {
+            "globalConfigGroup": {
+                "rawColdConfigGroup": {"configData": "CAMSFRUY-emulated-cold-config"},
+                "coldHashData": "CAMSEhUY-emulated-cold-hash",
+                "hotHashData": "CAMSFBUY-emulated-hot-hash",
+            }
+        },
+    }
+
+
+def browse_answer(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer of ``/youtubei/v1/browse``: one empty tab named after the browse id.
+
+    :param body: the call's JSON body.
+    """
+    browse_id = body.get("browseId")
+    title = browse_id if isinstance(browse_id, str) else "FEwhat_to_watch"
+    return {
+        "trackingParams": "CAAQhGciEwi-emulated",
+        "contents": {
+            "twoColumnBrowseResultsRenderer": {
+                "tabs": [
+                    {
+                        "tabRenderer": {
+                            "selected": True,
+                            "title": f"Emulated {title}",
+                            "content": {"richGridRenderer": {"contents": []}},
+                        }
+                    }
+                ]
+            }
+        },
+    }
+
+
+def next_answer(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer of ``/youtubei/v1/next``.
+
+    :param body: the call's JSON body.
+    """
+    return {
+        "trackingParams": "CAAQg2ciEwi-emulated",
+        "currentVideoEndpoint": {"watchEndpoint": {"videoId": body.get("videoId", "")}},
+        "contents": {"twoColumnWatchNextResults": {"results": {"results": {"contents": []}}}},
+    }
+
+
+def search_answer(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer of ``/youtubei/v1/search``: no results.
+
+    :param body: the call's JSON body.
+    """
+    query = body.get("query")
+    return {
+        "estimatedResults": "1" if query else "0",
+        "trackingParams": "CAAQvGciEwi-emulated",
+        "contents": {
+            "twoColumnSearchResultsRenderer": {
+                "primaryContents": {
+                    "sectionListRenderer": {
+                        "contents": [],
+                        "query": query if isinstance(query, str) else "",
+                    }
+                }
+            }
+        },
+    }
+
+
+def iframe_api_script(player_id: str) -> str:
+    """``/iframe_api``: the loader names the player as YouTube's does, in a script URL
+    with escaped ``/``.
+
+    :param player_id: the player's id.
+    """
+    path = f"/s/player/{player_id}/www-widgetapi.vflset/www-widgetapi.js"
+    url = ("https://www.youtube.com" + path).replace("/", "\\/")
+    return (
+        f"var scriptUrl = '{url}';"
+        "try{var ttPolicy=window.trustedTypes.createPolicy('youtube-widget-api',"
+        "{createScriptURL:function(x){return x}});"
+        "scriptUrl=ttPolicy.createScriptURL(scriptUrl)}"
+        "catch(e){}var YT;if(!window['YT'])YT={loading:0,loaded:0};"
+    )
+
+
+def player_script(signature_timestamp: int) -> str:
+    """The player's ``base.js``, as far as clients read it: its ``signatureTimestamp``.
+
+    :param signature_timestamp: the value the script carries.
+    """
+    return (
+        "var _yt_player={};(function(g){var window=this;"
+        "var Zy=function(a){a=a.split('');a.reverse();return a.join('')};"
+        f"var Qw=function(){{return{{signatureTimestamp:{signature_timestamp},"
+        "cpn:'emulated'}};"
+        "})(_yt_player);"
+    )
