@@ -72,12 +72,19 @@ class Authority:
         )  # fmt: skip
         return cls(cert, key)
 
-    def issue(self, directory: Path, name: str, *, key_password: str | None = None) -> Issued:
-        """Issue a certificate for ``127.0.0.1`` and ``localhost`` (a server's, or a
+    def issue(
+        self,
+        directory: Path,
+        name: str,
+        *,
+        key_password: str | None = None,
+        names: str = "IP:127.0.0.1,DNS:localhost",
+    ) -> Issued:
+        """Issue a certificate for ``names`` (its subjectAltName; a server's, or a
         client's), its key encrypted with ``key_password`` if given."""
         cert, key = directory / f"{name}.crt", directory / f"{name}.key"
         request, extensions = directory / f"{name}.csr", directory / f"{name}.ext"
-        extensions.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+        extensions.write_text(f"subjectAltName={names}\n")
         encrypt = ["-passout", f"pass:{key_password}"] if key_password else ["-nodes"]
         _openssl(
             "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", *encrypt,
@@ -107,6 +114,7 @@ class RedisServer:
     :param tls: speak only TLS, with a certificate this authority issues, and require a
         client certificate from it (:attr:`client_cert`).
     :param users: ACL users, name to rules (``"on >password ~prefix:* -@all +get"``).
+    :param server_names: the names its certificate carries (subjectAltName).
     """
 
     def __init__(
@@ -116,6 +124,7 @@ class RedisServer:
         password: str | None = None,
         tls: Authority | None = None,
         users: Mapping[str, str] | None = None,
+        server_names: str = "IP:127.0.0.1,DNS:localhost",
     ) -> None:
         self.binary = require_redis_server()
         self.directory = directory
@@ -128,7 +137,7 @@ class RedisServer:
         self.client_cert: Issued | None = None
         if tls is not None:
             directory.mkdir(parents=True, exist_ok=True)
-            self.server_cert = tls.issue(directory, "redis-server")
+            self.server_cert = tls.issue(directory, "redis-server", names=server_names)
             self.client_cert = tls.issue(directory, "redis-client")
 
     @property
@@ -203,6 +212,7 @@ class RedisServer:
                 yield sock
                 return
             context = ssl.create_default_context(cafile=str(self.tls.cert))
+            context.check_hostname = False  # the chain is checked; the names are the tests'
             context.load_cert_chain(str(self.client_cert.cert), str(self.client_cert.key))
             with context.wrap_socket(sock, server_hostname="127.0.0.1") as wrapped:
                 yield wrapped

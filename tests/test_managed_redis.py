@@ -42,13 +42,14 @@ def documented_rules() -> str:
 class Managed:
     """A managed Redis and the worker's way in."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, **server: str) -> None:
         self.authority = Authority.make(directory / "ca", "test-ca-1")
         self.server = RedisServer(
             directory / "redis",
             password=ADMIN_PASSWORD,
             tls=self.authority,
             users={"worker": documented_rules()},
+            **server,
         )
         self.worker_cert = self.authority.issue(
             directory / "ca", "worker", key_password=KEY_PASSWORD
@@ -145,6 +146,29 @@ def test_a_certificate_from_another_authority_fails_in_one_line(
         assert "ssl_ca_certs" in result.stderr and "Traceback" not in result.stderr
     assert shows_no_secret(*results)
     assert managed.stored_keys() == before  # nothing was written
+
+
+def test_a_certificate_for_another_name_fails_unless_the_url_turns_the_check_off(
+    emu: Emulator, credentials: OAuthCredentials, tmp_path: Path
+) -> None:
+    (tmp_path / "redis").mkdir()
+    service = Managed(tmp_path, server_names="DNS:redis.invalid")
+    service.server.start()
+    try:
+        env = machine_env(tmp_path / "m", service.url())
+        laptop = tmp_path / "laptop"
+        fleet_login(emu, credentials, str(laptop))
+        refused = run(
+            env, "profiles", "copy", "fleet", "--from", str(laptop), "--to", service.url()
+        )
+        assert refused.returncode == 4 and refused.stderr.count("\n") == 1, refused.stderr
+        assert "did not prove who it is over TLS" in refused.stderr
+        unchecked = service.url(ssl_check_hostname="false")
+        copied = run(env, "profiles", "copy", "fleet", "--from", str(laptop), "--to", unchecked)
+        assert copied.returncode == 0, copied.stderr
+        assert shows_no_secret(refused, copied)
+    finally:
+        service.server.stop()
 
 
 def test_a_plain_url_to_the_tls_port_is_refused_and_nothing_is_accepted(

@@ -103,33 +103,28 @@ return 1
 
 #: Query parameters holding a secret: hidden in :func:`redact_url` and scrubbed from messages.
 _SECRET_OPTIONS = frozenset({"password", "ssl_password"})
-#: redis-py's TLS options a ``rediss://`` URL may give (passed through to redis-py; those
-#: it parses itself, such as ``ssl_check_hostname``, are in its URL parsers' table).
-TLS_OPTIONS = frozenset(
-    {
-        "ssl_ca_certs",
-        "ssl_ca_path",
-        "ssl_ca_data",
-        "ssl_certfile",
-        "ssl_keyfile",
-        "ssl_password",
-        "ssl_cert_reqs",
-        "ssl_ciphers",
-    }
-)
 
 
-def _connection_options(url: str, options: Mapping[str, str], parsed: set[str]) -> None:
-    """Check the query parameters left for redis-py: the ones its URL parsers read
-    (``parsed``), ``username``/``password``/``client_name``, and, for ``rediss://`` only,
-    the TLS ones. A TLS option on a plain ``redis://`` URL is refused rather than ignored,
-    so that a typo in the scheme never sends the login in clear.
+def _connection_options(url: str, options: Mapping[str, str]) -> None:
+    """Check the query parameters left for redis-py: the ones its URL parsers read,
+    ``username``/``password``/``client_name``, and, for ``rediss://`` only, the TLS ones
+    (``ssl_...``: those the installed redis-py's TLS connection takes). A TLS option on a
+    plain ``redis://`` URL is refused rather than ignored, so that a typo in the scheme
+    never sends the login in clear.
 
     :raises ProfileError: an option redis-py does not know, or a TLS option without TLS.
     """
+    import inspect
+
+    from redis.connection import URL_QUERY_ARGUMENT_PARSERS, SSLConnection
+
+    parsed = set(URL_QUERY_ARGUMENT_PARSERS)
+    tls_options = set(inspect.signature(SSLConnection.__init__).parameters) - {
+        "ssl_ocsp_context"  # an object, not text
+    }
     tls = urlsplit(url).scheme == "rediss"
     for name in options:
-        if name.startswith("ssl_") and (name in TLS_OPTIONS or name in parsed):
+        if name.startswith("ssl_") and (name in tls_options or name in parsed):
             if not tls:
                 raise ProfileError(
                     f"store URL {redact_url(url)}: {name} is a TLS option; use rediss:// "
@@ -184,8 +179,8 @@ class RedisStore(ProfileStore):
         optional query parameters ``prefix`` (key prefix, default ``ytsession:``),
         ``lease`` (seconds a killed lock holder keeps the lock, default 30), and redis-py's
         connection options (``ssl_ca_certs``, ``ssl_certfile``, ``ssl_keyfile``,
-        ``ssl_password``, ``ssl_cert_reqs``, ``ssl_check_hostname``, ... for ``rediss://``:
-        see :data:`TLS_OPTIONS`), passed through to redis-py.
+        ``ssl_password``, ``ssl_cert_reqs``, ``ssl_check_hostname`` (default true), ... for
+        ``rediss://``), passed through to redis-py.
     :raises ProfileError: the URL is not usable (an unknown option, or a TLS option on a
         ``redis://`` URL).
     :raises ImportError: redis-py is not installed (``pip install ytsession[redis]``).
@@ -213,12 +208,13 @@ class RedisStore(ProfileStore):
         connect_url = urlunsplit(parts._replace(query=urlencode(options)))
         try:
             import redis as redis_module
-            from redis.connection import URL_QUERY_ARGUMENT_PARSERS
         except ImportError:
             raise ImportError(
                 "the Redis profile store needs redis-py: pip install 'ytsession[redis]'"
             ) from None
-        _connection_options(url, options, set(URL_QUERY_ARGUMENT_PARSERS))
+        _connection_options(url, options)
+        # The certificate must name the host, whatever redis-py's default (5.x: not checked)
+        tls = {"ssl_check_hostname": True} if parts.scheme == "rediss" else {}
         self._errors = redis_module.exceptions
         try:
             self._redis: redis.Redis = redis_module.Redis.from_url(
@@ -227,6 +223,7 @@ class RedisStore(ProfileStore):
                 socket_timeout=SOCKET_TIMEOUT,
                 socket_connect_timeout=SOCKET_TIMEOUT,
                 retry_on_timeout=False,
+                **tls,
             )
         except ValueError as exc:
             raise ProfileError(
@@ -442,4 +439,4 @@ class RedisStore(ProfileStore):
         self._redis.close()
 
 
-__all__ = ["DEFAULT_PREFIX", "TLS_OPTIONS", "RedisStore", "redact_url"]
+__all__ = ["DEFAULT_PREFIX", "RedisStore", "redact_url"]
