@@ -14,16 +14,16 @@ REGISTRY = {PACKAGE / "auth" / "kinds.py", PACKAGE / "peertube" / "kind.py"}
 KIND_NAMES = {"oauth", "youtube-tv", "cookies", "peertube"}
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+def _module_name(path: Path, root: Path = PACKAGE.parent) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
+def _imports(path: Path, root: Path = PACKAGE.parent) -> list[tuple[int, str]]:
     """Every module ``path`` imports (relative imports resolved), with line numbers;
-    ``if TYPE_CHECKING:`` imports included."""
+    ``if TYPE_CHECKING:`` imports and imports inside functions included."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    package = _module_name(path)
+    package = _module_name(path, root)
     if path.name != "__init__.py":
         package = package.rpartition(".")[0]
     found = []
@@ -96,3 +96,87 @@ def test_no_kind_switch_outside_the_registry() -> None:
             ):
                 offences.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
     assert offences == []
+
+
+#: The limits of issue 19: a module holds one concern, a class one job, a function one step.
+MAX_MODULE_LINES, MAX_CLASS_LINES, MAX_FUNCTION_LINES = 600, 400, 100
+
+
+def _modules(folder: Path, root: Path) -> dict[str, Path]:
+    return {_module_name(path, root): path for path in sorted(folder.rglob("*.py"))}
+
+
+def _import_cycles(folder: Path, root: Path = PACKAGE.parent) -> list[list[str]]:
+    """Every circle of imports among the modules under ``folder``, counting imports under
+    ``if TYPE_CHECKING:`` and inside functions (``ast.walk`` sees them all)."""
+    modules = _modules(folder, root)
+
+    def owner(name: str) -> str | None:  # the module an imported name lives in
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph = {
+        module: {m for _, name in _imports(path, root) if (m := owner(name)) and m != module}
+        for module, path in modules.items()
+    }
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(module: str, trail: list[str]) -> None:
+        if module in trail:
+            cycles.append([*trail[trail.index(module) :], module])
+            return
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, [*trail, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    return cycles
+
+
+def _oversized(folder: Path, root: Path = PACKAGE.parent) -> list[str]:
+    """Modules, classes and functions under ``folder`` past the limits."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(root).as_posix()
+        if (lines := len(text.splitlines())) > MAX_MODULE_LINES:
+            found.append(f"{where}: {lines} lines")
+        for node in ast.walk(ast.parse(text, str(path))):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                limit = MAX_CLASS_LINES if isinstance(node, ast.ClassDef) else MAX_FUNCTION_LINES
+                size = (node.end_lineno or node.lineno) - node.lineno + 1
+                if size > limit:
+                    found.append(f"{where}:{node.lineno} {node.name}: {size} lines")
+    return found
+
+
+def test_the_rule_readers_can_fail(tmp_path: Path) -> None:
+    # Two modules importing each other only under TYPE_CHECKING and inside a function, and
+    # a function of 102 lines: the readers must see all three.
+    pkg = tmp_path / "ytsession" / "testing"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from ytsession.testing.b import B\n"
+    )
+    body = "".join(f"    x{i} = {i}\n" for i in range(100))
+    (pkg / "b.py").write_text(f"def f() -> None:\n    from ytsession.testing import a\n{body}")
+    assert _import_cycles(pkg, tmp_path) == [
+        ["ytsession.testing.a", "ytsession.testing.b", "ytsession.testing.a"]
+    ]
+    assert _oversized(pkg, tmp_path) == ["ytsession/testing/b.py:1 f: 102 lines"]
+
+
+def test_the_emulator_has_no_import_circle_and_keeps_to_the_sizes() -> None:
+    # The emulator is a kit, its assembly and one module per service (issue 19): the kit
+    # knows no service, so no service module and the assembly import each other.
+    testing = PACKAGE / "testing"
+    assert _import_cycles(testing) == []
+    assert _oversized(testing) == []

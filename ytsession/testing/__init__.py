@@ -66,7 +66,8 @@ from ytsession.testing.services.innertube import (
     InnerTubeCall,
     InnerTubeService,
 )
-from ytsession.testing.services.peertube import (
+from ytsession.testing.services.peertube import PeerTubeService
+from ytsession.testing.services.peertube_accounts import (
     PEERTUBE_2FA_EMAIL,
     PEERTUBE_2FA_PASSWORD,
     PEERTUBE_2FA_SECRET,
@@ -76,7 +77,6 @@ from ytsession.testing.services.peertube import (
     PEERTUBE_EMAIL,
     PEERTUBE_PASSWORD,
     PEERTUBE_USERNAME,
-    PeerTubeService,
     PeerTubeUser,
     totp,
 )

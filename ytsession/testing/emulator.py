@@ -26,12 +26,12 @@ from ytsession.testing.services.botguard import BotGuardService
 from ytsession.testing.services.google import GoogleOAuthService
 from ytsession.testing.services.google_model import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET
 from ytsession.testing.services.innertube import InnerTubeService
-from ytsession.testing.services.peertube import (
+from ytsession.testing.services.peertube import PeerTubeService
+from ytsession.testing.services.peertube_accounts import (
     PEERTUBE_2FA_PASSWORD,
     PEERTUBE_2FA_USERNAME,
     PEERTUBE_PASSWORD,
     PEERTUBE_USERNAME,
-    PeerTubeService,
 )
 
 __all__ = ["Emulator", "banner", "default_services", "serve"]

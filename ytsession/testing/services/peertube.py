@@ -22,18 +22,13 @@ current two-factor code, change lifetimes, count logins and refreshes, expire to
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import math
 import secrets
-import struct
 import threading
 import time
 import urllib.parse
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ytsession.testing.kit import (
@@ -44,37 +39,29 @@ from ytsession.testing.kit import (
     Service,
     control_action,
 )
+from ytsession.testing.services.peertube_accounts import (
+    PEERTUBE_2FA_EMAIL,
+    PEERTUBE_2FA_PASSWORD,
+    PEERTUBE_2FA_SECRET,
+    PEERTUBE_2FA_USERNAME,
+    PEERTUBE_CLIENT_ID,
+    PEERTUBE_CLIENT_SECRET,
+    PEERTUBE_EMAIL,
+    PEERTUBE_PASSWORD,
+    PEERTUBE_USERNAME,
+    Logins,
+    LoginSession,
+    PeerTubeUser,
+    account_refusal,
+    comment_answer,
+    find_user,
+    me_answer,
+    otp_ok,
+    problem,
+    totp,
+)
 
-__all__ = [
-    "PEERTUBE_2FA_EMAIL",
-    "PEERTUBE_2FA_PASSWORD",
-    "PEERTUBE_2FA_SECRET",
-    "PEERTUBE_2FA_USERNAME",
-    "PEERTUBE_CLIENT_ID",
-    "PEERTUBE_CLIENT_SECRET",
-    "PEERTUBE_EMAIL",
-    "PEERTUBE_PASSWORD",
-    "PEERTUBE_USERNAME",
-    "PeerTubeService",
-    "PeerTubeUser",
-    "totp",
-]
-
-#: The instance's own ("local") OAuth client.
-PEERTUBE_CLIENT_ID = "emupeertubeclient0000000000000001"
-#: Its secret.
-PEERTUBE_CLIENT_SECRET = "emupeertubesecretQ7wK2mX9rT4vB8nL"
-
-#: The emulated account without two-factor authentication.
-PEERTUBE_USERNAME = "alice"
-PEERTUBE_EMAIL = "alice@peertube.example"
-PEERTUBE_PASSWORD = "correct horse battery staple"
-#: The emulated account with two-factor authentication (an authenticator app).
-PEERTUBE_2FA_USERNAME = "bob"
-PEERTUBE_2FA_EMAIL = "bob@peertube.example"
-PEERTUBE_2FA_PASSWORD = "tr0ub4dor&3"
-#: Bob's TOTP secret (base32): :func:`totp` gives the current code.
-PEERTUBE_2FA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+__all__ = ["PeerTubeService"]
 
 _CLIENT_PATH = "/api/v1/oauth-clients/local"
 _TOKEN_PATH = "/api/v1/users/token"
@@ -82,108 +69,10 @@ _REVOKE_PATH = "/api/v1/users/revoke-token"
 _ME_PATH = "/api/v1/users/me"
 _COMMENT_PATH = "/api/v1/videos/{video_id}/comment-threads"
 _OTP_HEADER = "x-peertube-otp"
-_PROBLEM_TYPE = "application/problem+json; charset=utf-8"
-_DOCS = "https://docs.joinpeertube.org/api-rest-reference.html#section/Errors/"
-
 # Prefixes make emulator tokens recognisable, e.g. when a test greps output for leaks.
-_ACCESS_PREFIX = "pt-emu-access-"
-_REFRESH_PREFIX = "pt-emu-refresh-"
 _EXTERNAL_PREFIX = "pt-emu-external-"
 _EXTERNAL_LIFETIME = 5 * 60
 _BAD_CREDENTIALS = "Invalid grant: user credentials are invalid"
-
-_TOTP_STEP = 30
-_TOTP_DIGITS = 6
-
-
-def totp(secret: str, at: float | None = None, *, step: int = _TOTP_STEP) -> str:
-    """The time-based one-time password (RFC 6238: HMAC-SHA1, 6 digits, 30 s steps).
-
-    :param secret: the base32 secret (padding optional, case-insensitive).
-    :param at: the Unix time; now when ``None``.
-    :param step: seconds per code.
-    """
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    counter = int((time.time() if at is None else at) // step)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return str(value % 10**_TOTP_DIGITS).zfill(_TOTP_DIGITS)
-
-
-@dataclass
-class PeerTubeUser:
-    """An account of the emulated instance.
-
-    :param username: the login name (matched case-insensitively).
-    :param email: the e-mail address (also accepted as login name).
-    :param password: the password.
-    :param otp_secret: a base32 TOTP secret when the account uses two-factor auth.
-    :param blocked: the moderators blocked the account.
-    :param email_verified: the e-mail address was verified.
-    :param approved: the registration was approved.
-    :param user_id: the numeric id.
-    """
-
-    username: str
-    email: str
-    password: str = field(repr=False)
-    otp_secret: str | None = field(default=None, repr=False)
-    blocked: bool = False
-    email_verified: bool = True
-    approved: bool = True
-    user_id: int = 0
-    display_name: str = ""
-    description: str = ""
-
-
-@dataclass
-class _Session:
-    """One login: an access token and a refresh token that live and die together."""
-
-    user: PeerTubeUser
-    access_token: str
-    refresh_token: str
-    access_expires_at: float
-    refresh_expires_at: float
-
-
-def _problem(
-    status: int,
-    code: str | None,
-    detail: str,
-    *,
-    title: str | None = None,
-    legacy: bool = False,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """An error as PeerTube sends it: ``application/problem+json`` (or, with ``legacy``,
-    the older plain JSON with ``error`` and ``code``)."""
-    if legacy:
-        old: dict[str, object] = {"error": detail}
-        if code:
-            old["code"] = code
-        return Response.json(old, status, headers=headers)
-    body: dict[str, object] = {
-        "type": _DOCS + code if code else "about:blank",
-        "title": title or _TITLES.get(status, "Error"),
-        "detail": detail,
-        "status": status,
-        "error": detail,  # older clients read this field
-    }
-    if code:
-        body["code"] = code
-    all_headers = {"Content-Type": _PROBLEM_TYPE, **(headers or {})}
-    return Response.json(body, status, headers=all_headers)
-
-
-_TITLES = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    429: "Too Many Requests",
-}
 
 
 class PeerTubeService(Service):
@@ -235,8 +124,7 @@ class PeerTubeService(Service):
         self.client_secret = PEERTUBE_CLIENT_SECRET
         self._lock = threading.Lock()
         self._users: dict[str, PeerTubeUser] = {}
-        self._by_access: dict[str, _Session] = {}
-        self._by_refresh: dict[str, _Session] = {}
+        self._logins = Logins()
         self._external: dict[str, tuple[PeerTubeUser, float]] = {}
         self._token_hits: deque[float] = deque()
         self.add_user(PEERTUBE_USERNAME, PEERTUBE_PASSWORD, email=PEERTUBE_EMAIL)
@@ -331,26 +219,23 @@ class PeerTubeService(Service):
         """
         now = time.monotonic()
         with self._lock:
-            session = self._by_refresh.get(token)
-            return session is not None and now < session.refresh_expires_at
+            return self._logins.for_refresh(token, now) is not None
 
     def expire_access_tokens(self) -> None:
         """Make every access token issued so far expired, now (refresh tokens live on)."""
         now = time.monotonic()
         with self._lock:
-            for session in self._by_access.values():
-                session.access_expires_at = min(session.access_expires_at, now)
+            self._logins.expire_access_tokens(now)
 
     def revoke_all(self) -> None:
         """End every session, as an administrator resetting the instance would."""
         with self._lock:
-            self._by_access.clear()
-            self._by_refresh.clear()
+            self._logins.clear()
 
     def issued_tokens(self) -> list[str]:
         """Every live access and refresh token (to search output for leaks)."""
         with self._lock:
-            return [*self._by_access, *self._by_refresh]
+            return self._logins.tokens()
 
     # ------------------------------------------------------------------ routes
 
@@ -382,7 +267,7 @@ class PeerTubeService(Service):
         *,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
-        return _problem(status, code, detail, legacy=self.legacy_errors, headers=headers)
+        return problem(status, code, detail, legacy=self.legacy_errors, headers=headers)
 
     def _local_client(self, request: Request) -> Response:
         host = (request.header("Host") or "").lower()
@@ -462,14 +347,9 @@ class PeerTubeService(Service):
             ):
                 return self._fail(400, "invalid_grant", _BAD_CREDENTIALS)
             user = maybe
-        if user.blocked:
-            return self._fail(400, "account_blocked", "User is blocked.")
-        if not user.email_verified:
-            return self._fail(400, "email_not_verified", "User email is not verified.")
-        if not user.approved:
-            return self._fail(
-                400, "account_waiting_for_approval", "User registration is waiting for approval."
-            )
+        refusal = account_refusal(user)
+        if refusal is not None:
+            return self._fail(400, *refusal)
         if user.otp_secret and not external:
             code = request.header(_OTP_HEADER)
             if not code:
@@ -479,7 +359,7 @@ class PeerTubeService(Service):
                     "Missing two factor header",
                     headers={_OTP_HEADER: "required; app"},
                 )
-            if not _otp_ok(user.otp_secret, code.strip()):
+            if not otp_ok(user.otp_secret, code.strip()):
                 return self._fail(400, "invalid_two_factor", "Invalid two factor header")
         with self._lock:
             body = self._issue(user, now)
@@ -487,62 +367,38 @@ class PeerTubeService(Service):
         return Response.json(body)
 
     def _find_user(self, login: str) -> PeerTubeUser | None:
-        wanted = login.lower()
         with self._lock:
-            if wanted in self._users:
-                return self._users[wanted]
-            for user in self._users.values():
-                if user.email.lower() == wanted:
-                    return user
-        return None
+            return find_user(self._users.values(), login)
 
     def _refresh_grant(self, refresh_token: str) -> Response:
         if not refresh_token:
             return self._fail(400, "invalid_request", "Missing parameter: `refresh_token`")
         now = time.monotonic()
         with self._lock:
-            session = self._by_refresh.get(refresh_token)
-            if session is None or now >= session.refresh_expires_at:
+            session = self._logins.for_refresh(refresh_token, now)
+            if session is None:
                 return self._fail(400, "invalid_grant", "Invalid grant: refresh token is invalid")
             # Rotation: the old access and refresh token die with this answer.
-            self._drop(session)
+            self._logins.drop(session)
             self.refresh_count += 1
             body = self._issue(session.user, now)
         return Response.json(body)
 
     def _issue(self, user: PeerTubeUser, now: float) -> dict[str, object]:
         """Mint a session for ``user``. Hold the lock."""
-        session = _Session(
-            user=user,
-            access_token=_ACCESS_PREFIX + secrets.token_hex(20),
-            refresh_token=_REFRESH_PREFIX + secrets.token_hex(20),
-            access_expires_at=now + self.access_token_lifetime,
-            refresh_expires_at=now + self.refresh_token_lifetime,
+        return self._logins.issue(
+            user,
+            now,
+            access_lifetime=self.access_token_lifetime,
+            refresh_lifetime=self.refresh_token_lifetime,
         )
-        self._by_access[session.access_token] = session
-        self._by_refresh[session.refresh_token] = session
-        return {
-            "token_type": "Bearer",
-            "access_token": session.access_token,
-            "refresh_token": session.refresh_token,
-            "expires_in": math.ceil(self.access_token_lifetime),
-            "refresh_token_expires_in": math.ceil(self.refresh_token_lifetime),
-        }
 
-    def _drop(self, session: _Session) -> None:
-        """End ``session``. Hold the lock."""
-        self._by_access.pop(session.access_token, None)
-        self._by_refresh.pop(session.refresh_token, None)
-
-    def _session_for_access(self, token: str) -> _Session | None:
+    def _session_for_access(self, token: str) -> LoginSession | None:
         now = time.monotonic()
         with self._lock:
-            session = self._by_access.get(token)
-            if session is None or now >= session.access_expires_at:
-                return None
-            return session
+            return self._logins.for_access(token, now)
 
-    def _authenticated(self, request: Request) -> _Session | Response:
+    def _authenticated(self, request: Request) -> LoginSession | Response:
         scheme, _, token = (request.header("Authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return self._fail(401, "unauthorized_request", "Authentication is required")
@@ -556,7 +412,7 @@ class PeerTubeService(Service):
         if isinstance(session, Response):
             return session
         with self._lock:
-            self._drop(session)
+            self._logins.drop(session)
             self.revoke_count += 1
         return Response.json({"success": True})
 
@@ -564,24 +420,7 @@ class PeerTubeService(Service):
         session = self._authenticated(request)
         if isinstance(session, Response):
             return session
-        user = session.user
-        return Response.json(
-            {
-                "id": user.user_id,
-                "username": user.username,
-                "email": user.email,
-                "emailVerified": user.email_verified,
-                "role": {"id": 2, "label": "User"},
-                "blocked": user.blocked,
-                "twoFactorEnabled": user.otp_secret is not None,
-                "account": {
-                    "id": user.user_id,
-                    "name": user.username,
-                    "displayName": user.display_name,
-                    "description": user.description,
-                },
-            }
-        )
+        return Response.json(me_answer(session.user))
 
     def _update_me(self, request: Request) -> Response:
         session = self._authenticated(request)
@@ -604,16 +443,7 @@ class PeerTubeService(Service):
         text = request.param("text")
         if not text:
             return self._fail(400, "invalid_request", "Missing parameter: `text`")
-        return Response.json(
-            {
-                "comment": {
-                    "id": secrets.randbelow(10**6),
-                    "videoId": request.path_params["video_id"],
-                    "text": text,
-                    "account": {"name": session.user.username},
-                }
-            }
-        )
+        return Response.json(comment_answer(session.user, request.path_params["video_id"], text))
 
     # ------------------------------------------------------------------ control API
 
@@ -624,33 +454,19 @@ class PeerTubeService(Service):
         try:
             otp = self.current_otp(username)
         except KeyError as exc:
-            return _problem(404, "not_found", str(exc))
+            return problem(404, "not_found", str(exc))
         accept = request.header("Accept") or ""
         if request.query.get("format") == "json" or "application/json" in accept.lower():
             return Response.json({"otp": otp})
         return Response.text(otp + "\n")
 
     def _control_stats(self, request: Request) -> Response:
-        return Response.json(
-            {
-                "login_count": self.login_count,
-                "refresh_count": self.refresh_count,
-                "revoke_count": self.revoke_count,
-                "rate_limited_count": self.rate_limited_count,
-            }
-        )
+        counters = ("login_count", "refresh_count", "revoke_count", "rate_limited_count")
+        return Response.json({name: getattr(self, name) for name in counters})
 
     def _control_external(self, request: Request) -> Response:
         username = request.param("username") or PEERTUBE_USERNAME
         try:
             return Response.json({"externalAuthToken": self.external_auth_token(username)})
         except KeyError:
-            return _problem(404, "not_found", f"no user {username!r}")
-
-
-def _otp_ok(secret: str, code: str) -> bool:
-    """Accept the current code and its neighbours (one step of clock drift each way)."""
-    now = time.time()
-    return any(
-        hmac.compare_digest(totp(secret, now + drift * _TOTP_STEP), code) for drift in (-1, 0, 1)
-    )
+            return problem(404, "not_found", f"no user {username!r}")
