@@ -18,7 +18,7 @@ import pytest
 import requests
 from terminal_support import clean_env
 
-from ytsession.cli import CLI_WORDS
+from ytsession.cli.common import CLI_WORDS
 from ytsession.testing import (
     EMULATED_ACCOUNT_NAME,
     EMULATED_USER_EMAIL,
@@ -405,9 +405,10 @@ def test_a_bug_is_one_line_and_the_traceback_is_behind_v(tmp_path: Path) -> None
     code = (
         "import sys\n"
         "import ytsession.cli as cli\n"
+        "import ytsession.cli.commands.status as status\n"
         "def broken(args):\n"
         "    raise ZeroDivisionError('division by zero')\n"
-        "cli.cmd_status = broken\n"
+        "status.cmd_status = broken\n"
         "sys.exit(cli.main(sys.argv[1:]))\n"
     )
     for args, traceback in ((["status"], False), (["-v", "status"], True)):

@@ -12,7 +12,7 @@ from peers_support import require_yt_dlp, ytdlp_youtube_extractor
 
 from ytsession.cli import main
 from ytsession.innertube.potoken import decode_cold_start_token
-from ytsession.innertube.potoken._cli import ytdlp_extractor_args
+from ytsession.innertube.potoken.ytdlp_args import ytdlp_extractor_args
 from ytsession.testing import Emulator
 
 VIDEO = "dQw4w9WgXcQ"

@@ -90,7 +90,7 @@ def test_token_fast_path_loads_no_parser_typing_or_regex(tmp_path: Path) -> None
     assert status == "0"
     allowed = {"_json", "__future__", "ytsession", "ytsession._lazy", "ytsession._version"}
     allowed |= {"ytsession.cli", "ytsession.errors", "ytsession.auth"}
-    allowed |= {"ytsession.auth._token_fast", "ytsession.auth._rules"}  # the library's rules
+    allowed |= {"ytsession.cli.fast", "ytsession.auth._rules"}  # the library's rules
     assert set(loaded) <= allowed, loaded
 
 
@@ -117,8 +117,9 @@ def test_the_ytsession_script_answers_a_fresh_token_without_the_command_line_mod
     out, imported = imports(str(script), "token")
     assert out == "ya29.default\n"
     imported -= imports("-c", "pass")[1]  # what the interpreter's start-up loads anyway
-    assert "ytsession.auth._token_fast" in imported
-    assert not imported & {"ytsession.cli", "argparse", "typing", "re", "pathlib", "json"}
+    assert "ytsession.cli.fast" in imported
+    rest = {"ytsession.cli.app", "ytsession.cli.parser", "ytsession.cli.commands"}
+    assert not imported & {*rest, "argparse", "typing", "re", "pathlib", "json"}
 
 
 def _write_profile(home: Path, *, left: float, lifetime: int, name: str = "default") -> None:
@@ -140,8 +141,8 @@ def test_the_fast_path_and_the_library_agree_on_expiring(
     (min(60 s, lifetime / 2)): the fast path prints exactly what the library would not
     refresh."""
     from ytsession import Profile
-    from ytsession.auth._token_fast import fresh_token
     from ytsession.auth.token import OAuthToken
+    from ytsession.cli.fast import fresh_token
 
     _write_profile(tmp_path, left=left, lifetime=lifetime)
     stored = Profile.named("default", home=tmp_path).load_token()
@@ -203,7 +204,7 @@ def test_the_default_home_is_platformdirs_user_data_dir(
 @pytest.mark.parametrize("name", ["cron\n", "-x", ".hidden", "a" * 65, "ü", ""])
 def test_a_profile_name_is_checked_the_same_way_everywhere(tmp_path: Path, name: str) -> None:
     from ytsession import Profile, ProfileError
-    from ytsession.auth._token_fast import token_command
+    from ytsession.cli.fast import token_command
 
     with pytest.raises(ProfileError, match="not usable"):
         Profile.named(name or ".", home=tmp_path)
@@ -211,7 +212,7 @@ def test_a_profile_name_is_checked_the_same_way_everywhere(tmp_path: Path, name:
 
 
 def test_an_expiring_or_odd_token_file_takes_the_full_path(tmp_path: Path) -> None:
-    from ytsession.auth._token_fast import token_command
+    from ytsession.cli.fast import token_command
 
     directory = tmp_path / "profiles" / "default"
     directory.mkdir(parents=True)

@@ -25,9 +25,9 @@ from ytsession import (
     StoreUnreachableError,
     TokenFileError,
 )
-from ytsession._profiles_cli import profile_rows
 from ytsession.auth import store as stores
 from ytsession.auth.profiles import list_profiles
+from ytsession.cli.commands.profiles import profile_rows
 from ytsession.testing import Emulator
 
 from support import login

@@ -8,8 +8,10 @@ takes an InnerTube session.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ._console import local_time
 from .auth.kinds import LoginKind, register
 from .auth.profiles import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV
 from .errors import ProfileError
@@ -93,9 +95,10 @@ class CookiesKind(LoginKind):
         return CookieAuth.from_profile(profile, settings)
 
     def access_token(self, profile: Profile, settings: ProfileSettings) -> str:
-        from .auth._cookie_cli import no_bearer_token
-
-        raise no_bearer_token(profile)
+        raise ProfileError(
+            f"profile '{profile.name}' signs in with browser cookies: cookie profiles have no "
+            "bearer token. Use `ytsession call` (it signs with the cookies)"
+        )
 
     def server(self, settings: ProfileSettings) -> str | None:
         return super().server(settings) or "https://www.youtube.com"
@@ -111,9 +114,7 @@ class CookiesKind(LoginKind):
         return "cookies logged in" if fresh.logged_in else "cookies logged out"
 
     def status_fields(self, profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
-        from .auth._cookie_cli import cookie_status
-
-        info = cookie_status(profile, settings)
+        info = _cookie_status(profile, settings)
         return {k: v for k, v in info.items() if k not in ("profile", "kind")}
 
     def logout(self, profile: Profile, settings: ProfileSettings) -> str:
@@ -121,6 +122,51 @@ class CookiesKind(LoginKind):
             "Its browser session stays signed in (cookies cannot be revoked from here): sign "
             "out in the browser to end it."
         )
+
+
+def _when(stamp: float, now: float) -> str:
+    text = local_time(stamp)
+    delta = stamp - now
+    return f"{text} ({_span(delta)} from now)" if delta >= 0 else f"{text} ({_span(-delta)} ago)"
+
+
+def _span(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
+
+
+def _cookie_status(profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
+    """:return: what ``ytsession status`` shows of a cookie profile: logged-in state,
+    account index, cookie freshness. Names and times only, never a value."""
+    cookies = profile.load_cookies()
+    fresh = cookies.freshness()
+    now = time.time()
+    info: dict[str, Any] = {
+        "profile": profile.name,
+        "kind": settings.kind,
+        "store": profile.store.url,
+        "cookie_file": profile.store.where(profile.name, "cookies"),
+        "logged_in": fresh.logged_in,
+        "account_index": settings.extra.get("account_index", 0),
+    }
+    if settings.extra.get("on_behalf_of_user"):
+        info["on_behalf_of_user"] = settings.extra["on_behalf_of_user"]
+    info["cookies"] = len(cookies)
+    info["saved_at"] = fresh.saved_at
+    info["saved"] = _when(fresh.saved_at, now) if fresh.saved_at is not None else "unknown"
+    info["soonest_expiry"] = fresh.soonest_expiry
+    info["soonest_expiring"] = fresh.soonest_expiring
+    if fresh.soonest_expiry is not None:
+        info["expires"] = f"{_when(fresh.soonest_expiry, now)}: {fresh.soonest_expiring}"
+    else:
+        info["expires"] = "with the browser session (no expiry dates)"
+    if fresh.expired:
+        info["expired"] = ", ".join(fresh.expired)
+    return info
 
 
 GOOGLE_OAUTH = register(GoogleOAuthKind())

@@ -1,4 +1,4 @@
-"""The PeerTube parts of the ``ytsession`` command line (``login --peertube``, ``logout``).
+"""``ytsession login --peertube URL``: log in to a PeerTube instance with a password.
 
 The password is never a command-line argument (it would land in the shell's history and in
 ``ps``): it is asked with :func:`getpass.getpass` on a terminal, or read as one line from
@@ -13,10 +13,10 @@ import argparse
 from collections.abc import Callable
 from functools import partial
 
-from .._console import ask, line_reader, say, stdin_is_tty
-from ..auth.profiles import Profile, ProfileSettings
-from ..errors import InteractionRequiredError
-from .kind import PEERTUBE
+from ..._console import ask, line_reader, say, stdin_is_tty
+from ...auth.profiles import Profile, ProfileSettings
+from ...errors import InteractionRequiredError
+from ...peertube.kind import PEERTUBE
 
 
 def _otp_reader(args: argparse.Namespace, tty: bool) -> Callable[[str], str]:
@@ -37,7 +37,7 @@ def _otp_reader(args: argparse.Namespace, tty: bool) -> Callable[[str], str]:
 def _instance(args: argparse.Namespace, previous: ProfileSettings | None) -> str:
     """The instance: ``--peertube URL``, else ``--server`` or ``$YTSESSION_SERVER``, else
     the profile's own (a re-login)."""
-    from ..auth.servers import checked_server_url, named_server
+    from ...auth.servers import checked_server_url, named_server
 
     if args.peertube:
         if "://" in args.peertube:
@@ -50,7 +50,7 @@ def _instance(args: argparse.Namespace, previous: ProfileSettings | None) -> str
         instance = previous.endpoints.get("instance_url")
         if instance:
             return instance
-    from .._console import UsageError
+    from ..._console import UsageError
 
     raise UsageError("--peertube needs the instance's URL (or --server URL)")
 
@@ -64,8 +64,8 @@ def login_profile(
 
     :return: the stored profile settings.
     """
-    from .._console import UsageError
-    from .credentials import PeerTubeCredentials
+    from ..._console import UsageError
+    from ...peertube.credentials import PeerTubeCredentials
 
     if args.youtube_tv or args.open_browser:
         raise UsageError("--youtube-tv and --open-browser do not apply to --peertube")
@@ -113,7 +113,7 @@ def login_profile(
 def _end_previous_session(profile: Profile, previous: ProfileSettings | None) -> None:
     """Logging in again: end the profile's old session at its instance first, best effort
     (a failure is said, never fatal: the old session then ends when its tokens expire)."""
-    from ..errors import YTSessionError
+    from ...errors import YTSessionError
 
     if previous is None or not PEERTUBE.describes(previous):
         return

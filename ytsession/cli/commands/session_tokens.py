@@ -1,86 +1,28 @@
 """``ytsession session-tokens`` and ``ytsession botguard-setup``.
 
-Only the standard library is imported here: the parser of every ``ytsession`` command is
-built from it, and ``ytsession token`` must stay fast.
+Only the standard library is imported here at first: the parser of every ``ytsession``
+command is built from it.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..._console import say
 
 if TYPE_CHECKING:
-    from .providers import PoToken, PoTokenProvider
+    from ...innertube.potoken.providers import PoToken, PoTokenProvider
+    from ..common import Parents
 
-__all__ = [
-    "PROVIDER_NAMES",
-    "YTDLP_CLIENT_NAMES",
-    "add_parsers",
-    "cmd_botguard_setup",
-    "cmd_session_tokens",
-    "ytdlp_extractor_args",
-]
+__all__ = ["PROVIDER_NAMES", "cmd_botguard_setup", "cmd_session_tokens", "register"]
 
 #: The ``--provider`` names.
 PROVIDER_NAMES = ("botguard", "coldstart", "static")
-#: yt-dlp's name of each client that uses PO tokens (``--extractor-args`` spelling), as the
-#: pinned yt-dlp release's ``INNERTUBE_CLIENTS`` names them (the suite checks it there).
-#: ``TVHTML5_SIMPLY_EMBEDDED_PLAYER`` has no yt-dlp client any more (``tv_embedded`` is gone).
-YTDLP_CLIENT_NAMES: Mapping[str, str] = {
-    "WEB": "web",
-    "MWEB": "mweb",
-    "WEB_EMBEDDED_PLAYER": "web_embedded",
-    "WEB_REMIX": "web_music",
-    "WEB_CREATOR": "web_creator",
-    "TVHTML5": "tv",
-    "TVHTML5_SIMPLY": "tv_simply",
-}
-
-
-def ytdlp_extractor_args(
-    *,
-    client: str,
-    tokens: Mapping[str, str],
-    visitor_data: str = "",
-    data_sync_id: str = "",
-) -> str:
-    """Build the value of yt-dlp's ``--extractor-args`` that uses these tokens.
-
-    :param client: the ``clientName`` the tokens were made for, e.g. ``"WEB"``.
-    :param tokens: context (``"gvs"``, ``"player"``, ``"subs"``) -> token.
-    :param visitor_data: the visitor data the session tokens are bound to (signed out).
-    :param data_sync_id: the data sync id (signed in: used with cookies instead of visitor
-        data).
-    :return: e.g. ``youtube:player_client=web;player_skip=webpage,configs;
-        visitor_data=...;po_token=web.gvs+...,web.player+...``.
-    :raises ValueError: yt-dlp knows no such client, or a token holds a separator.
-    """
-    name = YTDLP_CLIENT_NAMES.get(client.upper())
-    if name is None:
-        raise ValueError(
-            f"yt-dlp has no client that uses PO tokens of {client}; use one of "
-            f"{', '.join(YTDLP_CLIENT_NAMES)}"
-        )
-    parts = [f"player_client={name}", "player_skip=webpage,configs"]
-    if data_sync_id:
-        parts.append(f"data_sync_id={data_sync_id}")
-    elif visitor_data:
-        parts.append(f"visitor_data={visitor_data}")
-    pots = []
-    for context, token in tokens.items():
-        if any(sep in token for sep in ",;+ "):
-            raise ValueError("a PO token holds a character yt-dlp uses as a separator")
-        pots.append(f"{name}.{context}+{token}")
-    if pots:
-        parts.append("po_token=" + ",".join(pots))
-    return "youtube:" + ";".join(parts)
 
 
 def _providers(args: argparse.Namespace) -> list[PoTokenProvider]:
-    from .providers import ColdStartProvider, StaticProvider
+    from ...innertube.potoken.providers import ColdStartProvider, StaticProvider
 
     names = [n.strip().lower() for n in args.provider.split(",") if n.strip()]
     unknown = [n for n in names if n not in PROVIDER_NAMES]
@@ -94,7 +36,7 @@ def _providers(args: argparse.Namespace) -> list[PoTokenProvider]:
     providers: list[PoTokenProvider] = []
     for name in names:
         if name == "botguard":
-            from .botguard import DEFAULT_TIMEOUT, BotGuardProvider
+            from ...innertube.potoken.botguard import DEFAULT_TIMEOUT, BotGuardProvider
 
             providers.append(
                 BotGuardProvider(
@@ -130,9 +72,10 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
     from ..._console import UsageError
     from ...auth.servers import named_server
     from ...errors import PoTokenError
+    from ...innertube.potoken.binding import PoTokenContext
+    from ...innertube.potoken.providers import PoTokenRequest
+    from ...innertube.potoken.ytdlp_args import ytdlp_extractor_args
     from ...session import Session
-    from .binding import PoTokenContext
-    from .providers import PoTokenRequest
 
     args.base_url = named_server(args.base_url)
     try:
@@ -208,12 +151,12 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
 
 def cmd_botguard_setup(args: argparse.Namespace) -> int:
     """Install (or check) the Node.js packages of the BotGuard provider."""
-    from .botguard import setup
+    from ...innertube.potoken.botguard import setup
 
     return setup(args.node_dir, check_only=args.check)
 
 
-def add_parsers(sub: Any) -> None:
+def register(sub: Any, parents: Parents) -> None:
     """Add ``session-tokens`` and ``botguard-setup`` to the ``ytsession`` command.
 
     :param sub: the subparsers object of the ``ytsession`` parser.

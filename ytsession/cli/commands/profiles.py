@@ -2,7 +2,6 @@
 ``ytsession profiles copy NAME --to URL`` (move a login between stores) and
 ``ytsession profiles use NAME`` (the profile commands use when none is named).
 
-Kept out of :mod:`ytsession.cli`, which only registers the parsers here.
 """
 
 from __future__ import annotations
@@ -11,17 +10,21 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from ._console import say
-from .errors import ProfileError, YTSessionError
+from ..._console import say
+from ...errors import ProfileError, YTSessionError
+from ..common import one_line, one_store
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .auth.store import ProfileStore
+    from ...auth.store import ProfileStore
+    from ..common import Parents
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add ``profiles`` (and ``profiles copy``) to the command's subparsers."""
+def register(sub: Any, parents: Parents) -> None:
+    """Add ``profiles`` (and ``profiles copy``, ``profiles use``) to the command's
+    subparsers."""
+    common = parents.store
     profiles = sub.add_parser(
         "profiles",
         parents=[common],
@@ -73,7 +76,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def _default_home(store: ProfileStore) -> Path | None:
     """Where ``profiles use`` keeps the default profile of ``store`` (``None``: the user's
     default home, for a store that is not files)."""
-    from .auth.store import FileStore
+    from ...auth.store import FileStore
 
     return store.home if isinstance(store, FileStore) else None
 
@@ -82,8 +85,8 @@ def profile_rows(store: ProfileStore) -> list[dict[str, Any]]:
     """:return: one row per profile of ``store``: name, whether it is the default (the one
     used without ``--profile``), kind, account, server, store and state, read from the
     store only (no network request to a login server)."""
-    from .auth._rules import default_profile_name
-    from .auth.profiles import Profile
+    from ...auth._rules import default_profile_name
+    from ...auth.profiles import Profile
 
     default = default_profile_name(_default_home(store))
     rows = []
@@ -101,17 +104,16 @@ def profile_rows(store: ProfileStore) -> list[dict[str, Any]]:
             )
         except YTSessionError as exc:
             row.setdefault("kind", None)
-            row.update(account=None, server=None, state=f"unusable: {_one_line(exc)}")
+            row.update(account=None, server=None, state=f"unusable: {one_line(exc)}")
         rows.append(row)
     return rows
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
     """List the profiles of the store."""
-    from .auth.store import open_store
-    from .cli import _one_store
+    from ...auth.store import open_store
 
-    _one_store(args)
+    one_store(args)
     with open_store(args.store, home=args.home) as store:
         rows = profile_rows(store)
         if args.names:
@@ -137,12 +139,12 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 def cmd_profiles_copy(args: argparse.Namespace) -> int:
     """Copy a profile from one store to another, checked first and written in one go."""
-    from .auth import store as stores
-    from .auth._paths import checked_name
-    from .auth.profiles import Profile
+    from ...auth import store as stores
+    from ...auth._paths import checked_name
+    from ...auth.profiles import Profile
 
     if args.source is not None and args.store is not None:
-        from ._console import UsageError
+        from ..._console import UsageError
 
         raise UsageError("give the store to copy from once: --from URL or --store URL")
     name = checked_name(args.name)
@@ -186,12 +188,11 @@ def cmd_profiles_use(args: argparse.Namespace) -> int:
     """Make a profile the default: the one commands use when given no ``--profile``."""
     import os
 
-    from ._files import atomic_write_text
-    from .auth._paths import DEFAULT_PROFILE_FILE, PROFILE_ENV, checked_name, home_dir
-    from .auth.store import SETTINGS, open_store
-    from .cli import _one_store
+    from ..._files import atomic_write_text
+    from ...auth._paths import DEFAULT_PROFILE_FILE, PROFILE_ENV, checked_name, home_dir
+    from ...auth.store import SETTINGS, open_store
 
-    _one_store(args)
+    one_store(args)
     name = checked_name(args.name)
     with open_store(args.store, home=args.home) as store:
         if store.read(name, SETTINGS) is None:
@@ -206,7 +207,3 @@ def cmd_profiles_use(args: argparse.Namespace) -> int:
     if shadow and shadow != name:
         say(f"${PROFILE_ENV} is set to '{shadow}', which still comes first in this shell.")
     return 0
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Command", "commands", "script"]
+if TYPE_CHECKING:
+    from ..common import Parents
+
+__all__ = ["Command", "cmd_completion", "commands", "register", "script"]
 
 #: The option whose value is a profile name.
 PROFILE_OPTION = "--profile"
@@ -174,3 +178,23 @@ def script(shell: str, parser: argparse.ArgumentParser) -> str:
     if shell == "fish":
         return _fish(parser)
     raise ValueError(f"no completion for {shell!r}; use bash, zsh or fish")
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    """Print a shell completion script (of the whole parser, which the parser passes as
+    ``args.parser``)."""
+    print(script(args.shell, args.parser), end="")
+    return 0
+
+
+def register(sub: Any, parents: Parents) -> None:
+    """Add ``completion`` to the ``ytsession`` command's subparsers ``sub``."""
+    completion = sub.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description='Print a completion script. bash: `eval "$(ytsession completion '
+        'bash)"` in ~/.bashrc; zsh: `eval "$(ytsession completion zsh)"` in ~/.zshrc; '
+        "fish: `ytsession completion fish > ~/.config/fish/completions/ytsession.fish`.",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"))
+    completion.set_defaults(handler=cmd_completion)

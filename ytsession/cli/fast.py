@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from . import _rules
+from ..auth import _rules
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 def token_command(argv: list[str]) -> int | None:
     """``ytsession token [--profile NAME] [--home DIR] [--store URL]`` with a fresh token:
-    print it. Tried by the ``ytsession`` script and :func:`ytsession.cli.main` first.
+    print it. Tried first by :func:`ytsession.cli.main` (so by the ``ytsession`` script and
+    ``python -m ytsession``).
 
     :param argv: the command line's arguments, without the program's name.
     :return: 0 when printed; ``None`` when it is another command, another option, or
@@ -103,7 +104,7 @@ def _from_files(name: str, home: str | os.PathLike[str] | None) -> str | None:
 
 
 def _from_store(name: str, url: str) -> str | None:
-    from .store import SETTINGS, TOKEN, open_store
+    from ..auth.store import SETTINGS, TOKEN, open_store
 
     with open_store(url) as opened:
         items = opened.read_many(name, (TOKEN, SETTINGS))

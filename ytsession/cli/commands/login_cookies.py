@@ -1,7 +1,6 @@
-"""The command line's cookie profiles: ``login --cookies``, ``status`` and friends.
-
-Kept beside the cookie code so that :mod:`ytsession.cli` only dispatches here.
-"""
+"""``ytsession login --cookies FILE`` / ``--cookies-from-stdin``: store a logged-in
+browser's cookies as a profile; and how ``ytsession status`` words a cookie profile's
+logged-in state."""
 
 from __future__ import annotations
 
@@ -10,10 +9,11 @@ import sys
 import time
 from typing import Any
 
-from .._console import local_time, say, stdin_is_tty
-from ..errors import ProfileError
-from .cookies import YouTubeCookies, render_netscape
-from .profiles import KIND_COOKIES, Profile, ProfileSettings
+from ..._console import say, stdin_is_tty
+from ...auth._cookie_formats import render_netscape
+from ...auth.cookies import YouTubeCookies
+from ...auth.profiles import KIND_COOKIES, Profile, ProfileSettings
+from ...errors import ProfileError
 
 _PASTE_HELP = (
     "Paste the request headers of a request to youtube.com made while logged in (developer "
@@ -80,51 +80,6 @@ def netscape(cookies: YouTubeCookies) -> str:
     return render_netscape(live)
 
 
-def _when(stamp: float, now: float) -> str:
-    text = local_time(stamp)
-    delta = stamp - now
-    return f"{text} ({_span(delta)} from now)" if delta >= 0 else f"{text} ({_span(-delta)} ago)"
-
-
-def _span(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds < 3600:
-        return f"{seconds // 60} min"
-    if seconds < 2 * 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
-
-
-def cookie_status(profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
-    """Return what ``ytsession status`` shows of a cookie profile: logged-in state,
-    account index, cookie freshness. Names and times only, never a value."""
-    cookies = profile.load_cookies()
-    fresh = cookies.freshness()
-    now = time.time()
-    info: dict[str, Any] = {
-        "profile": profile.name,
-        "kind": settings.kind,
-        "store": profile.store.url,
-        "cookie_file": profile.store.where(profile.name, "cookies"),
-        "logged_in": fresh.logged_in,
-        "account_index": settings.extra.get("account_index", 0),
-    }
-    if settings.extra.get("on_behalf_of_user"):
-        info["on_behalf_of_user"] = settings.extra["on_behalf_of_user"]
-    info["cookies"] = len(cookies)
-    info["saved_at"] = fresh.saved_at
-    info["saved"] = _when(fresh.saved_at, now) if fresh.saved_at is not None else "unknown"
-    info["soonest_expiry"] = fresh.soonest_expiry
-    info["soonest_expiring"] = fresh.soonest_expiring
-    if fresh.soonest_expiry is not None:
-        info["expires"] = f"{_when(fresh.soonest_expiry, now)}: {fresh.soonest_expiring}"
-    else:
-        info["expires"] = "with the browser session (no expiry dates)"
-    if fresh.expired:
-        info["expired"] = ", ".join(fresh.expired)
-    return info
-
-
 def shown_logged_in(info: dict[str, Any], flag: str = "") -> str:
     """:return: how ``ytsession status`` words :func:`cookie_status`'s ``logged_in``.
 
@@ -133,11 +88,3 @@ def shown_logged_in(info: dict[str, Any], flag: str = "") -> str:
     if info["logged_in"]:
         return "yes"
     return f"NO: export the cookies again and run `ytsession login --cookies FILE{flag}`"
-
-
-def no_bearer_token(profile: Profile) -> ProfileError:
-    """:return: the error ``ytsession token`` raises for a cookie profile."""
-    return ProfileError(
-        f"profile '{profile.name}' signs in with browser cookies: cookie profiles have no "
-        "bearer token. Use `ytsession call` (it signs with the cookies)"
-    )

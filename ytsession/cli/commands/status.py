@@ -1,0 +1,98 @@
+"""``ytsession status``: a profile's kind, account and server, whether the login still works,
+and when its access token expires; never a secret.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import EXIT_LOGIN
+from ..common import (
+    OWN_SERVER,
+    check_login,
+    flag,
+    profile_of,
+    profile_server_of,
+    server_option,
+    without_login_hint,
+)
+
+if TYPE_CHECKING:
+    import argparse
+
+    from ..common import Parents
+
+
+def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
+    """:return: the fields ``status`` shows and whether the login is dead."""
+    profile = profile_of(args)
+    settings = profile.load_settings()
+    kind = profile.kind(settings)
+    server = profile_server_of(args, profile, settings)
+    info: dict[str, Any] = {"profile": profile.name, "kind": settings.kind}
+    stored_account = settings.extra.get("account")
+    info.update(kind.status_fields(profile, settings))
+    info.update(kind.where_fields(settings, server))
+    dead = False
+    if args.offline:
+        info["account"] = stored_account or "unknown (not checked: --offline)"
+        info["login"] = "not checked (--offline)"
+    else:
+        state, account, detail = check_login(profile, settings, server)
+        dead = state == "dead"
+        info["account"] = account or stored_account or "unknown (the server named none)"
+        if dead:
+            info["login"] = (
+                f"DEAD: {without_login_hint(detail)}. Log in again: "
+                f"`ytsession login{flag(profile)}`"
+            )
+            if "access_token" in info:
+                info["access_token"] = "refused with the login (it is not renewed any more)"
+        else:
+            info["login"] = f"valid ({kind.login_word})"
+            if kind.has_token:  # the check may have renewed it
+                info.update(kind.status_fields(profile, settings))
+    return info, dead
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Show a profile: kind, account, server, whether the login still works (asked of the
+    server unless ``--offline``) and the access token's expiry; never a secret.
+
+    :return: 0, or 3 when the server refused the login.
+    """
+    import json
+
+    from ..._console import print_fields
+
+    info, dead = _status_info(args)
+    if args.json:
+        info["login_ok"] = None if args.offline else not dead
+        print(json.dumps(info, indent=2))
+    else:
+        if "logged_in" in info:  # a cookie profile
+            from .login_cookies import shown_logged_in
+
+            info["logged_in"] = shown_logged_in(info, flag(profile_of(args)))
+        print_fields(
+            info, hide=("access_token_expires_at", "saved_at", "soonest_expiry", "soonest_expiring")
+        )
+    return EXIT_LOGIN if dead else 0
+
+
+def register(sub: Any, parents: Parents) -> None:
+    """Add the command to the ``ytsession`` parser's subcommands ``sub``."""
+    status = sub.add_parser(
+        "status",
+        parents=[parents.profile],
+        help="show a profile and check its login with the server (no secrets)",
+        description="Show the profile's kind, account and server, ask the server whether "
+        "the login still works (exit 3 when it does not), and when the short-lived access "
+        "token expires (it is renewed automatically while the login works).",
+    )
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.add_argument(
+        "--offline", action="store_true", help="do not ask the server; show what is stored"
+    )
+    server_option(status, help=OWN_SERVER)
+    status.set_defaults(handler=cmd_status)
