@@ -180,3 +180,26 @@ def test_the_emulator_has_no_import_circle_and_keeps_to_the_sizes() -> None:
     testing = PACKAGE / "testing"
     assert _import_cycles(testing) == []
     assert _oversized(testing) == []
+
+
+def test_nothing_outside_the_command_line_imports_it() -> None:
+    # The library never reaches up into the command line, not even under TYPE_CHECKING or
+    # inside a function; only `python -m ytsession` (ytsession/__main__.py) runs it.
+    allowed = {PACKAGE / "__main__.py"}
+    offences = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path not in allowed and not _module_name(path).startswith("ytsession.cli")
+        for line, name in _imports(path)
+        if name == "ytsession.cli" or name.startswith("ytsession.cli.")
+    ]
+    assert offences == []
+
+
+def test_the_command_line_is_one_package_without_circles_and_within_the_sizes() -> None:
+    # One module per command under cli/commands/ (issue 19), each adding its own
+    # subcommand: no 200-line build_parser, no 1,000-line module.
+    cli = PACKAGE / "cli"
+    assert cli.is_dir() and (cli / "commands").is_dir()
+    assert _oversized(cli) == []
+    assert _import_cycles(cli) == []

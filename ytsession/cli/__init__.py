@@ -8,8 +8,9 @@ never sees a traceback.
 The package: :func:`main` here (the front door, kept small), :mod:`.fast` (``ytsession
 token`` with a fresh token, answered before anything else is imported: without
 ``argparse``, ``typing``, ``pathlib``, ``re`` or ``requests``), :mod:`.app` (parsing,
-logging and the error boundary), :mod:`.parser`, and one module per command under
-:mod:`.commands`. Nothing outside this package imports it (``tests/test_layers.py``).
+logging and the error boundary), :mod:`.parser`, :mod:`.exits` (the statuses, also here as
+``EXIT_*``), and one module per command under :mod:`.commands`. Nothing outside this
+package imports it (``tests/test_layers.py``).
 """
 
 from __future__ import annotations
@@ -20,11 +21,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_LOGIN = 3
-EXIT_NETWORK = 4
-EXIT_INTERRUPTED = 130
+__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_LOGIN", "EXIT_NETWORK", "EXIT_USAGE", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,5 +37,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = run(args_list)
         return status
     except KeyboardInterrupt:
+        from .exits import EXIT_INTERRUPTED
+
         print("\nytsession: interrupted", file=sys.stderr, flush=True)
         return EXIT_INTERRUPTED
+
+
+def __getattr__(name: str) -> int:
+    """The exit statuses (:mod:`.exits`), loaded when asked for: the fast path needs none."""
+    if name.startswith("EXIT_"):
+        from . import exits
+
+        value = getattr(exits, name, None)
+        if isinstance(value, int):
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

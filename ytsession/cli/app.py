@@ -7,8 +7,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from . import EXIT_ERROR, EXIT_LOGIN, EXIT_NETWORK, EXIT_USAGE
 from .common import one_line
+from .exits import EXIT_ERROR, EXIT_LOGIN, EXIT_NETWORK, EXIT_USAGE
 
 if TYPE_CHECKING:
     import argparse

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from . import EXIT_USAGE
 from .commands import COMMANDS
 from .common import Parents
+from .exits import EXIT_USAGE
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import EXIT_ERROR
+from ..exits import EXIT_ERROR
 
 if TYPE_CHECKING:
     import argparse

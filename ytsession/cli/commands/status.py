@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import EXIT_LOGIN
 from ..common import (
     OWN_SERVER,
     check_login,
@@ -16,6 +15,7 @@ from ..common import (
     server_option,
     without_login_hint,
 )
+from ..exits import EXIT_LOGIN
 
 if TYPE_CHECKING:
     import argparse

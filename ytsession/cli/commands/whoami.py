@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import EXIT_ERROR
 from ..common import OWN_SERVER, alive_account, profile_of, profile_server_of, server_option
+from ..exits import EXIT_ERROR
 
 if TYPE_CHECKING:
     import argparse
