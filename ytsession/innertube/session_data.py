@@ -1,8 +1,9 @@
-"""The session data of one :class:`~ytsession.Session`, and where it is kept.
+"""The session data of one :class:`~ytsession.Session`, what it renews, and where it is kept.
 
 A session starts with given, locally made, cached or fetched session data (visitor data,
-rollout token, ...). :class:`SessionDataKeeper` holds it for the session: it loads it from
-the :class:`~ytsession.innertube.cache.SessionCache` under the session's
+rollout token, ...). :class:`SessionDataKeeper` holds it for the session, with the context
+settings and the client it renews (the visitor data, and WEB's version the server names): it
+loads it from the :class:`~ytsession.innertube.cache.SessionCache` under the session's
 :class:`~ytsession.innertube.cache.CacheKey` (client, language, region, account, host) or
 fetches it, adopts newer visitor data from answers, writes renewals at most once per
 :data:`CACHE_STORE_INTERVAL` (what waits is written by :meth:`SessionDataKeeper.flush`),
@@ -16,19 +17,19 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import _http
 from .cache import CacheKey, SessionCache
-from .clients import CLIENTS
-from .context import DEFAULT_BASE_URL, ContextSettings, SessionData
+from .clients import CLIENTS, ClientProfile
+from .context import ContextSettings, SessionData
 from .visitor import fetch_session_data, generate_visitor_data, is_newer_visitor_data
 
 if TYPE_CHECKING:
     import requests
 
-    from .player import PlayerCache
+    from .player import PlayerCache, PlayerInfo
 
 __all__ = ["CACHE_STORE_INTERVAL", "SessionDataKeeper", "session_cache_key"]
 
@@ -69,79 +70,132 @@ def session_cache_key(
 
 
 class SessionDataKeeper:
-    """A session's data, its cache and its cache key.
+    """A session's data, the context settings and client it renews, its cache and its
+    cache key.
 
     Thread-safe: answers of several threads may renew the visitor data at once.
 
-    :param data: the data to start with (the given visitor data, or none yet).
+    :param profile: the session's client.
+    :param settings: its context settings (their visitor data is the data to start with).
     :param cache: where the data is cached, or ``None`` to neither read nor write.
+    :param host: where the calls go (part of the cache key).
+    :param account_index: the signed-in account's index (part of the cache key).
+    :param version_chosen: the client's version was chosen: the server's does not replace it.
     """
 
-    def __init__(self, data: SessionData, *, cache: SessionCache | None) -> None:
-        self.data = data
+    def __init__(
+        self,
+        *,
+        profile: ClientProfile,
+        settings: ContextSettings,
+        cache: SessionCache | None,
+        host: str,
+        account_index: int | None,
+        version_chosen: bool,
+    ) -> None:
+        #: The session's client (WEB's version renewed from the data unless chosen).
+        self.profile = profile
+        #: The session's context settings, with the data's visitor data and rollout token.
+        self.settings = settings
+        self.data = SessionData(visitor_data=settings.visitor_data, source="given")
         self.cache = cache
         #: The key the data is cached under; ``None`` for given or locally made data.
         self.key: CacheKey | None = None
+        self._host = host
+        self._account_index = account_index
+        self._version_chosen = version_chosen
         self._lock = threading.RLock()
         self._stored_at: float | None = None  # time.monotonic() of the last cache write
         self._pending = False
         self._player: PlayerCache | None = None
 
-    def player_cache(self, host: str) -> PlayerCache:
-        """The web player's cache of the session's ``host``, beside the session data (made
-        on first use; in memory only without a cache)."""
+    def cache_key(self, account: str) -> CacheKey:
+        """The key the data of ``account`` (a signer's
+        :attr:`~ytsession.auth.signing.InnerTubeAuth.account_key`, or ``"anonymous"``) is
+        cached under."""
+        return session_cache_key(
+            client=self.profile.name,
+            settings=self.settings,
+            account=account,
+            account_index=self._account_index,
+            host=self._host,
+        )
+
+    def use(self, data: SessionData) -> None:
+        """Take ``data``: its visitor data and rollout token into the settings, and WEB's
+        current version (when the server names one and none was chosen) into the client."""
+        with self._lock:
+            self.data = data
+            self.settings = self.settings.with_session_data(data)
+            if data.client_version and not self._version_chosen and self.profile is CLIENTS["WEB"]:
+                # The server names WEB's current version: fresher than the table's.
+                # version_source says where: "sw.js_data" (also when read from the cache).
+                self.profile = self.profile.with_version(data.client_version, source=data.source)
+
+    def player_cache(self) -> PlayerCache:
+        """The web player's cache of the session's host, beside the session data (made on
+        first use; in memory only without a cache)."""
         from .player import PlayerCache
 
         with self._lock:
             if self._player is None:
                 directory = self.cache.directory if self.cache is not None else None
-                self._player = PlayerCache(directory, host=host)
+                self._player = PlayerCache(directory, host=self._host)
             return self._player
+
+    def current_player(
+        self, http: requests.Session, *, timeout: float | tuple[float, float]
+    ) -> PlayerInfo:
+        """The current web player, from :meth:`player_cache` (fetched when it holds
+        none, or none fresh; see :meth:`Session.current_player
+        <ytsession.Session.current_player>`)."""
+        player = self.player_cache()
+        player.signature_timestamp(http, timeout=timeout)
+        assert player.current is not None
+        return player.current
 
     def start(
         self,
         *,
         visitor_data: str | None,
         generate_locally: bool,
-        key: Callable[[], CacheKey],
+        account: str,
         http: requests.Session,
         transport: _http.Transport,
-        base_url: str | None,
-        settings: ContextSettings,
         timeout: float | tuple[float, float] | None,
     ) -> bool:
-        """Take the data to start with: ``visitor_data`` when given, else made locally,
-        else the cached data under ``key()``, else fetched (``sw.js_data`` or the embed page,
-        within one deadline of ``transport``).
+        """Take the data to start with (see :meth:`use`): ``visitor_data`` when given, else
+        made locally, else the cached data of ``account`` (see :meth:`cache_key`), else
+        fetched (``sw.js_data`` or the embed page, within one deadline of ``transport``).
 
         :return: whether the data was fetched (and should be stored).
         :raises NetworkError: the session data could not be fetched in time.
         :raises InnerTubeError: the server gave no usable session data.
         """
+        fetched = False
         now = time.time()
         if visitor_data:
-            self.data = SessionData(visitor_data=visitor_data, source="given", fetched_at=now)
-            return False
-        if generate_locally:
-            self.data = SessionData(
-                visitor_data=generate_visitor_data(), source="local", fetched_at=now
-            )
-            return False
-        self.key = key()
-        cached = self.cache.load(self.key) if self.cache is not None else None
-        if cached is not None:
-            log.debug("session data from the cache (%s)", cached.source)
-            self.data = cached
-            return False
-        with transport.call():  # sw.js_data and its fallback: one deadline
-            self.data = fetch_session_data(
-                http,
-                base_url or DEFAULT_BASE_URL,
-                lang=settings.lang,
-                user_agent=settings.user_agent or CLIENTS["WEB"].user_agent,
-                timeout=timeout,
-            )
-        return True
+            data = SessionData(visitor_data=visitor_data, source="given", fetched_at=now)
+        elif generate_locally:
+            data = SessionData(visitor_data=generate_visitor_data(), source="local", fetched_at=now)
+        else:
+            self.key = self.cache_key(account)
+            cached = self.cache.load(self.key) if self.cache is not None else None
+            if cached is not None:
+                log.debug("session data from the cache (%s)", cached.source)
+                data = cached
+            else:
+                with transport.call():  # sw.js_data and its fallback: one deadline
+                    data = fetch_session_data(
+                        http,
+                        self._host,
+                        lang=self.settings.lang,
+                        user_agent=self.settings.user_agent or CLIENTS["WEB"].user_agent,
+                        timeout=timeout,
+                    )
+                fetched = True
+        self.use(data)
+        return fetched
 
     def store(self) -> None:
         """Write the data under the key now (nothing for given or locally made data)."""
@@ -170,8 +224,8 @@ class SessionDataKeeper:
                 self.store()
 
     def adopt_visitor_data(self, answer: Mapping[str, Any]) -> str | None:
-        """Take the answer's ``responseContext.visitorData`` when it is newer than the
-        data's, and store it soon.
+        """Take the answer's ``responseContext.visitorData`` (into the data and the
+        settings) when it is newer than the data's, and store it soon.
 
         :return: the adopted visitor data, or ``None`` when the answer has none newer.
         """
@@ -184,20 +238,20 @@ class SessionDataKeeper:
                 return None
             log.debug("adopting newer visitor data from an answer")
             self.data = dataclasses.replace(self.data, visitor_data=candidate)
+            self.settings = dataclasses.replace(self.settings, visitor_data=candidate)
             self.store_soon()
         return candidate
 
-    def rekey(self, key: Callable[[], CacheKey]) -> SessionData | None:
-        """After signing in or out: keep the data under ``key()`` from now on (when it is
-        kept under a key at all).
-
-        :return: what the cache holds for the new key, to use instead, or ``None``.
-        """
+    def rekey(self, account: str) -> None:
+        """After signing in or out: keep the data under ``account``'s key from now on (when
+        it is kept under a key at all), and use what the cache holds for it."""
         with self._lock:
             if self.key is None:
-                return None
-            new = key()
+                return
+            new = self.cache_key(account)
             if new == self.key:
-                return None
+                return
             self.key = new
-        return self.cache.load(new) if self.cache is not None else None
+        cached = self.cache.load(new) if self.cache is not None else None
+        if cached is not None:
+            self.use(cached)
