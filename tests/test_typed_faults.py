@@ -401,3 +401,21 @@ def test_a_stored_instance_url_is_used_or_a_profile_error(
     else:
         with pytest.raises(ProfileError, match="instance URL"):
             PeerTubeSession.from_profile("tube")
+
+
+@given(page_id=st.one_of(header_values, unsendable_values))
+def test_a_brand_account_id_is_sent_as_given_or_a_profile_error(
+    emulator: Emulator, page_id: str
+) -> None:
+    jar = YouTubeCookies.from_text(emulator.innertube.cookies.cookies_txt())
+    aliases = {f"127.0.0.1:{emulator.port}": "www.youtube.com"}
+    if not _sendable(page_id):
+        with pytest.raises(ProfileError, match="on_behalf_of_user"):
+            CookieAuth(jar, host_aliases=aliases, on_behalf_of_user=page_id)
+        return
+    auth = CookieAuth(jar, host_aliases=aliases, on_behalf_of_user=page_id)
+    with contextlib.suppress(YTSessionError):  # the emulator knows no such brand account
+        Session.create(
+            auth=auth, base_url=emulator.url, cache=False, generate_session_locally=True
+        ).call("browse", {})
+    assert emulator.requests_to("/youtubei/v1/browse")[-1].header("X-Goog-PageId") == page_id

@@ -49,6 +49,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from .. import _validate as check
 from ..errors import (
     CookiesRefusedError,
     CookiesRotatedOutError,
@@ -88,6 +89,14 @@ _ROTATED_OUT = (
 )
 
 
+#: Where a brand account's page id comes from (an argument, a profile, --on-behalf-of-user).
+_BRAND_ACCOUNT = check.Source(
+    "the cookie sign-in",
+    "give the brand account's page id as YouTube shows it (its digits)",
+    ProfileError,
+)
+
+
 class CookieAuth(InnerTubeAuth):
     """Signs YouTube requests with a logged-in browser's cookies (SAPISIDHASH).
 
@@ -111,6 +120,7 @@ class CookieAuth(InnerTubeAuth):
         :class:`~ytsession.errors.CookiesRotatedOutError` or ``"warn"``.
     :param clock: the clock for the SAPISIDHASH timestamp (tests inject one).
     :raises LoggedOutError: the cookies are not those of a logged-in browser.
+    :raises ProfileError: ``on_behalf_of_user`` holds characters HTTP headers cannot carry.
     :raises ValueError: an alias maps to a host outside ``youtube.com``.
     """
 
@@ -135,6 +145,8 @@ class CookieAuth(InnerTubeAuth):
             raise ValueError("stale must be 'raise' or 'warn'")
         if account_index is not None and account_index < 0:
             raise ValueError("account_index must be 0 or more")
+        if on_behalf_of_user is not None:  # sent as X-Goog-PageId: refused now, not at send
+            check.header_safe(on_behalf_of_user, "'on_behalf_of_user'", _BRAND_ACCOUNT)
         cookies.check_logged_in()
         self.cookies = cookies
         self.account_index = account_index
