@@ -5,7 +5,9 @@ prefix and run only the commands the store needs."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -224,3 +226,35 @@ def test_no_password_shows_in_urls_reprs_or_errors(managed: Managed, tmp_path: P
     for result in results:
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert shows_no_secret(*results)
+
+
+def test_status_and_profiles_show_the_store_the_lock_holder_and_the_fence(
+    emu: Emulator, credentials: OAuthCredentials, managed: Managed, tmp_path: Path
+) -> None:
+    url = managed.url(lease="20")
+    fleet_login(emu, credentials, url)
+    env = machine_env(tmp_path / "m", url)
+    before = json.loads(run(env, "status", "--offline", "--json").stdout)
+    assert before["lock"] is None
+    with open_store(url) as store, store.lock("fleet"):
+        status = run(env, "status", "--offline", "--json")
+        listed = run(env, "profiles", "--json")
+        words = run(env, "status", "--offline")
+    after = run(env, "status", "--offline", "--json")
+    held = json.loads(status.stdout)
+    assert held["store"].startswith("rediss://worker:***@127.0.0.1:")
+    assert held["lock"]["host"] == socket.gethostname() and held["lock"]["pid"] == os.getpid()
+    assert 10 < held["lock"]["lease_left"] <= 20 and held["fence"] == before["fence"] + 1
+    (row,) = json.loads(listed.stdout)
+    assert row["lock"]["pid"] == os.getpid() and row["fence"] == held["fence"]
+    assert row["store"] == held["store"]
+    assert f"held by {socket.gethostname()} pid {os.getpid()}, " in words.stdout
+    assert f"s of lease left (fence {held['fence']})" in words.stdout
+    assert json.loads(after.stdout)["lock"] is None
+    assert json.loads(after.stdout)["fence"] == held["fence"]
+    assert shows_no_secret(status, listed, words, after)
+
+    laptop = tmp_path / "laptop"  # a file store records no holder: no lock fields
+    fleet_login(emu, credentials, str(laptop))
+    files = json.loads(run(env, "status", "--offline", "--json", "--home", str(laptop)).stdout)
+    assert files["store"] and "lock" not in files and "fence" not in files

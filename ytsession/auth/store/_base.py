@@ -50,6 +50,41 @@ class StoreLock:
     owner: str = ""
 
 
+@dataclass(frozen=True)
+class LockState:
+    """What a store records of a profile's lock, for ``status`` and ``profiles --json``.
+
+    :ivar held: whether a process holds the lock now.
+    :ivar host: the holder's host name; ``None`` when nobody holds the lock (or an older
+        version took it, which did not record its holder).
+    :ivar pid: the holder's process id (on ``host``).
+    :ivar lease_left: seconds before the lock runs out unless its holder renews it;
+        ``None`` when nobody holds it.
+    :ivar fence: the fence counter: the number the latest acquisition took (0: never).
+    """
+
+    held: bool
+    host: str | None = None
+    pid: int | None = None
+    lease_left: float | None = None
+    fence: int = 0
+
+    def fields(self) -> dict[str, object]:
+        """The fields ``status --json`` and ``profiles --json`` show.
+
+        :return: ``lock`` (``None`` when free, else holder and lease left) and ``fence``.
+        """
+        held = {"host": self.host, "pid": self.pid, "lease_left": self.lease_left}
+        return {"lock": held if self.held else None, "fence": self.fence}
+
+    def describe(self) -> str:
+        """:return: the lock in words, for ``status``."""
+        if not self.held:
+            return f"free (fence {self.fence})"
+        who = f"{self.host} pid {self.pid}" if self.host else "a process of an older version"
+        return f"held by {who}, {self.lease_left or 0:.1f} s of lease left (fence {self.fence})"
+
+
 class ProfileStore(ABC):
     """Where profiles live: a directory (:class:`~ytsession.auth.store.FileStore`) or a
     Redis database (:class:`~ytsession.auth.store.RedisStore`).
@@ -154,6 +189,15 @@ class ProfileStore(ABC):
     def unsaved_mark(self, profile: str, item: str) -> str:
         """:return: where the "unsaved" mark of an item lives, for messages."""
         return f"the unsaved mark of {self.where(profile, item)}"
+
+    def lock_state(self, profile: str) -> LockState | None:
+        """Who holds the lock of ``profile``, and its fence counter.
+
+        :return: the state, in a store that records it (Redis); ``None`` in one that does
+            not (files: the operating system holds the lock and releases it when its
+            holder dies).
+        """
+        return None
 
     def close(self) -> None:  # noqa: B027 (nothing to release for most stores)
         """Release connections (nothing for files)."""

@@ -9,7 +9,7 @@ Everything of profile ``NAME`` lives under the key prefix ``<prefix>profile:NAME
 - ``...:unsaved``: a hash whose fields are the items carrying the "unsaved" mark (a
   process got a rotated refresh token it could not store); a write of an item removes its
   mark in the same script;
-- ``...:lock``: the lock, a string ``<fence>:<random>`` set with ``NX`` and a lease
+- ``...:lock``: the lock, a string ``<fence>:<random>@<host>:<pid>`` set with ``NX`` and a lease
   (``PX``); its holder renews the lease while it works, so a holder that is killed loses
   the lock when the lease runs out, and the next holder re-reads what is stored;
 - ``...:fence``: a counter; every acquisition takes the next number.
@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -46,7 +48,7 @@ from ...errors import (
     StoreUnreachableError,
 )
 from .._paths import checked_name
-from ._base import DEFAULT_LEASE, ITEMS, SETTINGS, TOKEN, ProfileStore, StoreLock
+from ._base import DEFAULT_LEASE, ITEMS, SETTINGS, TOKEN, LockState, ProfileStore, StoreLock
 
 if TYPE_CHECKING:
     import redis
@@ -334,7 +336,7 @@ class RedisStore(ProfileStore):
         lock_key, fence_key = self.key(profile, "lock"), self.key(profile, "fence")
         lease_ms = max(1, int(self.lease * 1000))
         deadline = time.monotonic() + timeout
-        nonce = secrets.token_hex(8)
+        nonce = f"{secrets.token_hex(8)}@{socket.gethostname()}:{os.getpid()}"
         while True:
             owner = self._call(
                 lambda: self._scripts["acquire"](
@@ -374,6 +376,35 @@ class RedisStore(ProfileStore):
                     lambda: self._scripts["release"](keys=[lock_key], args=[owner]),
                     where=lock_key,
                 )
+
+    def lock_state(self, profile: str) -> LockState:
+        lock_key, fence_key = self.key(profile, "lock"), self.key(profile, "fence")
+
+        def read() -> list[object]:
+            with self._redis.pipeline(transaction=False) as pipe:
+                pipe.get(lock_key)
+                pipe.pttl(lock_key)
+                pipe.get(fence_key)
+                return list(pipe.execute())
+
+        owner, left_ms, fence = self._call(read, where=lock_key)
+        fence_text = _text(fence) or "0"
+        if not (fence_text.isascii() and fence_text.isdecimal()):
+            raise StoreDataError(
+                f"{self._url} key {fence_key} is not a counter; it was left as it is",
+                where=f"{self._url} {fence_key}",
+            )
+        if not isinstance(owner, str) or not isinstance(left_ms, int) or left_ms < 0:
+            return LockState(held=False, fence=int(fence_text))
+        host, _, pid = owner.partition("@")[2].rpartition(":")
+        known = host.isprintable() and 0 < len(host) <= 255 and pid.isascii() and pid.isdecimal()
+        return LockState(
+            held=True,
+            host=host if known else None,
+            pid=int(pid) if known else None,
+            lease_left=left_ms / 1000,
+            fence=int(fence_text),
+        )
 
     def _renew(self, lock_key: str, owner: str, lease_ms: int, stop: threading.Event) -> None:
         """Extend the lease every third of it while the holder works."""

@@ -93,6 +93,9 @@ def profile_rows(store: ProfileStore) -> list[dict[str, Any]]:
     for name in store.profiles():
         profile = Profile(name=name, store=store)
         row: dict[str, Any] = {"profile": name, "default": name == default, "store": store.url}
+        lock = store.lock_state(name)  # the Redis store records its holder
+        if lock is not None:
+            row.update(lock.fields())
         try:
             settings = profile.load_settings()
             kind = profile.kind(settings)

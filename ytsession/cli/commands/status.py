@@ -33,6 +33,10 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     stored_account = settings.extra.get("account")
     info.update(kind.status_fields(profile, settings))
     info.update(kind.where_fields(settings, server))
+    info.setdefault("store", profile.store.url)
+    lock = profile.store.lock_state(profile.name)  # the Redis store records its holder
+    if lock is not None:
+        info["lock"] = lock  # shown by cmd_status: in words, or as JSON fields
     dead = False
     if args.offline:
         info["account"] = stored_account or "unknown (not checked: --offline)"
@@ -64,9 +68,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     import json
 
     from ..._console import print_fields
+    from ...auth.store import LockState
 
     info, dead = _status_info(args)
     if args.json:
+        if isinstance(info.get("lock"), LockState):
+            info.update(info.pop("lock").fields())
         info["login_ok"] = None if args.offline else not dead
         print(json.dumps(info, indent=2))
     else:
@@ -74,6 +81,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             from .login_cookies import shown_logged_in
 
             info["logged_in"] = shown_logged_in(info, flag(profile_of(args)))
+        if isinstance(info.get("lock"), LockState):
+            info["lock"] = info["lock"].describe()
         print_fields(
             info, hide=("access_token_expires_at", "saved_at", "soonest_expiry", "soonest_expiring")
         )
