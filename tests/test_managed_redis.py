@@ -19,8 +19,8 @@ from test_cli import cli_login
 from test_fleet import fleet_login, machine_env, run
 
 from ytsession import OAuthCredentials, ProfileError
-from ytsession.auth._token_fast import fresh_token
 from ytsession.auth.store import open_store
+from ytsession.cli.fast import fresh_token
 from ytsession.errors import StoreAuthError
 from ytsession.testing import Emulator
 
