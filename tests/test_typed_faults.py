@@ -409,7 +409,7 @@ def test_a_brand_account_id_is_sent_as_given_or_a_profile_error(
 ) -> None:
     jar = YouTubeCookies.from_text(emulator.innertube.cookies.cookies_txt())
     aliases = {f"127.0.0.1:{emulator.port}": "www.youtube.com"}
-    if not _sendable(page_id):
+    if not _sendable(page_id.replace("\t", " ")):  # HTTP carries a tab inside a value
         with pytest.raises(ProfileError, match="on_behalf_of_user"):
             CookieAuth(jar, host_aliases=aliases, on_behalf_of_user=page_id)
         return
