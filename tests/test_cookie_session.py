@@ -19,6 +19,8 @@ from ytsession import (
     CookiesRotatedOutError,
     CookiesRotatedOutWarning,
     LoggedOutError,
+    Profile,
+    ProfileError,
     Session,
     YouTubeCookies,
 )
@@ -334,7 +336,12 @@ def test_cli_login_with_a_cookie_file_then_status_token_and_call(
     assert info["logged_in"] is True and info["account_index"] == 1 and info["kind"] == "cookies"
 
     assert main(["token"]) == EXIT_ERROR
-    assert "no bearer token" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no bearer token" in err and "Use `ytsession call`" in err
+    assert "Session.from_profile" not in err  # the library's words stay in the library
+    with pytest.raises(ProfileError, match=r"no bearer token\. Sign requests .*from_profile"):
+        profile = Profile.named("default", home=home)
+        profile.kind(profile.load_settings()).access_token(profile, profile.load_settings())
 
     assert main(["call", "browse", "--base-url", emu.url, "--no-cache"]) == 0
     capsys.readouterr()

@@ -9,7 +9,9 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Protocol
+    from typing import Protocol, TypeVar
+
+    _E = TypeVar("_E", bound="YTSessionError")
 
     class SavableToken(Protocol):
         """What :class:`TokenWriteError` carries: a token that can be written elsewhere
@@ -35,6 +37,7 @@ __all__ = [
     "DeadlineExceededError",
     "DeviceCodeExpiredError",
     "DeviceFlowError",
+    "Hint",
     "InnerTubeError",
     "InteractionRequiredError",
     "InvalidTokenAnswerError",
@@ -65,6 +68,31 @@ __all__ = [
 ]
 
 
+class Hint:
+    """What to do next, said in two vocabularies: Python's (``python``: a keyword argument,
+    a method) and the command line's (``cli``: an option, a command). An error's message
+    ends with the Python words; the command line shows the CLI words instead.
+
+    Each text starts with its own joining punctuation (``"; pass ..."``, ``", or ..."``),
+    and either may be empty (nothing to add in that vocabulary).
+    """
+
+    __slots__ = ("cli", "python")
+
+    def __init__(self, *, python: str, cli: str) -> None:
+        self.python = python
+        self.cli = cli
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hint) and (self.python, self.cli) == (other.python, other.cli)
+
+    def __hash__(self) -> int:
+        return hash((self.python, self.cli))
+
+    def __repr__(self) -> str:
+        return f"Hint(python={self.python!r}, cli={self.cli!r})"
+
+
 class YTSessionError(Exception):
     """Base class of every error ytsession raises on purpose.
 
@@ -72,12 +100,38 @@ class YTSessionError(Exception):
     a token, client secret or cookie value a server echoes never reaches a message.
     """
 
+    #: What to do next in Python words and in CLI words (:meth:`with_hint`), if the advice
+    #: differs between them; ``None`` otherwise.
+    hint: Hint | None = None
+
     def __init__(self, *args: object) -> None:
         if args and isinstance(args[0], str):
             from ._secrets import scrub  # not at import: `import ytsession` stays light
 
             args = (scrub(args[0]), *args[1:])
         super().__init__(*args)
+
+    def with_hint(self: _E, hint: Hint) -> _E:
+        """Add ``hint`` to the error: its Python words end the message (``str(error)``),
+        its CLI words end :meth:`cli_message`. Call it once, on a new error.
+
+        :return: the error itself, to ``raise`` it.
+        """
+        said = str(self.args[0]) if self.args else ""
+        self._said = said
+        self.hint = hint
+        self.args = (said + hint.python, *self.args[1:])
+        return self
+
+    def cli_message(self) -> str:
+        """The message as the command line shows it.
+
+        :return: the message with the hint in the command line's words (the message itself
+            when there is no hint).
+        """
+        if self.hint is None:
+            return str(self)
+        return self._said + self.hint.cli
 
 
 # --- transport ---------------------------------------------------------------------------

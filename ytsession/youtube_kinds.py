@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ._console import local_time
 from .auth.kinds import LoginKind, register
 from .auth.profiles import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV
-from .errors import ProfileError
+from .errors import Hint, ProfileError
 
 if TYPE_CHECKING:
     from .auth.cookie_auth import CookieAuth
@@ -97,7 +97,13 @@ class CookiesKind(LoginKind):
     def access_token(self, profile: Profile, settings: ProfileSettings) -> str:
         raise ProfileError(
             f"profile '{profile.name}' signs in with browser cookies: cookie profiles have no "
-            "bearer token. Use `ytsession call` (it signs with the cookies)"
+            "bearer token"
+        ).with_hint(
+            Hint(
+                python=". Sign requests with the cookies instead: Session.from_profile() or "
+                "CookieAuth.from_profile()",
+                cli=". Use `ytsession call` (it signs with the cookies)",
+            )
         )
 
     def server(self, settings: ProfileSettings) -> str | None:

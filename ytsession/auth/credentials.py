@@ -26,6 +26,7 @@ from ..errors import (
     AuthorizationPendingError,
     BadOAuthClientError,
     DeviceCodeExpiredError,
+    Hint,
     LoginRequiredError,
     NetworkError,
     OAuthServerError,
@@ -240,9 +241,13 @@ class OAuthCredentials(Credentials):
         if not client_id or (not client_secret and not public):
             raise BadOAuthClientError(
                 "both a client id and a client secret are needed; create an OAuth client of "
-                "type 'TVs and Limited Input devices' in the Google Cloud console, or use "
-                "OAuthCredentials.from_youtube_tv() (a public client of another server, "
-                "without a secret, needs endpoints with client_auth='none')"
+                "type 'TVs and Limited Input devices' in the Google Cloud console"
+            ).with_hint(
+                Hint(
+                    python=", or use OAuthCredentials.from_youtube_tv() (a public client of "
+                    "another server, without a secret, needs endpoints with client_auth='none')",
+                    cli=", or use `ytsession login --youtube-tv`",
+                )
             )
         if public and client_secret:
             raise BadOAuthClientError(
@@ -517,12 +522,21 @@ _ERROR_TYPES: dict[str, tuple[type[OAuthServerError], str]] = {
     "invalid_client": (
         BadOAuthClientError,
         "the OAuth client id or secret was refused; check them, and that the YouTube Data "
-        "API is enabled for the client's project (a server other than Google's may want "
-        "another client authentication: see OAuthEndpoints.client_auth)",
+        "API is enabled for the client's project",
     ),
     "unauthorized_client": (
         UnauthorizedOAuthClientError,
         "the token belongs to another OAuth client; log in again with this client",
+    ),
+}
+
+#: Advice that differs between Python and the command line, by OAuth error code.
+_ERROR_HINTS: dict[str, Hint] = {
+    "invalid_client": Hint(
+        python=" (a server other than Google's may want another client authentication: see "
+        "OAuthEndpoints.client_auth)",
+        cli=" (ytsession login sends the secret in the request body, as Google wants it; a "
+        "server that wants it sent another way is only reachable from Python)",
     ),
 }
 
@@ -544,7 +558,9 @@ def oauth_error(
     detail = f" ({_secrets.scrub(str(description), secrets)})" if description else ""
     if code in _ERROR_TYPES:
         kind, message = _ERROR_TYPES[code]
-        return kind(message + detail, error=code, status=status)
+        error = kind(message + detail, error=code, status=status)
+        hint = _ERROR_HINTS.get(code)
+        return error.with_hint(hint) if hint is not None else error
     return OAuthServerError(
         f"the OAuth server answered HTTP {status} with error {code!r}{detail}",
         error=code,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..errors import YTSessionError
+
 if TYPE_CHECKING:
     import argparse
 
@@ -196,44 +198,11 @@ def without_login_hint(detail: str) -> str:
     )
 
 
-#: Python advice inside library messages, and what a person at the command line does
-#: instead. The one place where errors are put into CLI words (a test checks that each
-#: Python phrase still occurs in the library, so none goes stale).
-CLI_WORDS: tuple[tuple[str, str], ...] = (
-    (
-        "pass generate_session_locally=True to make visitor data locally instead",
-        "pass --generate-session-locally to make visitor data locally instead",
-    ),
-    ("or pass node= its path", "or pass --node PATH"),
-    (
-        "(or leave the client unset), or pass unsupported_client='warn' to send it anyway",
-        "with --client, or leave --client out",
-    ),
-    (
-        " (a public client of another server, without a secret, needs endpoints with "
-        "client_auth='none')",
-        "",
-    ),
-    ("or use OAuthCredentials.from_youtube_tv()", "or use `ytsession login --youtube-tv`"),
-    (
-        "(a server other than Google's may want another client authentication: see "
-        "OAuthEndpoints.client_auth)",
-        "(ytsession login sends the secret in the request body, as Google wants it; a server "
-        "that wants it sent another way is only reachable from Python)",
-    ),
-)
-
-
-def cli_words(text: str) -> str:
-    """:return: ``text`` with Python advice replaced by the command line's."""
-    for python, cli in CLI_WORDS:
-        text = text.replace(python, cli)
-    return text
-
-
 def one_line(exc: BaseException) -> str:
-    """:return: the error as one line, in the command line's words."""
-    return cli_words(" ".join(str(exc).split())) or type(exc).__name__
+    """:return: the error as one line, with its hint in the command line's words
+    (:meth:`~ytsession.errors.YTSessionError.cli_message`)."""
+    text = exc.cli_message() if isinstance(exc, YTSessionError) else str(exc)
+    return " ".join(text.split()) or type(exc).__name__
 
 
 def server_option(parser: argparse.ArgumentParser, *aliases: str, help: str) -> None:

@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _http
 from .. import _validate as check
-from ..errors import ClientNotSupportedError, ClientNotSupportedWarning, InnerTubeError
+from ..errors import (
+    ClientNotSupportedError,
+    ClientNotSupportedWarning,
+    Hint,
+    InnerTubeError,
+)
 from .clients import CLIENTS, ClientProfile
 from .context import (
     ContextSettings,
@@ -173,14 +178,16 @@ def check_client(
     what = signer.description
     text = (
         f"the {profile.name} client does not accept {what}: YouTube answers such calls "
-        "with HTTP 400 'Request contains an invalid argument'. Use one of "
-        f"{', '.join(suited)} (or leave the client unset), or pass "
-        "unsupported_client='warn' to send it anyway"
+        f"with HTTP 400 'Request contains an invalid argument'. Use one of {', '.join(suited)}"
+    )
+    hint = Hint(
+        python=" (or leave the client unset), or pass unsupported_client='warn' to send it anyway",
+        cli=" with --client, or leave --client out",
     )
     if policy == "warn":
-        warnings.warn(text, ClientNotSupportedWarning, stacklevel=stacklevel)
+        warnings.warn(text + hint.python, ClientNotSupportedWarning, stacklevel=stacklevel)
         return
-    raise ClientNotSupportedError(text, client=profile.name, auth_kind=signer.kind)
+    raise ClientNotSupportedError(text, client=profile.name, auth_kind=signer.kind).with_hint(hint)
 
 
 def read_answer(

@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from .. import _validate as check
-from ..errors import DeadlineExceededError, InnerTubeError, NetworkError, VisitorDataError
+from ..errors import (
+    DeadlineExceededError,
+    Hint,
+    InnerTubeError,
+    NetworkError,
+    VisitorDataError,
+)
 from .context import DEFAULT_BASE_URL, SessionData
 from .jspb import Jspb
 
@@ -478,10 +484,12 @@ def fetch_session_data(
             problems.append(f"{name}: {exc}")
         except (InnerTubeError, ValueError) as exc:
             problems.append(f"{name}: {exc}")
-    hint = "pass generate_session_locally=True to make visitor data locally instead"
-    if network_failures == len(problems):
-        raise NetworkError(f"could not fetch visitor data ({'; '.join(problems)}); {hint}")
-    raise InnerTubeError(
-        f"could not read visitor data ({'; '.join(problems)}); {hint}",
-        endpoint="sw.js_data",
+    hint = Hint(
+        python="; pass generate_session_locally=True to make visitor data locally instead",
+        cli="; pass --generate-session-locally to make visitor data locally instead",
     )
+    if network_failures == len(problems):
+        raise NetworkError(f"could not fetch visitor data ({'; '.join(problems)})").with_hint(hint)
+    raise InnerTubeError(
+        f"could not read visitor data ({'; '.join(problems)})", endpoint="sw.js_data"
+    ).with_hint(hint)

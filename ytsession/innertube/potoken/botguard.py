@@ -35,7 +35,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ...errors import BotGuardError, NodeMissingError, PoTokenError
+from ...errors import BotGuardError, Hint, NodeMissingError, PoTokenError
 from .binding import ContentBinding
 from .providers import DEFAULT_TTL, PoToken, PoTokenProvider, PoTokenRequest
 
@@ -124,7 +124,12 @@ def find_node(node: str | Path | None = None) -> str:
         raise NodeMissingError(
             f"Node.js ({name!r}) was not found; the BotGuard provider runs Google's challenge "
             f"in it. Install Node.js {MIN_NODE_MAJOR} or newer (e.g. `apt install nodejs` or "
-            "https://nodejs.org), or pass node= its path; then run `ytsession botguard-setup`"
+            "https://nodejs.org)"
+        ).with_hint(
+            Hint(
+                python=", or pass node= its path; then run `ytsession botguard-setup`",
+                cli=", or pass --node PATH; then run `ytsession botguard-setup`",
+            )
         )
     try:
         out = subprocess.run(
