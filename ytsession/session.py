@@ -23,12 +23,10 @@ kept by :mod:`ytsession.innertube.session_data`, its calls are built by
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, overload
 
 from . import _http
@@ -38,15 +36,15 @@ from .auth.signing import AuthorizedSession, BearerAuth, InnerTubeAuth
 from .auth.token import OAuthToken
 from .innertube.cache import DEFAULT_TTL, SessionCache
 from .innertube.call import (
-    InnerTubeCall,
     UnsupportedClientPolicy,
     build_call,
     check_client,
     read_answer,
+    send_call,
 )
 from .innertube.clients import ClientProfile, client_profile
 from .innertube.context import ContextSettings, SessionData, build_context
-from .innertube.events import EVENTS, Event, Listener, SessionEvents
+from .innertube.events import EVENTS, Event, Listener
 from .innertube.session_parts import (
     SessionParts,
     as_auth,
@@ -54,7 +52,6 @@ from .innertube.session_parts import (
     profile_options,
     youtube_login,
 )
-from .innertube.visitor import parse_config
 
 if TYPE_CHECKING:
     import requests
@@ -85,11 +82,8 @@ class Session:
         #: The PO token providers ``player`` calls and :meth:`po_token_for` ask, or ``None``.
         self.po_token_providers: ProviderChain | None = parts.po_token_providers
         self._lock = threading.RLock()
-        self._events = SessionEvents()
-        self._auth: InnerTubeAuth | None = None
-        self._sign_with(parts.auth)
-
-    # --- making a session ----------------------------------------------------------------
+        self._events = parts.events
+        self._slot = parts.slot
 
     @classmethod
     def create(
@@ -122,11 +116,9 @@ class Session:
         base_url: str | None = None,
         unsupported_client: UnsupportedClientPolicy = "raise",
     ) -> Session:
-        """Make a session: pick the client, fetch (or load) the session data.
-
-        Every keyword is optional; :ref:`create-keywords` says what each does. The loose
-        ones are shortcuts: ``proxies``, ``timeout``, ``retry`` and ``deadline`` build the
-        ``transport``; ``cache_dir`` and ``cache_ttl`` the ``cache``.
+        """Make a session: pick the client, fetch (or load) the session data. Every keyword
+        is optional (:ref:`create-keywords` says what each does); the loose ones are
+        shortcuts that build the ``transport`` and the ``cache``.
 
         :raises UnknownClientError: no client has that name.
         :raises ClientNotSupportedError: the client does not accept the auth.
@@ -177,14 +169,14 @@ class Session:
         **options: Any,
     ) -> Session:
         """Make a session signed with a stored login (``ytsession login``), talking to the
-        server it was made on (see :ref:`from-profile`).
+        server it was made on; ``options`` are :meth:`create`'s but ``auth`` (see
+        :ref:`from-profile`).
 
         :param name: the profile (default: ``$YTSESSION_PROFILE``, else the one ``ytsession
             profiles use`` chose, else ``default``).
         :param home: the directory holding the profiles (the file store).
         :param store: the profile store: a store, a directory or a URL such as
             ``redis://host:6379/0`` (default ``$YTSESSION_STORE``, else the file store).
-        :param options: anything :meth:`create` takes, except ``auth``.
         :raises NotLoggedInError: the profile has no login.
         :raises ProfileError: the profile is not a YouTube login (a PeerTube one).
         :raises ServerMismatchError: ``base_url`` names another server than the profile's.
@@ -197,27 +189,16 @@ class Session:
         fetched = self._data.start(
             visitor_data=visitor_data,
             generate_locally=generate_locally,
-            account=self._account,
+            signer=self._slot.signer,
             http=self._parts.http,
             transport=self._parts.transport,
             timeout=self._parts.timeout,
         )
         if with_config and not self._data.data.has_config:
-            config = parse_config(self._post("config", {}, profile=self._data.profile))
-            self._data.use(
-                dataclasses.replace(
-                    self._data.data,
-                    config_data=config["config_data"],
-                    cold_config_data=config["cold_config_data"],
-                    cold_hash_data=config["cold_hash_data"],
-                    hot_hash_data=config["hot_hash_data"],
-                )
-            )
+            self._data.use_config(self._post("config", {}, profile=self._data.profile))
             fetched = True
         if fetched:
             self._data.store()
-
-    # --- what a script reads -------------------------------------------------------------
 
     @property
     def client(self) -> ClientProfile:
@@ -267,12 +248,12 @@ class Session:
     @property
     def logged_in(self) -> bool:
         """Whether calls are signed."""
-        return self._auth is not None
+        return self._slot.signer is not None
 
     @property
     def auth(self) -> InnerTubeAuth | None:
         """What signs the calls, or ``None``."""
-        return self._auth
+        return self._slot.signer
 
     @property
     def http(self) -> requests.Session:
@@ -283,7 +264,7 @@ class Session:
     def authorized(self) -> AuthorizedSession:
         """The :class:`~ytsession.AuthorizedSession` every call goes through, for requests
         of your own to YouTube (see :ref:`own-requests`)."""
-        return self._authorized
+        return self._slot.authorized
 
     @property
     def transport(self) -> _http.Transport:
@@ -302,14 +283,7 @@ class Session:
 
     def context_for(self, client: str | ClientProfile) -> dict[str, Any]:
         """:return: the ``context`` a call with ``client=client`` would carry."""
-        return build_context(self._resolve_client(client), self._data.settings)
-
-    @property
-    def _account(self) -> str:
-        """Whose session data it is (part of the cache key)."""
-        return self._auth.account_key if self._auth is not None else "anonymous"
-
-    # --- calls ---------------------------------------------------------------------------
+        return build_context(self._data.client_for(client), self._data.settings)
 
     def call(
         self,
@@ -319,32 +293,22 @@ class Session:
         client: str | ClientProfile | None = None,
         timeout: Timeout | None = None,
     ) -> dict[str, Any]:
-        """POST to ``/youtubei/v1/<endpoint>?prettyPrint=false`` and return the answer.
-
-        The body is ``{"context": ..., **payload}``; a ``context`` in the payload is merged
-        over the session's. On ``player`` calls the session's PO token goes into
-        ``serviceIntegrityDimensions.poToken`` (unless the payload sets one).
+        """POST to ``/youtubei/v1/<endpoint>?prettyPrint=false`` and return the parsed JSON:
+        the body is ``{"context": ..., **payload}`` (see
+        :func:`~ytsession.innertube.call.build_call`).
 
         :param endpoint: e.g. ``"browse"``, ``"player"``, ``"account/account_menu"``.
         :param payload: the request's own fields, e.g. ``{"browseId": "FEwhat_to_watch"}``.
-        :param client: this call only: another client's context and headers. The
-            session's own context is not touched.
+        :param client: this call only: another client's context and headers.
         :param timeout: this call only: seconds, or (connect, read).
-        :return: the parsed JSON answer.
         :raises ClientNotSupportedError: the client does not accept the session's auth.
         :raises InnerTubeError: InnerTube answered an error (status, message, endpoint).
         :raises NetworkError: the server timed out or could not be reached after retries.
         :raises LoginRequiredError: the token could not be refreshed: log in again.
         """
-        profile = self._data.profile if client is None else self._resolve_client(client)
-        self._check_client(profile, self._auth)
+        profile = self._data.client_for(client)
+        self._check_client(profile, self._slot.signer)
         return self._post(endpoint, payload or {}, profile=profile, timeout=timeout)
-
-    def _resolve_client(self, client: str | ClientProfile) -> ClientProfile:
-        if isinstance(client, ClientProfile):
-            return client
-        profile = client_profile(client)
-        return self._data.profile if profile.name == self._data.profile.name else profile
 
     def _check_client(self, profile: ClientProfile, signer: InnerTubeAuth | None) -> None:
         check_client(profile, signer, policy=self._parts.unsupported_client, stacklevel=5)
@@ -357,7 +321,7 @@ class Session:
         profile: ClientProfile,
         timeout: Timeout | None = None,
     ) -> dict[str, Any]:
-        signer = self._auth
+        signer = self._slot.signer
         call = build_call(
             endpoint,
             payload,
@@ -368,36 +332,20 @@ class Session:
             base_url=self._parts.base_url,
             po_token=self.po_token,
             po_token_providers=self.po_token_providers,
-            signature_timestamp=lambda: self._data.player_cache().signature_timestamp(
-                self._parts.http, timeout=timeout or self._parts.timeout
-            ),
+            signature_timestamp=lambda: self.current_player(timeout=timeout).signature_timestamp,
         )
-        response = self._send(call, timeout)
+        each = timeout if timeout is not None else self._parts.timeout
+        authorized = self._slot.authorized
+        response = self._events.guarded(lambda: send_call(authorized, call, timeout=each))
         data = read_answer(response, call.endpoint, profile, signer)
         self._data.adopt_visitor_data(data)
         if signer is not None:  # session facts from the parsed answer: no body re-scan
             self._events.guarded(lambda: signer.observe_answer(data))
         return data
 
-    def _send(self, call: InnerTubeCall, timeout: Timeout | None) -> requests.Response:
-        """Send through the seam: signed, refreshed once after a 401, re-sent after a
-        failure the server may have seen only when the call is a read."""
-        authorized = self._authorized
-        return self._events.guarded(
-            lambda: authorized.request(
-                "POST",
-                call.url,
-                json=call.body,
-                headers=call.headers,
-                timeout=timeout if timeout is not None else self._parts.timeout,
-                idempotent=call.idempotent,
-            )
-        )
-
     def current_player(self, *, timeout: Timeout | None = None) -> PlayerInfo:
         """The current web player's id and ``signatureTimestamp``, as ``player`` calls send
-        it: cached beside the session data, asked again after
-        :data:`~ytsession.innertube.player.PLAYER_TTL`.
+        it (cached beside the session data).
 
         :param timeout: seconds, or (connect, read), per fetch; the session's when ``None``.
         :raises NetworkError: the iframe API or the player script could not be fetched.
@@ -413,33 +361,28 @@ class Session:
         client: str | ClientProfile | None = None,
         gvs_bound_to_video: bool = False,
     ) -> PoToken | None:
-        """A PO token of this session from its providers, bound as the rules say: for
-        stream URLs (``"gvs"``) and caption URLs (``"subs"``); see :doc:`/potokens`.
+        """A PO token of this session from its providers, bound as the rules say, e.g.
+        for stream (``"gvs"``) or caption (``"subs"``) URLs; see :doc:`/potokens`.
 
         :param context: ``"gvs"``, ``"player"`` or ``"subs"``.
-        :param video_id: the video (``player``, ``subs``).
+        :param video_id: the video (``player``, ``subs``; ``gvs`` with ``gvs_bound_to_video``).
         :param client: the client the URLs came from; the session's when ``None``.
-        :param gvs_bound_to_video: a stream token bound to ``video_id`` (when the player's
-            flags hold ``html5_generate_content_po_token``; ``WEB_REMIX`` too).
-        :return: the token, or ``None`` when the client uses none or every provider
-            declined.
+        :return: the token, or ``None`` when the client uses none or every provider declined.
         :raises PoTokenError: the session has no providers, or they failed.
         :raises PoTokenBindingError: an id the binding needs is missing.
         """
         from .innertube.potoken._session import session_po_token
 
-        profile = self._data.profile if client is None else self._resolve_client(client)
+        profile = self._data.client_for(client)
         return session_po_token(
             self.po_token_providers,
             context,
             client=profile.name,
             visitor_data=self._data.settings.visitor_data,
-            auth=self._auth,
+            auth=self._slot.signer,
             video_id=video_id,
             gvs_bound_to_video=gvs_bound_to_video,
         )
-
-    # --- signing in and out --------------------------------------------------------------
 
     def sign_in(
         self,
@@ -447,16 +390,11 @@ class Session:
         *,
         to_file: str | Path | None = None,
     ) -> None:
-        """Sign the session's calls from now on (see :ref:`repl`).
+        """Sign the session's calls from now on (see :ref:`repl`); credentials run the
+        device flow. A client not chosen explicitly moves to the auth's default client
+        (``TVHTML5`` for a token) when it does not accept the new auth.
 
-        With :class:`~ytsession.auth.credentials.Credentials`, runs the device flow: the
-        code goes to the ``auth_pending`` listeners, else (at a terminal) to standard error;
-        with neither, :class:`~ytsession.InteractionRequiredError` is raised at once. When
-        the client does not accept the new auth and was not chosen explicitly, the session
-        moves to the auth's default client (``TVHTML5`` for a token).
-
-        :param auth: a token, an :class:`~ytsession.innertube.InnerTubeAuth`, or OAuth
-            credentials to log in with.
+        :param auth: a token, an :class:`~ytsession.innertube.InnerTubeAuth`, or credentials.
         :param to_file: with credentials: store the new token there and keep it in step.
         :raises ClientNotSupportedError: the explicitly chosen client does not accept it.
         :raises AccessDeniedError: the user refused (device flow).
@@ -468,47 +406,26 @@ class Session:
         signer = as_auth(auth)
         assert signer is not None
         with self._lock:
-            profile = self._data.profile
-            if not signer.accepts(profile):
-                if self._parts.client_chosen:
-                    self._check_client(profile, signer)
-                else:
-                    profile = client_profile(signer.default_client)
-            self._data.profile = profile
-            self._sign_with(signer)
+            if self._parts.client_chosen:
+                self._check_client(self._data.profile, signer)
+            elif not signer.accepts(self._data.profile):
+                self._data.profile = client_profile(signer.default_client)
+            self._slot.use(signer)
+            self._data.rekey(signer)
         self._events.emit("auth", signer.token if isinstance(signer, BearerAuth) else signer)
 
     def sign_out(self) -> None:
-        """Revoke the session's credentials at the server and stop signing calls.
-
-        The client stays as it is. A token file is left on disk (``ytsession logout``
-        deletes a profile); its refresh token no longer works.
+        """Revoke the session's credentials at the server and stop signing calls; the
+        client stays, a token file stays on disk (its refresh token no longer works).
 
         :raises NetworkError: the server could not be told; the session stays signed in.
         """
-        signer = self._auth
-        if signer is None:
+        if self._slot.signer is None:
             return
-        via = {"http": self._parts.http} if self._parts.transport_explicit else {}
-        self._events.guarded(lambda: signer.revoke(**via))
+        self._slot.revoke()
         with self._lock:
-            self._sign_with(None)
-
-    def _sign_with(self, signer: InnerTubeAuth | None) -> None:
-        """Sign with ``signer`` from now on (refreshing through this session's transport
-        only when it was given options), follow its refreshes, and keep the session data
-        under the new account's cache key (using what that account has cached)."""
-        self._auth = signer
-        self._authorized = AuthorizedSession(
-            signer,
-            transport=self._parts.transport,
-            base=self._parts.http,
-            refresh_http=self._parts.http if self._parts.transport_explicit else None,
-        )
-        self._events.follow(signer, owner=self)
-        self._data.rekey(self._account)
-
-    # --- listeners -----------------------------------------------------------------------
+            self._slot.use(None)
+            self._data.rekey(None)
 
     @overload
     def on(self, event: Event, listener: Listener) -> Listener: ...
@@ -519,12 +436,8 @@ class Session:
     def on(
         self, event: Event, listener: Listener | None = None
     ) -> Listener | Callable[[Listener], Listener]:
-        """Call ``listener`` on ``event``: ``auth``, ``auth_pending``, ``auth_error`` or
-        ``update_credentials`` (:ref:`the events <session-events>` says what each gets). Without
-        ``listener``, a decorator::
-
-            @session.on("auth_pending")
-            def show(code): print(code["verification_url"], code["user_code"])
+        """Call ``listener`` on ``event`` (:ref:`the events <session-events>`: ``auth``,
+        ``auth_pending``, ``auth_error``, ``update_credentials``); without it, a decorator.
 
         :raises ValueError: unknown event.
         """
@@ -533,8 +446,6 @@ class Session:
     def off(self, event: Event, listener: Listener) -> None:
         """Stop calling ``listener`` on ``event`` (a listener not added is fine)."""
         self._events.off(event, listener)
-
-    # --- lifetime ------------------------------------------------------------------------
 
     def close(self) -> None:
         """Store renewed session data still waiting, and close the HTTP session (unless it
@@ -548,12 +459,7 @@ class Session:
     def __enter__(self) -> Session:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def __repr__(self) -> str:

@@ -36,7 +36,7 @@ from .endpoints import is_read_endpoint
 if TYPE_CHECKING:
     import requests
 
-    from ..auth.signing import InnerTubeAuth
+    from ..auth.signing import AuthorizedSession, InnerTubeAuth
     from .potoken import ProviderChain
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "check_client",
     "merged",
     "read_answer",
+    "send_call",
 ]
 
 #: What to do when a call's client does not accept the session's auth.
@@ -188,6 +189,21 @@ def check_client(
         warnings.warn(text + hint.python, ClientNotSupportedWarning, stacklevel=stacklevel)
         return
     raise ClientNotSupportedError(text, client=profile.name, auth_kind=signer.kind).with_hint(hint)
+
+
+def send_call(
+    authorized: AuthorizedSession, call: InnerTubeCall, *, timeout: float | tuple[float, float]
+) -> requests.Response:
+    """Send ``call`` through the seam: signed, refreshed once after a 401, re-sent after a
+    failure the server may have seen only when the call is a read."""
+    return authorized.request(
+        "POST",
+        call.url,
+        json=call.body,
+        headers=call.headers,
+        timeout=timeout,
+        idempotent=call.idempotent,
+    )
 
 
 def read_answer(

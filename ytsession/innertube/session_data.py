@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _http
 from .cache import CacheKey, SessionCache
-from .clients import CLIENTS, ClientProfile
+from .clients import CLIENTS, ClientProfile, client_profile
 from .context import ContextSettings, SessionData
-from .visitor import fetch_session_data, generate_visitor_data, is_newer_visitor_data
+from .visitor import fetch_session_data, generate_visitor_data, is_newer_visitor_data, parse_config
 
 if TYPE_CHECKING:
     import requests
 
+    from ..auth.signing import InnerTubeAuth
     from .player import PlayerCache, PlayerInfo
 
 __all__ = ["CACHE_STORE_INTERVAL", "SessionDataKeeper", "session_cache_key"]
@@ -109,14 +110,23 @@ class SessionDataKeeper:
         self._pending = False
         self._player: PlayerCache | None = None
 
-    def cache_key(self, account: str) -> CacheKey:
-        """The key the data of ``account`` (a signer's
-        :attr:`~ytsession.auth.signing.InnerTubeAuth.account_key`, or ``"anonymous"``) is
-        cached under."""
+    def client_for(self, client: str | ClientProfile | None) -> ClientProfile:
+        """The client of one call: the session's when ``None`` or when named by its name
+        (with the version it has now), else the one named."""
+        if client is None:
+            return self.profile
+        if isinstance(client, ClientProfile):
+            return client
+        profile = client_profile(client)
+        return self.profile if profile.name == self.profile.name else profile
+
+    def cache_key(self, signer: InnerTubeAuth | None) -> CacheKey:
+        """The key the data of ``signer``'s account (anonymous without one) is cached
+        under."""
         return session_cache_key(
             client=self.profile.name,
             settings=self.settings,
-            account=account,
+            account=signer.account_key if signer is not None else "anonymous",
             account_index=self._account_index,
             host=self._host,
         )
@@ -159,13 +169,13 @@ class SessionDataKeeper:
         *,
         visitor_data: str | None,
         generate_locally: bool,
-        account: str,
+        signer: InnerTubeAuth | None,
         http: requests.Session,
         transport: _http.Transport,
         timeout: float | tuple[float, float] | None,
     ) -> bool:
         """Take the data to start with (see :meth:`use`): ``visitor_data`` when given, else
-        made locally, else the cached data of ``account`` (see :meth:`cache_key`), else
+        made locally, else the cached data of ``signer``'s account (see :meth:`cache_key`), else
         fetched (``sw.js_data`` or the embed page, within one deadline of ``transport``).
 
         :return: whether the data was fetched (and should be stored).
@@ -179,7 +189,7 @@ class SessionDataKeeper:
         elif generate_locally:
             data = SessionData(visitor_data=generate_visitor_data(), source="local", fetched_at=now)
         else:
-            self.key = self.cache_key(account)
+            self.key = self.cache_key(signer)
             cached = self.cache.load(self.key) if self.cache is not None else None
             if cached is not None:
                 log.debug("session data from the cache (%s)", cached.source)
@@ -196,6 +206,19 @@ class SessionDataKeeper:
                 fetched = True
         self.use(data)
         return fetched
+
+    def use_config(self, answer: Mapping[str, Any]) -> None:
+        """Take the config pieces of a ``/youtubei/v1/config`` answer (``configInfo``)."""
+        config = parse_config(answer)
+        self.use(
+            dataclasses.replace(
+                self.data,
+                config_data=config["config_data"],
+                cold_config_data=config["cold_config_data"],
+                cold_hash_data=config["cold_hash_data"],
+                hot_hash_data=config["hot_hash_data"],
+            )
+        )
 
     def store(self) -> None:
         """Write the data under the key now (nothing for given or locally made data)."""
@@ -242,13 +265,14 @@ class SessionDataKeeper:
             self.store_soon()
         return candidate
 
-    def rekey(self, account: str) -> None:
-        """After signing in or out: keep the data under ``account``'s key from now on (when
-        it is kept under a key at all), and use what the cache holds for it."""
+    def rekey(self, signer: InnerTubeAuth | None) -> None:
+        """After signing in or out: keep the data under the key of ``signer``'s account
+        from now on (when it is kept under a key at all), and use what the cache holds for
+        it."""
         with self._lock:
             if self.key is None:
                 return
-            new = self.cache_key(account)
+            new = self.cache_key(signer)
             if new == self.key:
                 return
             self.key = new

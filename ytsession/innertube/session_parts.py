@@ -22,10 +22,12 @@ from ..auth.cookies import YouTubeCookies
 from ..auth.signing import BearerAuth, InnerTubeAuth
 from ..auth.token import OAuthToken, RefreshingToken
 from ..errors import ProfileError
+from .auth import AuthSlot
 from .cache import DEFAULT_TTL, SessionCache, StoreSessionCache
 from .call import UnsupportedClientPolicy, check_client
 from .clients import CLIENTS, ClientProfile, client_profile
 from .context import DEFAULT_BASE_URL, ContextSettings, utc_offset_minutes
+from .events import SessionEvents
 from .session_data import SessionDataKeeper
 
 if TYPE_CHECKING:
@@ -56,7 +58,10 @@ class SessionParts:
     data: SessionDataKeeper
     #: Whether the client was chosen, not defaulted (signing in does not move it).
     client_chosen: bool
-    auth: InnerTubeAuth | None
+    #: The session's listeners.
+    events: SessionEvents
+    #: What signs the calls (the signer of ``auth``, or none).
+    slot: AuthSlot
     base_url: str | None
     #: Seconds, or (connect, read), per attempt.
     timeout: Timeout
@@ -141,8 +146,12 @@ def build_parts(
             transport=transport,
             user_agent=settings.user_agent or CLIENTS["WEB"].user_agent,
         )
+    http_session = transport.new_session() if http is None else transport.adopt(http)
+    events = SessionEvents()
+    slot = AuthSlot(transport=transport, http=http_session, own_transport=explicit, events=events)
+    slot.use(signer)
     return SessionParts(
-        http=transport.new_session() if http is None else transport.adopt(http),
+        http=http_session,
         owns_http=http is None,
         transport=transport,
         transport_explicit=explicit,
@@ -155,7 +164,8 @@ def build_parts(
             version_chosen=client_version is not None,
         ),
         client_chosen=client is not None,
-        auth=signer,
+        events=events,
+        slot=slot,
         base_url=base,
         timeout=timeout if timeout is not None else transport.timeout,
         po_token=po_token,
