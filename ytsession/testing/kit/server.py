@@ -248,7 +248,7 @@ class LoopbackServer:
         :raises RuntimeError: when it was already started.
         """
         if self._server is not None or self._stopping.is_set():
-            raise RuntimeError(f"a {type(self).__name__} can be started once; create a new one")
+            raise RuntimeError("a server can be started once; create a new one")
         self._server = _HTTPServer((self._host, self._port), self)
         self._thread = threading.Thread(
             target=self._server.serve_forever,

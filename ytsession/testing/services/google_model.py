@@ -1,6 +1,6 @@
 """The emulated Google device flow's constants and state records: its OAuth clients and
 user, device codes, grants and tokens. Knows no HTTP route; :mod:`.google` serves them and
-:mod:`.google_pages` shows them.
+:mod:`.google_web` shows them.
 """
 
 from __future__ import annotations
