@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from redis_support import RedisServer
 
 from ytsession import OAuthCredentials, OAuthEndpoints, _secrets
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
+
+from tests._support.redis_support import RedisServer
 
 # Property-based tests (tests/test_parsers_fuzz.py): a quick run locally; in CI
 # (HYPOTHESIS_PROFILE=ci, set by .ci/run) at least 10,000 examples across the parsers,

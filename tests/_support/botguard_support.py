@@ -7,7 +7,7 @@ import functools
 from ytsession.errors import PoTokenError
 from ytsession.innertube.potoken.botguard import BotGuardProvider
 
-from support import unavailable
+from tests._support.support import unavailable
 
 #: Set (like ``CI``) to make missing Node packages a failure instead of a skip.
 REQUIRE_ENV = "YTSESSION_REQUIRE_BOTGUARD"

@@ -20,7 +20,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 import requests
-from peers_support import PEERS_DIR, require_node_peer
+
+from tests._support.peers_support import PEERS_DIR, require_node_peer
 
 #: The clients the server knows, by the client authentication each registered. The Basic
 #: client's secret has characters (``:``, ``+``, ``%``, space) that only survive HTTP Basic

@@ -10,13 +10,13 @@ import functools
 import json
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
-from support import unavailable
+from tests._support.paths import PEERS
+from tests._support.support import unavailable
 
 #: The folder whose ``package.json`` pins the npm peers.
-PEERS_DIR = Path(__file__).resolve().parent / "peers"
+PEERS_DIR = PEERS
 #: Set (like ``CI``) to make a missing peer a failure instead of a skip.
 REQUIRE_ENV = "YTSESSION_REQUIRE_PEERS"
 INSTALL_HINT = "npm ci --no-audit --no-fund --prefix tests/peers"

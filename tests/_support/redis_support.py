@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from support import unavailable
+from tests._support.support import unavailable
 
 #: Set to anything but "" / "0" / "false" to make a missing openssl or TLS build fail
 #: the tests rather than skip them (CI requires them anyway).

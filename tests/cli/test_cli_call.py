@@ -22,7 +22,7 @@ from ytsession.testing import (
     Emulator,
 )
 
-from support import logged_in_token
+from tests._support.support import logged_in_token
 
 
 @pytest.fixture(autouse=True)

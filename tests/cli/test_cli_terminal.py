@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from terminal_support import Terminal, login_without_a_terminal
 
 from ytsession.testing import (
     EMULATED_ACCOUNT_NAME,
@@ -23,6 +22,8 @@ from ytsession.testing import (
     PEERTUBE_USERNAME,
     Emulator,
 )
+
+from tests._support.terminal_support import Terminal, login_without_a_terminal
 
 GOOGLE = {
     "YTSESSION_CLIENT_ID": EMULATOR_CLIENT_ID,

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from terminal_support import clean_env
 
 from ytsession import BadOAuthClientError, OAuthCredentials
 from ytsession.testing import (
@@ -26,6 +25,8 @@ from ytsession.testing import (
     EMULATOR_CLIENT_SECRET,
     Emulator,
 )
+
+from tests._support.terminal_support import clean_env
 
 CLI = [sys.executable, "-m", "ytsession"]
 GOOGLE = {

@@ -9,9 +9,6 @@ import threading
 from pathlib import Path
 
 import requests
-from redis_support import RedisServer
-from terminal_support import peertube_login
-from terminal_support import run_cli as run
 
 from ytsession.testing import (
     EMULATED_ACCOUNT_NAME,
@@ -20,6 +17,10 @@ from ytsession.testing import (
     EMULATOR_CLIENT_SECRET,
     Emulator,
 )
+
+from tests._support.redis_support import RedisServer
+from tests._support.terminal_support import peertube_login
+from tests._support.terminal_support import run_cli as run
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:

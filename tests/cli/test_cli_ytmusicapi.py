@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from test_cli import cli_login, run
-from test_cli_refresh import refreshes
 from ytmusicapi import OAuthCredentials as YTMusicCredentials
 from ytmusicapi.auth.oauth.token import RefreshingToken as YTMusicToken
 
@@ -18,6 +16,9 @@ from ytsession.testing import (
     EMULATOR_CLIENT_SECRET,
     Emulator,
 )
+
+from tests.cli.test_cli import cli_login, run
+from tests.cli.test_cli_refresh import refreshes
 
 GOOGLE = {
     "YTSESSION_CLIENT_ID": EMULATOR_CLIENT_ID,

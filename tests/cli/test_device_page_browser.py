@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from terminal_support import clean_env
 
 from ytsession.testing import (
     EMULATED_ACCOUNT_NAME,
@@ -26,6 +25,8 @@ from ytsession.testing import (
     EMULATOR_CLIENT_SECRET,
     Emulator,
 )
+
+from tests._support.terminal_support import clean_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

@@ -20,11 +20,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from terminal_support import clean_env, login_without_a_terminal
 
 from ytsession.testing import EMULATED_ACCOUNT_NAME, EMULATED_USER_EMAIL, Emulator
 
-ROOT = Path(__file__).parent.parent
+from tests._support.paths import REPO
+from tests._support.terminal_support import clean_env, login_without_a_terminal
+
+ROOT = REPO
 README = ROOT / "README.md"
 QUICKSTART = ROOT / "docs" / "quickstart.rst"
 CLI_PAGE = ROOT / "docs" / "cli.rst"

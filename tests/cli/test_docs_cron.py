@@ -6,15 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from terminal_support import clean_env, login_without_a_terminal
-
 from ytsession.testing import (
     EMULATED_USER_EMAIL,
     Emulator,
 )
 
-JOB = Path(__file__).with_name("cron_report.sh")
-DOCS = Path(__file__).parent.parent / "docs"
+from tests._support.paths import REPO, SUPPORT
+from tests._support.terminal_support import clean_env, login_without_a_terminal
+
+JOB = SUPPORT / "cron_report.sh"
+DOCS = REPO / "docs"
 YTSESSION = Path(sys.executable).with_name("ytsession")  # the venv's console script
 PRINTED_YTSESSION = "/home/me/ytsession/.venv/bin/ytsession"
 PRINTED_URL = "https://www.googleapis.com/youtube/v3/channels?part=id&mine=true"
@@ -52,7 +53,7 @@ def _run(job: Path, home: Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_cron_page_shows_the_job_and_its_absolute_paths() -> None:
     page = (DOCS / "cron.rst").read_text()
-    assert "../tests/cron_report.sh" in page
+    assert "../tests/_support/cron_report.sh" in page
     assert "*/10 *  *   *   *    /home/me/bin/youtube-report" in page
 
 

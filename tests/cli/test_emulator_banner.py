@@ -15,10 +15,12 @@ import time
 from pathlib import Path
 
 import requests
-from botguard_support import _missing, require_botguard_runtime
-from terminal_support import Terminal, clean_env
 
 from ytsession.testing import EMULATED_ACCOUNT_NAME
+
+from tests._support.botguard_support import _missing, require_botguard_runtime
+from tests._support.paths import REPO
+from tests._support.terminal_support import Terminal, clean_env
 
 CLI = [sys.executable, "-m", "ytsession"]
 BIN = os.path.dirname(sys.executable)  # where `ytsession` is installed
@@ -199,7 +201,7 @@ def test_every_command_of_the_banner_runs_as_printed(tmp_path: Path) -> None:
 def test_the_docs_show_the_banner_as_it_is_printed() -> None:
     from ytsession.testing.emulator import banner
 
-    docs = (Path(__file__).parent.parent / "docs" / "emulator.rst").read_text(encoding="utf-8")
+    docs = (REPO / "docs" / "emulator.rst").read_text(encoding="utf-8")
     printed = "\n".join(
         f"   {line}" if line else "" for line in banner("http://127.0.0.1:8765", terminal=True)
     )

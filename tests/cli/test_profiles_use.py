@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from terminal_support import clean_env, peertube_login
-from terminal_support import run_cli as run
 
 from ytsession.testing import Emulator
+
+from tests._support.terminal_support import clean_env, peertube_login
+from tests._support.terminal_support import run_cli as run
 
 BIN = os.path.dirname(sys.executable)  # where the `ytsession` script is
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from terminal_support import clean_env
 
 from ytsession import PeerTubeSession, Session
 from ytsession.errors import ServerMismatchError
@@ -30,6 +29,8 @@ from ytsession.testing import (
     PEERTUBE_USERNAME,
     Emulator,
 )
+
+from tests._support.terminal_support import clean_env
 
 CLI = [sys.executable, "-m", "ytsession"]
 GOOGLE = {

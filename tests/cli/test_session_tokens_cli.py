@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botguard_support import require_botguard_runtime
-from peers_support import require_yt_dlp, ytdlp_youtube_extractor
 
 from ytsession.cli import main
 from ytsession.innertube.potoken import decode_cold_start_token
 from ytsession.innertube.potoken.ytdlp_args import ytdlp_extractor_args
 from ytsession.testing import Emulator
+
+from tests._support.botguard_support import require_botguard_runtime
+from tests._support.peers_support import require_yt_dlp, ytdlp_youtube_extractor
 
 VIDEO = "dQw4w9WgXcQ"
 

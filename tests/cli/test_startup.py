@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from redis_support import RedisServer
+
+from tests._support.paths import REPO
+from tests._support.redis_support import RedisServer
 
 HEAVY = ("requests", "urllib3")
 
@@ -98,7 +100,7 @@ def test_the_ytsession_script_answers_a_fresh_token_without_the_command_line_mod
     tmp_path: Path,
 ) -> None:
     _write_profile(tmp_path, left=3600, lifetime=3600)
-    script = Path(__file__).resolve().parent.parent / "bin" / "ytsession"
+    script = REPO / "bin" / "ytsession"
     env = {k: v for k, v in os.environ.items() if not k.startswith("YTSESSION_")}
     env["YTSESSION_HOME"] = str(tmp_path)
 

@@ -23,7 +23,7 @@ from ytsession.innertube.account import (
 )
 from ytsession.testing import EMULATED_ACCOUNT_NAME, EMULATED_USER_EMAIL, Emulator
 
-from support import logged_in_token
+from tests._support.support import logged_in_token
 
 ACCOUNT = f"{EMULATED_ACCOUNT_NAME} ({EMULATED_USER_EMAIL})"
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from botguard_support import require_botguard_runtime
 
 from ytsession import BotGuardError, BotGuardProvider, PoTokenRequest, ProviderChain
 from ytsession.innertube.visitor import encode_visitor_data
 from ytsession.testing import Emulator
+
+from tests._support.botguard_support import require_botguard_runtime
 
 VISITOR_DATA = encode_visitor_data("Vis1tor_Id-", 1750000000)
 VIDEO = "dQw4w9WgXcQ"

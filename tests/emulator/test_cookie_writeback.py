@@ -23,7 +23,7 @@ from ytsession import (
 from ytsession.auth.store import FileItem
 from ytsession.testing import Emulator
 
-from support import rotate_out_and_keep_calling
+from tests._support.support import rotate_out_and_keep_calling
 
 BROWSE = {"browseId": "FEwhat_to_watch"}
 

@@ -23,7 +23,7 @@ from ytsession import (
 )
 from ytsession.testing import EMULATOR_CLIENT_ID, UNKNOWN_EXTRA_FIELD, Emulator
 
-from support import login
+from tests._support.support import login
 
 
 def _approve_when_asked(emu: Emulator, *, deny: bool = False) -> threading.Thread:

@@ -6,15 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from terminal_support import clean_env
+from tests._support.paths import REPO, SUPPORT
+from tests._support.terminal_support import clean_env
 
-EXAMPLE = Path(__file__).with_name("quickstart_call.py")
+EXAMPLE = SUPPORT / "quickstart_call.py"
 
 
 def test_the_quickstart_reaches_innertube_in_under_ten_lines(tmp_path: Path) -> None:
     code = [line for line in EXAMPLE.read_text().splitlines() if line.strip()]
     assert len(code) < 10
-    assert "quickstart_call.py" in (EXAMPLE.parent.parent / "docs" / "quickstart.rst").read_text()
+    assert "quickstart_call.py" in (REPO / "docs" / "quickstart.rst").read_text()
     result = subprocess.run(
         [sys.executable, str(EXAMPLE)],
         cwd=tmp_path,

@@ -9,11 +9,13 @@ import threading
 from pathlib import Path
 
 import requests
-from terminal_support import clean_env
 
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
-README = Path(__file__).parent.parent / "README.md"
+from tests._support.paths import REPO
+from tests._support.terminal_support import clean_env
+
+README = REPO / "README.md"
 
 
 def readme_python() -> str:

@@ -154,7 +154,7 @@ def test_signature_timestamps_are_validated(value: object) -> None:
 
 
 def test_youtube_js_reads_the_same_player_as_the_session(emu: Emulator) -> None:
-    from peers_support import run_node
+    from tests._support.peers_support import run_node
 
     script = """
 import { Player } from 'youtubei.js';

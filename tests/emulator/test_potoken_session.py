@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botguard_support import require_botguard_runtime
 
 from ytsession import (
     BotGuardProvider,
@@ -26,6 +25,8 @@ from ytsession.innertube.potoken import (
     encode_cold_start_token,
 )
 from ytsession.testing import EMULATED_USER_SESSION_ID, Emulator
+
+from tests._support.botguard_support import require_botguard_runtime
 
 VIDEO = "dQw4w9WgXcQ"
 

@@ -12,7 +12,7 @@ import requests
 from ytsession import CookieAuth, OAuthCredentials, RefreshingToken, Session, YouTubeCookies
 from ytsession.testing import Emulator
 
-from support import logged_in_token
+from tests._support.support import logged_in_token
 
 #: Every header a signed InnerTube call carries that is ours: the signature, the cookies,
 #: the account and the session's identity.

@@ -17,7 +17,7 @@ import requests
 from ytsession import BearerAuth, LoginRequiredError, OAuthCredentials, RefreshingToken
 from ytsession.testing import Emulator
 
-from support import logged_in_token, login, token_file
+from tests._support.support import logged_in_token, login, token_file
 
 
 def test_refresh_happens_within_60_seconds_of_expiry_and_not_earlier(

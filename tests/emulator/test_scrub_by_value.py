@@ -22,7 +22,7 @@ from ytsession import (
 from ytsession.peertube.models import ME_PATH
 from ytsession.testing import PEERTUBE_PASSWORD, PEERTUBE_USERNAME, Emulator
 
-from support import logged_in_token
+from tests._support.support import logged_in_token
 
 
 def _texts(exc: BaseException) -> str:

@@ -21,7 +21,7 @@ from ytsession import (
 from ytsession.auth.profiles import ProfileSettings
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
-from support import logged_in_token
+from tests._support.support import logged_in_token
 
 
 def _free_port() -> int:

@@ -31,7 +31,7 @@ from ytsession import (
 from ytsession.innertube import SessionCache, decode_visitor_data
 from ytsession.testing import EMULATED_ACCOUNT_NAME, Emulator
 
-from support import logged_in_token
+from tests._support.support import logged_in_token
 
 #: Retries that keep tests fast: tiny backoff.
 FAST = RetryPolicy(total=2, backoff=0.01)

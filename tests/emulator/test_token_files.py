@@ -25,7 +25,7 @@ from ytsession import (
 from ytsession.auth import tokenfile
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
-from support import logged_in_token, login, token_file
+from tests._support.support import logged_in_token, login, token_file
 
 VALID = {
     "scope": "https://www.googleapis.com/auth/youtube",

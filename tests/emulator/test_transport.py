@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from botguard_support import require_botguard_runtime
-from faulty_server import Answer, FaultyServer, RecordingProxy, answer, drip, drop
 from filelock import FileLock
 
 from ytsession import (
@@ -51,7 +49,9 @@ from ytsession.testing import (
     Emulator,
 )
 
-from support import logged_in_token, login
+from tests._support.botguard_support import require_botguard_runtime
+from tests._support.faulty_server import Answer, FaultyServer, RecordingProxy, answer, drip, drop
+from tests._support.support import logged_in_token, login
 
 #: A short deadline, so that a test of it takes seconds.
 DEADLINE = 1.5

@@ -10,7 +10,6 @@ import textwrap
 from collections.abc import Iterator
 
 import pytest
-from redis_support import RedisServer
 
 from ytsession import (
     CookieAuth,
@@ -25,7 +24,8 @@ from ytsession.auth.store import StoreItem
 from ytsession.testing import Emulator
 from ytsession.testing.services.cookies import ROTATING_COOKIES
 
-from support import rotate_out_and_keep_calling
+from tests._support.redis_support import RedisServer
+from tests._support.support import rotate_out_and_keep_calling
 
 BROWSE = {"browseId": "FEwhat_to_watch"}
 NAME = "browser"

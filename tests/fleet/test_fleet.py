@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from redis_support import RedisServer
 
 from ytsession import OAuthCredentials, Profile, RefreshingToken
 from ytsession.auth.tokenfile import refresh_margin
 from ytsession.testing import Emulator
 
-from support import login
+from tests._support.redis_support import RedisServer
+from tests._support.support import login
 
 CLI = [sys.executable, "-m", "ytsession"]
 #: An access token lives this long: refreshed in its last half, so fresh (not refreshed on

@@ -14,15 +14,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from redis_support import Authority, RedisServer
-from test_cli import cli_login
-from test_fleet import fleet_login, machine_env, run
 
 from ytsession import OAuthCredentials, ProfileError
 from ytsession.auth.store import open_store
 from ytsession.cli.fast import fresh_token
 from ytsession.errors import StoreAuthError
 from ytsession.testing import Emulator
+
+from tests._support.paths import REPO
+from tests._support.redis_support import Authority, RedisServer
+from tests.cli.test_cli import cli_login
+from tests.fleet.test_fleet import fleet_login, machine_env, run
 
 ADMIN_PASSWORD = "admin-pw-of-the-service-5150"
 WORKER_PASSWORD = "worker/pw+of:the@fleet-8086"
@@ -35,7 +37,7 @@ def documented_rules() -> str:
     """The worker's ACL rules as docs/fleet.rst gives them: every command the store sends,
     and those its Lua scripts run (they run under the caller's rights), and nothing else,
     only under our prefix."""
-    text = (Path(__file__).parent.parent / "docs" / "fleet.rst").read_text()
+    text = (REPO / "docs" / "fleet.rst").read_text()
     (rules,) = re.findall(r"ACL SETUSER worker (on >PASSWORD .*)", text)
     assert "~reports:* " in rules and "-@all " in rules
     return rules.replace(">PASSWORD", f">{WORKER_PASSWORD}").replace("~reports:*", f"~{PREFIX}*")

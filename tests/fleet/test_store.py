@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from redis_support import RedisServer, free_port
 
 from ytsession import (
     LockTimeoutError,
@@ -30,7 +29,8 @@ from ytsession.auth.profiles import list_profiles
 from ytsession.cli.commands.profiles import profile_rows
 from ytsession.testing import Emulator
 
-from support import login
+from tests._support.redis_support import RedisServer, free_port
+from tests._support.support import login
 
 
 def _stored_login(emu: Emulator, credentials: OAuthCredentials, profile: Profile) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from typing import Any
 
 import pytest
 import requests
-from oidc_peer import BASIC_CLIENT, POST_CLIENT, PUBLIC_CLIENT_ID, SCOPE, OIDCServer, oidc_server
 
 from ytsession import (
     AccessDeniedError,
@@ -33,6 +32,15 @@ from ytsession import (
     OAuthServerError,
     RefreshingToken,
     SlowDownError,
+)
+
+from tests._support.oidc_peer import (
+    BASIC_CLIENT,
+    POST_CLIENT,
+    PUBLIC_CLIENT_ID,
+    SCOPE,
+    OIDCServer,
+    oidc_server,
 )
 
 # (client id, secret, the client authentication the server registered for it)

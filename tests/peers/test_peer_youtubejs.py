@@ -12,7 +12,6 @@ import time
 
 import pytest
 import requests
-from peers_support import run_node
 
 from ytsession.innertube import CLIENTS
 from ytsession.innertube.potoken import decode_cold_start_token, encode_cold_start_token
@@ -23,6 +22,8 @@ from ytsession.innertube.visitor import (
     parse_sw_js_data,
 )
 from ytsession.testing import Emulator
+
+from tests._support.peers_support import run_node
 
 YOUTUBE_JS = ("youtubei.js",)
 BGUTILS = ("bgutils-js",)

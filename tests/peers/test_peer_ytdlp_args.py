@@ -8,9 +8,10 @@ name we emit must be one of the pinned release's ``INNERTUBE_CLIENTS``.
 from __future__ import annotations
 
 import pytest
-from peers_support import require_yt_dlp, ytdlp_youtube_extractor
 
 from ytsession.innertube.potoken.ytdlp_args import YTDLP_CLIENT_NAMES, ytdlp_extractor_args
+
+from tests._support.peers_support import require_yt_dlp, ytdlp_youtube_extractor
 
 
 def test_every_yt_dlp_client_name_we_emit_exists_in_yt_dlp() -> None:

@@ -11,11 +11,12 @@ import itertools
 from typing import Any
 
 import pytest
-from peers_support import require_yt_dlp
 
 from ytsession import PoTokenBindingError
 from ytsession.innertube.potoken import BindingKind, PoTokenContext, content_binding
 from ytsession.innertube.visitor import encode_visitor_data
+
+from tests._support.peers_support import require_yt_dlp
 
 VISITOR_DATA = encode_visitor_data("Vis1tor_Id-", 1750000000)
 VIDEO = "dQw4w9WgXcQ"

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from peers_support import PEERS_DIR, require_yt_dlp
 
 from ytsession.innertube import CLIENTS
 from ytsession.innertube.clients import SW_JS_DATA, YOUTUBE_JS, YT_DLP
+
+from tests._support.peers_support import PEERS_DIR, require_yt_dlp
 
 FROM_YT_DLP = [p for p in CLIENTS.values() if p.version_source.startswith(f"{YT_DLP}: ")]
 

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from peers_support import require_yt_dlp
 
 from ytsession.auth.sapisidhash import sapisidhash
+
+from tests._support.peers_support import require_yt_dlp
 
 ALPHABET = string.ascii_letters + string.digits + "-_/"
 APISID_NAMES = ("SAPISID", "__Secure-1PAPISID", "__Secure-3PAPISID")

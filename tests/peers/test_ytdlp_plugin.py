@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from peers_support import require_yt_dlp, run_node
 
 from ytsession.innertube.potoken.providers import default_cache_file
 from ytsession.innertube.visitor import encode_visitor_data
 from ytsession.testing import Emulator
+
+from tests._support.paths import REPO
+from tests._support.peers_support import require_yt_dlp, run_node
 
 VISITOR_DATA = encode_visitor_data("Vis1tor_Id-", 1750000000)
 VIDEO = "dQw4w9WgXcQ"
@@ -405,7 +407,7 @@ def test_cache_spec_names_the_binding_the_token_has(ytdlp: YtDlp, store: Path) -
 
 
 def test_botguard_mints_from_the_emulators_challenge(store: Path, emu: Emulator) -> None:
-    from botguard_support import require_botguard_runtime
+    from tests._support.botguard_support import require_botguard_runtime
 
     require_botguard_runtime()
     node = shutil.which("node")
@@ -434,7 +436,7 @@ def test_botguard_mints_from_the_emulators_challenge(store: Path, emu: Emulator)
 def test_a_wheel_ships_the_plugin_where_yt_dlp_looks(tmp_path: Path) -> None:
     import zipfile
 
-    root = Path(__file__).resolve().parent.parent
+    root = REPO
     subprocess.run(
         [
             sys.executable,
@@ -481,8 +483,8 @@ def test_a_wheel_ships_the_plugin_where_yt_dlp_looks(tmp_path: Path) -> None:
 def test_botguard_goes_through_yt_dlps_proxy_with_its_user_agent(
     store: Path, emu: Emulator
 ) -> None:
-    from botguard_support import require_botguard_runtime
-    from faulty_server import RecordingProxy
+    from tests._support.botguard_support import require_botguard_runtime
+    from tests._support.faulty_server import RecordingProxy
 
     require_botguard_runtime()
     agent = "Mozilla/5.0 (yt-dlp plugin test)"
@@ -509,7 +511,7 @@ def test_a_profile_sessions_tokens_are_the_plugins_and_back(
     from ytsession import ColdStartProvider, Profile, RefreshingToken, Session
     from ytsession.auth import store as stores
 
-    from support import login
+    from tests._support.support import login
 
     profile = Profile.named(PROFILE, store=store_url)
     token = RefreshingToken.from_login_answer(credentials, login(emu, credentials))

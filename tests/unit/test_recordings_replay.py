@@ -39,9 +39,9 @@ from ytsession.innertube.player import fetch_player_id
 from ytsession.innertube.visitor import EMBED_VIDEO_ID, decode_visitor_data, encode_visitor_data
 from ytsession.testing import CookieChecker, Emulator, Response, Router, Service
 
-from support import unavailable
+from tests._support.paths import REPO
+from tests._support.support import unavailable
 
-REPO = Path(__file__).resolve().parents[1]
 RECORDINGS = REPO.parent / "shared" / "recordings"
 #: Set (like ``CI``) to make a missing recordings folder a failure instead of a skip.
 REQUIRE_ENV = "YTSESSION_REQUIRE_RECORDINGS"

@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from faulty_server import Answer, FaultyServer, Seen
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,6 +35,8 @@ from ytsession import _validate as check
 from ytsession.auth.credentials import Credentials
 from ytsession.auth.profiles import ProfileSettings
 from ytsession.peertube.models import TOKEN_PATH as PEERTUBE_TOKEN_PATH
+
+from tests._support.faulty_server import Answer, FaultyServer, Seen
 
 GOOGLE_TOKEN_PATH = "/token"
 CLIENT_ID = "rotating-client.apps.example"
