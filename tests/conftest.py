@@ -14,7 +14,7 @@ from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulat
 
 from tests._support.redis_support import RedisServer
 
-# Property-based tests (tests/test_parsers_fuzz.py): a quick run locally; in CI
+# Property-based tests (tests/unit/test_parsers_fuzz.py): a quick run locally; in CI
 # (HYPOTHESIS_PROFILE=ci, set by .ci/run) at least 10,000 examples across the parsers,
 # derandomized so that every CI run tries the same inputs.
 _FUZZ_HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]

@@ -34,7 +34,7 @@ PRINTED_PORT = "8765"
 
 #: The README's blocks this module does not run, and why: the "two commands on a fresh
 #: clone" make a venv and install from PyPI (CI's .ci/run runs the test command,
-#: tests/test_cli.py the demo); the commands against YouTube need a Google OAuth client.
+#: tests/cli/test_cli.py the demo); the commands against YouTube need a Google OAuth client.
 TWO_COMMANDS = [
     ["python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/ytsession demo"],
     [

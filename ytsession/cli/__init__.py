@@ -10,7 +10,7 @@ token`` with a fresh token, answered before anything else is imported: without
 ``argparse``, ``typing``, ``pathlib``, ``re`` or ``requests``), :mod:`.app` (parsing,
 logging and the error boundary), :mod:`.parser`, :mod:`.exits` (the statuses, also here as
 ``EXIT_*``), and one module per command under :mod:`.commands`. Nothing outside this
-package imports it (``tests/test_layers.py``).
+package imports it (``tests/unit/test_layers.py``).
 """
 
 from __future__ import annotations
