@@ -8,10 +8,8 @@ takes an InnerTube session.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._console import local_time
 from .auth.kinds import LoginKind, register
 from .auth.profiles import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV
 from .errors import Hint, ProfileError
@@ -81,7 +79,7 @@ class CookiesKind(LoginKind):
 
     name = KIND_COOKIES
     has_token: ClassVar[bool] = False
-    login_word: ClassVar[str] = "the server accepted the cookies just now"
+    credential: ClassVar[str] = "cookies"
 
     def credentials(self, settings: ProfileSettings) -> Credentials:
         raise ProfileError(
@@ -130,27 +128,12 @@ class CookiesKind(LoginKind):
         )
 
 
-def _when(stamp: float, now: float) -> str:
-    text = local_time(stamp)
-    delta = stamp - now
-    return f"{text} ({_span(delta)} from now)" if delta >= 0 else f"{text} ({_span(-delta)} ago)"
-
-
-def _span(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds < 3600:
-        return f"{seconds // 60} min"
-    if seconds < 2 * 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
-
-
 def _cookie_status(profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
-    """:return: what ``ytsession status`` shows of a cookie profile: logged-in state,
-    account index, cookie freshness. Names and times only, never a value."""
+    """:return: what a cookie profile is made of: logged-in state, account index, cookie
+    freshness (``*_at`` and ``soonest_expiry``: Unix time). Names and times only, never a
+    value."""
     cookies = profile.load_cookies()
     fresh = cookies.freshness()
-    now = time.time()
     info: dict[str, Any] = {
         "profile": profile.name,
         "kind": settings.kind,
@@ -163,13 +146,8 @@ def _cookie_status(profile: Profile, settings: ProfileSettings) -> dict[str, Any
         info["on_behalf_of_user"] = settings.extra["on_behalf_of_user"]
     info["cookies"] = len(cookies)
     info["saved_at"] = fresh.saved_at
-    info["saved"] = _when(fresh.saved_at, now) if fresh.saved_at is not None else "unknown"
     info["soonest_expiry"] = fresh.soonest_expiry
     info["soonest_expiring"] = fresh.soonest_expiring
-    if fresh.soonest_expiry is not None:
-        info["expires"] = f"{_when(fresh.soonest_expiry, now)}: {fresh.soonest_expiring}"
-    else:
-        info["expires"] = "with the browser session (no expiry dates)"
     if fresh.expired:
         info["expired"] = ", ".join(fresh.expired)
     return info

@@ -2,8 +2,9 @@
 
 A profile's settings name its kind (``oauth``, ``youtube-tv``, ``cookies``, ``peertube``,
 ...). Everything that depends on the kind lives in the kind's :class:`LoginKind`: how to
-build its OAuth client, what signs requests for it, what ``ytsession status`` shows, how to
-sign out. Code elsewhere asks the registry (:func:`kind_of`) and never compares kind names.
+build its OAuth client, what signs requests for it, what its stored login is made of, how
+to sign out. (How the command line words a kind is the command line's: ``ytsession.cli``.)
+Code elsewhere asks the registry (:func:`kind_of`) and never compares kind names.
 
 Each kind registers itself from the layer that knows its service (:func:`register`); the
 package root's ``LOGIN_KIND_MODULES`` (or :func:`register_lazy`) names the module that
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 __all__ = [
     "YOUTUBE",
     "LoginKind",
-    "describe_access_token",
     "kind_of",
     "known_kinds",
     "register",
@@ -55,8 +55,9 @@ class LoginKind:
     service: ClassVar[str] = YOUTUBE
     #: Whether the kind has an OAuth token (``ytsession token`` prints it).
     has_token: ClassVar[bool] = True
-    #: What ``ytsession status`` says of a login the server has just accepted.
-    login_word: ClassVar[str] = "the server accepted the access token just now"
+    #: What of the login a server accepts or refuses (``"access token"``, ``"cookies"``,
+    #: ``"session"``): what a check of the login proves valid.
+    credential: ClassVar[str] = "access token"
 
     def describes(self, settings: ProfileSettings) -> bool:
         """:return: whether ``settings`` are of this kind."""
@@ -126,8 +127,8 @@ class LoginKind:
         return "access token valid" if left > 0 else "access token expired (renewed on use)"
 
     def status_fields(self, profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
-        """What ``ytsession status`` shows of the login itself: names and times, never a
-        secret.
+        """What a login is made of, read from the store: names and times (``*_at``: Unix
+        time), never a secret. (The command line's ``status`` shows them in words.)
 
         :return: the fields.
         """
@@ -139,7 +140,6 @@ class LoginKind:
             "store": profile.store.url,
             "token_file": profile.store.where(profile.name, "token"),
             "access_token_expires_at": stored["expires_at"],
-            "access_token": describe_access_token(stored["expires_at"]),
         }
         if settings.extra.get("username"):
             info["user"] = settings.extra["username"]
@@ -161,28 +161,6 @@ class LoginKind:
 
     def __repr__(self) -> str:
         return f"<login kind {self.name!r}>"
-
-
-def describe_access_token(expires_at: int) -> str:
-    """:return: an access token's expiry in words (it is renewed by itself)."""
-    from .._console import local_time
-
-    left = expires_at - time.time()
-    stamp = local_time(expires_at)
-    if left <= 0:
-        return f"expired at {stamp}; a new one is fetched on next use"
-    return f"valid until {stamp} ({duration(left)} left; renewed automatically)"
-
-
-def duration(seconds: float) -> str:
-    """:return: a time span in words: ``23 h 59 min``, ``5 min``, ``less than a minute``."""
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return "less than a minute"
-    hours, minutes = divmod(minutes, 60)
-    if not hours:
-        return f"{minutes} min"
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 _KINDS: dict[str, LoginKind] = {}

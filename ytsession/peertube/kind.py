@@ -22,7 +22,7 @@ class PeerTubeKind(LoginKind):
 
     name = NAME
     service: ClassVar[str] = "peertube"
-    login_word: ClassVar[str] = "the server accepted the session just now"
+    credential: ClassVar[str] = "session"
 
     def credentials(self, settings: ProfileSettings) -> PeerTubeCredentials:
         from .credentials import PeerTubeCredentials

@@ -4,8 +4,10 @@ and when its access token expires; never a secret.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
+from ..._console import local_time
 from ..common import (
     OWN_SERVER,
     check_login,
@@ -23,6 +25,63 @@ if TYPE_CHECKING:
     from ..common import Parents
 
 
+def duration(seconds: float) -> str:
+    """:return: a time span in words: ``23 h 59 min``, ``5 min``, ``less than a minute``."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "less than a minute"
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def describe_access_token(expires_at: int) -> str:
+    """:return: an access token's expiry in words (it is renewed by itself)."""
+    left = expires_at - time.time()
+    stamp = local_time(expires_at)
+    if left <= 0:
+        return f"expired at {stamp}; a new one is fetched on next use"
+    return f"valid until {stamp} ({duration(left)} left; renewed automatically)"
+
+
+def _span(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
+
+
+def _when(stamp: float, now: float) -> str:
+    text = local_time(stamp)
+    delta = stamp - now
+    return f"{text} ({_span(delta)} from now)" if delta >= 0 else f"{text} ({_span(-delta)} ago)"
+
+
+def _worded(fields: dict[str, Any]) -> dict[str, Any]:
+    """:return: a kind's :meth:`~ytsession.auth.kinds.LoginKind.status_fields` with its
+    times also in words, each after the field it words: ``access_token`` (a token's
+    expiry), ``saved`` and ``expires`` (a cookie jar's)."""
+    now = time.time()
+    worded: dict[str, Any] = {}
+    for key, value in fields.items():
+        worded[key] = value
+        if key == "access_token_expires_at":
+            worded["access_token"] = describe_access_token(value)
+        elif key == "saved_at":
+            worded["saved"] = _when(value, now) if value is not None else "unknown"
+        elif key == "soonest_expiring":
+            expiry = fields.get("soonest_expiry")
+            worded["expires"] = (
+                f"{_when(expiry, now)}: {value}"
+                if expiry is not None
+                else "with the browser session (no expiry dates)"
+            )
+    return worded
+
+
 def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     """:return: the fields ``status`` shows and whether the login is dead."""
     profile = profile_of(args)
@@ -31,7 +90,7 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     server = profile_server_of(args, profile, settings)
     info: dict[str, Any] = {"profile": profile.name, "kind": settings.kind}
     stored_account = settings.extra.get("account")
-    info.update(kind.status_fields(profile, settings))
+    info.update(_worded(kind.status_fields(profile, settings)))
     info.update(kind.where_fields(settings, server))
     info.setdefault("store", profile.store.url)
     lock = profile.store.lock_state(profile.name)  # the Redis store records its holder
@@ -53,9 +112,9 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             if "access_token" in info:
                 info["access_token"] = "refused with the login (it is not renewed any more)"
         else:
-            info["login"] = f"valid ({kind.login_word})"
+            info["login"] = f"valid (the server accepted the {kind.credential} just now)"
             if kind.has_token:  # the check may have renewed it
-                info.update(kind.status_fields(profile, settings))
+                info.update(_worded(kind.status_fields(profile, settings)))
     return info, dead
 
 
