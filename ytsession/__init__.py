@@ -53,12 +53,11 @@ from .errors import (
 
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:
-    from ._http import RetryPolicy, Transport
     from .auth.cookie_auth import CookieAuth
     from .auth.cookies import YouTubeCookies
     from .auth.credentials import Credentials, OAuthCredentials, OAuthEndpoints
     from .auth.profiles import Profile, ProfileSettings
-    from .auth.signing import AuthorizedSession, BearerAuth
+    from .auth.signing import BearerAuth
     from .auth.token import OAuthToken, RefreshingToken
     from .innertube.clients import ClientProfile
     from .innertube.potoken import (
@@ -87,11 +86,12 @@ if TYPE_CHECKING:
     )
     from .peertube.session import PeerTubeSession
     from .session import Session
+    from .transport import AuthorizedSession, RetryPolicy, Transport
 
 _EXPORTS = {
-    "AuthorizedSession": ".auth.signing",
-    "RetryPolicy": "._http",
-    "Transport": "._http",
+    "AuthorizedSession": ".transport",
+    "RetryPolicy": ".transport",
+    "Transport": ".transport",
     "Session": ".session",
     "ClientProfile": ".innertube.clients",
     "BotGuardProvider": ".innertube.potoken",

@@ -1,7 +1,7 @@
 """One line per HTTP answer on the ``ytsession.http`` logger, for ``ytsession -v`` and
 ``YTSESSION_DEBUG=1``.
 
-The transport's adapter (:class:`ytsession._http.TransportAdapter`) calls
+The transport's adapter (:class:`ytsession.transport.TransportAdapter`) calls
 :func:`log_response` for every answer when DEBUG is on (it also works as a ``requests``
 response hook): the one place where traffic is described. A line names the
 method, host, path, status, time and retries, never a query string, header or body, so no

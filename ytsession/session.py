@@ -29,10 +29,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from . import _http
 from .auth.cookies import YouTubeCookies
 from .auth.credentials import Credentials
-from .auth.signing import AuthorizedSession, BearerAuth, InnerTubeAuth
+from .auth.signing import BearerAuth, InnerTubeAuth
 from .auth.token import OAuthToken
 from .innertube.cache import DEFAULT_TTL, SessionCache
 from .innertube.call import (
@@ -52,6 +51,8 @@ from .innertube.session_parts import (
     profile_options,
     youtube_login,
 )
+from .transport import RetryPolicy, Transport
+from .transport.signing import AuthorizedSession
 
 if TYPE_CHECKING:
     import requests
@@ -110,9 +111,9 @@ class Session:
         http: requests.Session | None = None,
         proxies: dict[str, str] | None = None,
         timeout: Timeout | None = None,
-        retry: _http.RetryPolicy | None = None,
+        retry: RetryPolicy | None = None,
         deadline: float | None = None,
-        transport: _http.Transport | None = None,
+        transport: Transport | None = None,
         base_url: str | None = None,
         unsupported_client: UnsupportedClientPolicy = "raise",
     ) -> Session:
@@ -267,7 +268,7 @@ class Session:
         return self._slot.authorized
 
     @property
-    def transport(self) -> _http.Transport:
+    def transport(self) -> Transport:
         """The transport policy of every request of the session."""
         return self._parts.transport
 

@@ -32,7 +32,6 @@ from ytsession import (
     RefreshingToken,
     TwoFactorRequiredError,
 )
-from ytsession._http import RetryPolicy, Transport
 from ytsession.auth.profiles import ProfileSettings, credentials_for
 from ytsession.peertube.kind import NAME as KIND_PEERTUBE
 from ytsession.peertube.models import CLIENT_PATH, ME_PATH, REVOKE_PATH, TOKEN_PATH
@@ -46,6 +45,7 @@ from ytsession.testing import (
     PEERTUBE_USERNAME,
     Emulator,
 )
+from ytsession.transport import RetryPolicy, Transport
 
 
 @pytest.fixture

@@ -36,7 +36,6 @@ from ytsession import (
     YTSessionError,
 )
 from ytsession._console import show_device_code
-from ytsession._http import RetryPolicy
 from ytsession.cli import EXIT_USAGE, main
 from ytsession.innertube.player import parse_signature_timestamp
 from ytsession.testing import (
@@ -46,6 +45,7 @@ from ytsession.testing import (
     PEERTUBE_USERNAME,
     Emulator,
 )
+from ytsession.transport import RetryPolicy
 
 # --- strategies ----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ it
   ``X-Goog-PageId``;
 - reads the response: cookies the server rotates (``Set-Cookie``) go into the jar and back
   to the cookie file (see :meth:`~ytsession.auth.cookies.YouTubeCookies.apply_set_cookie`
-  for the write-back rules), announced to :meth:`~ytsession.auth.signing.Signer.on_refresh`
+  for the write-back rules), announced to :meth:`~ytsession.transport.Signer.on_refresh`
   listeners; a data sync id is adopted; a response that drops the login cookies raises
   :class:`~ytsession.errors.CookiesRotatedOutError` (or warns);
 - after a 401, reads the cookie file again when another process rotated it meanwhile, and
@@ -23,7 +23,7 @@ it
   (requests would send it without the cookies); a redirect anywhere else is left to
   requests with nothing of ours attached.
 
-All of this is the one signing flow of :class:`~ytsession.auth.signing.Signer`; this class
+All of this is the one signing flow of :class:`~ytsession.transport.Signer`; this class
 gives its steps (:meth:`CookieAuth.sign`, :meth:`CookieAuth.observe`,
 :meth:`CookieAuth.refresh`, :meth:`CookieAuth.signs_for`).
 
@@ -57,6 +57,7 @@ from ..errors import (
     LoggedOutError,
     ProfileError,
 )
+from ..transport.signing import MAX_REDIRECTS, is_streamed
 from .accounts import (
     MAX_ACCOUNT_INDEX,
     DataSyncId,
@@ -66,7 +67,7 @@ from .accounts import (
 )
 from .cookies import YouTubeCookies, is_youtube_domain
 from .sapisidhash import sapisidhash
-from .signing import MAX_REDIRECTS, ClientInfo, InnerTubeAuth, is_streamed
+from .signing import ClientInfo, InnerTubeAuth
 
 if TYPE_CHECKING:
     import requests
@@ -394,7 +395,7 @@ class CookieAuth(InnerTubeAuth):
 
     def observe(self, response: Response, target: str) -> None:
         """Take the ``Set-Cookie`` values of an answer into the jar (and its file), and tell
-        the :meth:`~ytsession.auth.signing.Signer.on_refresh` listeners when the jar
+        the :meth:`~ytsession.transport.Signer.on_refresh` listeners when the jar
         changed. Outside a :class:`~ytsession.Session`, also read the data sync id and a
         logged-out answer from a JSON body (unless it is streamed).
 

@@ -19,7 +19,7 @@ from urllib.parse import quote_plus, urljoin
 
 import requests
 
-from .. import _http, _secrets
+from .. import _secrets
 from .. import _validate as check
 from ..errors import (
     AccessDeniedError,
@@ -33,6 +33,15 @@ from ..errors import (
     SlowDownError,
     UnauthorizedOAuthClientError,
     YTSessionError,
+)
+from ..transport import (
+    RETRY_STATUSES,
+    UNSIGNED,
+    Transport,
+    host_of,
+    new_session,
+    send,
+    transport_of,
 )
 from . import tokenfile
 from .endpoints import ALL_ENDPOINTS as ALL_ENDPOINTS
@@ -72,7 +81,7 @@ class Credentials(ABC):
     client_id: str
     client_secret: str
     #: The transport policy of this client's requests (proxies, deadline, retries).
-    transport: _http.Transport
+    transport: Transport
     _session: requests.Session
     _owns_session: bool = True
 
@@ -81,13 +90,11 @@ class Credentials(ABC):
         *,
         session: requests.Session | None,
         proxies: dict[str, str] | None,
-        transport: _http.Transport | None,
+        transport: Transport | None,
     ) -> None:
         """The constructors' one way to choose this client's transport and HTTP session: a
         session given is kept (with the transport adopted on it), else one is made here."""
-        self.transport = (
-            transport if transport is not None else _http.Transport.create(proxies=proxies)
-        )
+        self.transport = transport if transport is not None else Transport.create(proxies=proxies)
         self._owns_session = session is None
         self._session = (
             self.transport.new_session() if session is None else self.transport.adopt(session)
@@ -95,7 +102,7 @@ class Credentials(ABC):
         if proxies:
             self._session.proxies.update(proxies)
 
-    def use_transport(self, transport: _http.Transport) -> None:
+    def use_transport(self, transport: Transport) -> None:
         """Send this client's own requests with ``transport`` from now on.
 
         Sessions do not call this: they pass their HTTP session to each refresh (see
@@ -112,12 +119,12 @@ class Credentials(ABC):
         if old is not None:
             old.close()
 
-    def _sender(self, http: requests.Session | None) -> tuple[requests.Session, _http.Transport]:
+    def _sender(self, http: requests.Session | None) -> tuple[requests.Session, Transport]:
         """The session a request goes through, and its transport: ``http`` (passed for one
         request, never kept) with the transport mounted on it, else this client's own."""
         if http is None:
             return self._session, self.transport
-        return http, _http.transport_of(http)
+        return http, transport_of(http)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "client_secret" and isinstance(value, str):
@@ -234,7 +241,7 @@ class OAuthCredentials(Credentials):
         endpoints: OAuthEndpoints | None = None,
         scope: str = YOUTUBE_SCOPE,
         timeout: float | tuple[float, float] | None = None,
-        transport: _http.Transport | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self.endpoints = endpoints or OAuthEndpoints.google()
         public = self.endpoints.client_auth == CLIENT_AUTH_NONE
@@ -274,9 +281,9 @@ class OAuthCredentials(Credentials):
         :param tv_url: the TV page; the emulator serves a stand-in at ``<url>/tv``.
         :param endpoints: defaults to YouTube's TV endpoints on the page's host.
         """
-        http = session if session is not None else _http.new_session()
+        http = session if session is not None else new_session()
         client_id, client_secret = discover_youtube_tv_client(http, tv_url, timeout=timeout)
-        base = _http.host_of(tv_url)
+        base = host_of(tv_url)
         return cls(
             client_id,
             client_secret,
@@ -320,7 +327,7 @@ class OAuthCredentials(Credentials):
             idempotent=True,  # a second code is harmless: the first one is never shown
         )
         source = check.Source(
-            f"the device-code answer of {_http.host_of(self.endpoints.device_code_url)}",
+            f"the device-code answer of {host_of(self.endpoints.device_code_url)}",
             "try again later; if it keeps happening, the server is not a compatible OAuth server",
             lambda m: OAuthServerError(m, error="invalid_answer"),
         )
@@ -384,7 +391,7 @@ class OAuthCredentials(Credentials):
         """
         if not self.endpoints.revoke_url:
             raise OAuthServerError(
-                f"{_http.host_of(self.endpoints.token_url)} has no revocation endpoint: the "
+                f"{host_of(self.endpoints.token_url)} has no revocation endpoint: the "
                 "token stays valid until it expires; remove the app's access at the server"
             )
         try:
@@ -442,7 +449,7 @@ class OAuthCredentials(Credentials):
             url,
             idempotent=idempotent,
             data=form,
-            auth=auth if auth is not None else _http.UNSIGNED,  # never the session's signer
+            auth=auth if auth is not None else UNSIGNED,  # never the session's signer
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/json",
@@ -450,7 +457,7 @@ class OAuthCredentials(Credentials):
             timeout=self.timeout or transport.timeout,
         )
         source = check.Source(
-            f"the answer of {_http.host_of(url)}",
+            f"the answer of {host_of(url)}",
             "try again later",
             lambda m: OAuthServerError(m, status=response.status_code),
         )
@@ -471,7 +478,7 @@ class OAuthCredentials(Credentials):
         return data
 
     def _answer_source(self) -> check.Source:
-        return tokenfile.answer_source(_http.host_of(self.endpoints.token_url))
+        return tokenfile.answer_source(host_of(self.endpoints.token_url))
 
     def __repr__(self) -> str:
         secret = "<hidden>" if self.client_secret else "None"
@@ -491,12 +498,12 @@ def _basic_auth(client_id: str, client_secret: str) -> requests.auth.HTTPBasicAu
 
 
 def _status_error(status: int, url: str) -> YTSessionError:
-    if status in _http.RETRY_STATUSES:
+    if status in RETRY_STATUSES:
         return NetworkError(
-            f"{_http.host_of(url)} kept failing (HTTP {status}) after retries; try again later"
+            f"{host_of(url)} kept failing (HTTP {status}) after retries; try again later"
         )
     return OAuthServerError(
-        f"{_http.host_of(url)} answered HTTP {status} without an OAuth error body",
+        f"{host_of(url)} answered HTTP {status} without an OAuth error body",
         status=status,
     )
 
@@ -595,16 +602,16 @@ def discover_youtube_tv_client(
     :raises OAuthServerError: the page or script no longer has the expected shape.
     """
     headers = {"User-Agent": TV_USER_AGENT}
-    page = _http.send(session, "GET", tv_url, headers=headers, timeout=timeout)
+    page = send(session, "GET", tv_url, headers=headers, timeout=timeout)
     match = _BASE_JS.search(page.text) or _BASE_JS_ALT.search(page.text)
     if not page.ok or match is None:
         raise OAuthServerError(
-            f"could not find the TV app's script on {_http.host_of(tv_url)} "
+            f"could not find the TV app's script on {host_of(tv_url)} "
             f"(HTTP {page.status_code}); bring your own OAuth client with --client-id and "
             "--client-secret"
         )
     script_url = urljoin(tv_url, match.group(1))
-    script = _http.send(session, "GET", script_url, headers=headers, timeout=timeout)
+    script = send(session, "GET", script_url, headers=headers, timeout=timeout)
     found = _CLIENT_IDENTITY.search(script.text)
     if not script.ok or found is None:
         raise OAuthServerError(

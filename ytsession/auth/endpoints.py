@@ -17,9 +17,9 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from .. import _http
 from .. import _validate as check
 from ..errors import OAuthServerError, ProfileError
+from ..transport import host_of, new_session, send
 
 __all__ = [
     "ALL_ENDPOINTS",
@@ -144,8 +144,8 @@ class OAuthEndpoints:
             authorization endpoint, or no client authentication ytsession can do.
         :raises NetworkError: the server could not be reached.
         """
-        metadata = _server_metadata(issuer, session or _http.new_session(), timeout=timeout)
-        where = _http.host_of(issuer)
+        metadata = _server_metadata(issuer, session or new_session(), timeout=timeout)
+        where = host_of(issuer)
         source = _metadata_source(where)
         urls = {}
         for key, field_name in (
@@ -255,10 +255,10 @@ def _server_metadata(
         f"{root}/.well-known/oauth-authorization-server{parts.path}",
         f"{root}{parts.path}/.well-known/openid-configuration",
     )
-    where = _http.host_of(issuer)
+    where = host_of(issuer)
     source = _metadata_source(where)
     for url in candidates:
-        response = _http.send(
+        response = send(
             session, "GET", url, headers={"Accept": "application/json"}, timeout=timeout
         )
         if response.status_code == 404:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..auth.signing import AuthorizedSession, BearerAuth
+from ..auth.signing import BearerAuth
+from ..transport.signing import AuthorizedSession
 
 if TYPE_CHECKING:
     import requests
 
-    from .._http import Transport
     from ..auth.signing import InnerTubeAuth
+    from ..transport import Transport
     from .events import SessionEvents
 
 __all__ = ["AuthSlot", "TokenAuth"]

@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import _http
 from .. import _validate as check
 from ..errors import (
     ClientNotSupportedError,
@@ -23,6 +22,7 @@ from ..errors import (
     Hint,
     InnerTubeError,
 )
+from ..transport import RETRY_STATUSES
 from .clients import CLIENTS, ClientProfile
 from .context import (
     ContextSettings,
@@ -36,7 +36,8 @@ from .endpoints import is_read_endpoint
 if TYPE_CHECKING:
     import requests
 
-    from ..auth.signing import AuthorizedSession, InnerTubeAuth
+    from ..auth.signing import InnerTubeAuth
+    from ..transport.signing import AuthorizedSession
     from .potoken import ProviderChain
 
 __all__ = [
@@ -267,6 +268,6 @@ def answer_error(
             if signer is not None
             else " (this endpoint needs a signed-in session)"
         )
-    elif status in _http.RETRY_STATUSES:
+    elif status in RETRY_STATUSES:
         text += " (still failing after retries; try again later)"
     return InnerTubeError(text, status=status, message=message, endpoint=endpoint, reason=reason)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .. import _http
+from ..transport import Transport
 from .cache import CacheKey, SessionCache
 from .clients import CLIENTS, ClientProfile, client_profile
 from .context import ContextSettings, SessionData
@@ -171,7 +171,7 @@ class SessionDataKeeper:
         generate_locally: bool,
         signer: InnerTubeAuth | None,
         http: requests.Session,
-        transport: _http.Transport,
+        transport: Transport,
         timeout: float | tuple[float, float] | None,
     ) -> bool:
         """Take the data to start with (see :meth:`use`): ``visitor_data`` when given, else

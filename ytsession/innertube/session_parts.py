@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import _http
 from ..auth.cookie_auth import CookieAuth
 from ..auth.cookies import YouTubeCookies
 from ..auth.signing import BearerAuth, InnerTubeAuth
 from ..auth.token import OAuthToken, RefreshingToken
 from ..errors import ProfileError
+from ..transport import RetryPolicy, Transport
 from .auth import AuthSlot
 from .cache import DEFAULT_TTL, SessionCache, StoreSessionCache
 from .call import UnsupportedClientPolicy, check_client
@@ -50,7 +50,7 @@ class SessionParts:
     #: when ``owns_http``.
     http: requests.Session
     owns_http: bool
-    transport: _http.Transport
+    transport: Transport
     #: Whether transport options were given: token refreshes and revokes then go through
     #: the session's own HTTP session, not the credentials' own transport.
     transport_explicit: bool
@@ -91,9 +91,9 @@ def build_parts(
     http: requests.Session | None,
     proxies: dict[str, str] | None,
     timeout: Timeout | None,
-    retry: _http.RetryPolicy | None,
+    retry: RetryPolicy | None,
     deadline: float | None,
-    transport: _http.Transport | None,
+    transport: Transport | None,
     base_url: str | None,
     unsupported_client: UnsupportedClientPolicy,
 ) -> SessionParts:
@@ -127,7 +127,7 @@ def build_parts(
         option is not None for option in (proxies, timeout, retry, deadline)
     )
     if transport is None:
-        transport = _http.Transport.create(
+        transport = Transport.create(
             timeout=timeout, deadline=deadline, retry=retry, proxies=proxies, user_agent=user_agent
         )
     kept = cache if isinstance(cache, SessionCache) else None

@@ -447,9 +447,9 @@ def _get_text(
     :raises NetworkError: the server could not be reached or timed out.
     :raises InnerTubeError: it answered an error status ("``what`` answered HTTP ...").
     """
-    from .. import _http
+    from ..transport import send
 
-    response = _http.send(http, "GET", url, headers=headers, timeout=timeout)
+    response = send(http, "GET", url, headers=headers, timeout=timeout)
     if not response.ok:
         raise InnerTubeError(
             f"{what} answered HTTP {response.status_code}",

@@ -10,7 +10,7 @@ the stored token instead of spending the (now destroyed) old refresh token.
 
 A refresh or login request is never sent twice once it may have reached the instance: the
 transport re-sends it only when the connection could not be made, or after a 429 (see
-:mod:`ytsession._http`).
+:mod:`ytsession.transport`).
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .. import _http
 from .. import _validate as check
 from ..auth import tokenfile
 from ..auth.credentials import Credentials
 from ..auth.models import AuthCodeDict, BaseTokenDict, RefreshableTokenDict
 from ..errors import InteractionRequiredError, ProfileError
+from ..transport import UNSIGNED, Transport, host_of, new_session, send
 from . import models
 from .errors import (
     CONTEXT_CLIENT,
@@ -121,7 +121,7 @@ class PeerTubeCredentials(Credentials):
         proxies: dict[str, str] | None = None,
         *,
         timeout: float | tuple[float, float] | None = None,
-        transport: _http.Transport | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self.instance_url = normalize_instance_url(instance_url)
         self.timeout = timeout
@@ -356,7 +356,7 @@ class PeerTubeCredentials(Credentials):
             "POST",
             self._url(models.REVOKE_PATH),
             idempotent=False,
-            auth=_http.UNSIGNED,
+            auth=UNSIGNED,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             timeout=self.timeout,
         )
@@ -415,7 +415,7 @@ class PeerTubeCredentials(Credentials):
                 "POST",
                 self._url(models.TOKEN_PATH),
                 idempotent=False,
-                auth=_http.UNSIGNED,
+                auth=UNSIGNED,
                 data=body,
                 headers={
                     "Content-Type": "application/x-www-form-urlencoded",
@@ -428,7 +428,7 @@ class PeerTubeCredentials(Credentials):
             raise self._error(response, context, secrets)
         # The validation layer checks the answer; every fault of it keeps the new refresh
         # token the answer may still carry (PeerTube has spent the old one already).
-        source = tokenfile.answer_source(_http.host_of(self.instance_url))
+        source = tokenfile.answer_source(host_of(self.instance_url))
         data = tokenfile.token_answer_json(response.content, source)
         problem = None
         if data is None:
@@ -440,7 +440,7 @@ class PeerTubeCredentials(Credentials):
         if data is None or problem is not None:
             what = "token refresh" if context == CONTEXT_REFRESH else "login"
             error = PeerTubeBadAnswerError(
-                f"{_http.host_of(self.instance_url)} answered the {what} with something that "
+                f"{host_of(self.instance_url)} answered the {what} with something that "
                 f"is not a PeerTube token ({problem}, HTTP {response.status_code}); check that "
                 f"{self.instance_url} is the PeerTube instance's address",
                 status=response.status_code,
@@ -462,7 +462,7 @@ class PeerTubeCredentials(Credentials):
             response.status_code,
             _json(response),
             context=context,
-            where=_http.host_of(self.instance_url),
+            where=host_of(self.instance_url),
             headers=response.headers,
             secrets=(*secrets, self.client_secret),
         )
@@ -486,7 +486,7 @@ def _json(response: requests.Response) -> Any:
     return check.maybe_json(
         response.content,
         check.Source(
-            f"the answer of {_http.host_of(response.url)}",
+            f"the answer of {host_of(response.url)}",
             "try again later",
             lambda m: PeerTubeError(m, status=response.status_code),
         ),
@@ -511,17 +511,17 @@ def fetch_local_client(
     :raises NetworkError: the instance could not be reached.
     """
     base = normalize_instance_url(instance_url)
-    http = session if session is not None else _http.new_session()
-    response = _http.send(
+    http = session if session is not None else new_session()
+    response = send(
         http,
         "GET",
         base + models.CLIENT_PATH,
-        auth=_http.UNSIGNED,
+        auth=UNSIGNED,
         headers={"Accept": "application/json"},
         timeout=timeout,
     )
     data = _json(response)
-    where = _http.host_of(base)
+    where = host_of(base)
     if not response.ok:
         raise error_from_answer(
             response.status_code,

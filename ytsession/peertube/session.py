@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from .. import _http
 from .. import _validate as check
-from ..auth.signing import AuthorizedSession, BearerAuth
+from ..auth.signing import BearerAuth
 from ..auth.token import OAuthToken
 from ..errors import ProfileError
+from ..transport import RetryPolicy, Transport, host_of
+from ..transport.signing import AuthorizedSession
 from .credentials import PeerTubeCredentials, normalize_instance_url
 from .errors import (
     CONTEXT_API,
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
     from ..auth.store import ProfileStore
 
 log = logging.getLogger("ytsession.peertube")
-
-#: Statuses that make the session refresh its token and send the request once more.
-REFRESH_STATUSES = _http.REFRESH_STATUSES
 
 
 class PeerTubeSession:
@@ -74,9 +72,9 @@ class PeerTubeSession:
         session: requests.Session | None = None,
         proxies: dict[str, str] | None = None,
         timeout: float | tuple[float, float] | None = None,
-        retry: _http.RetryPolicy | None = None,
+        retry: RetryPolicy | None = None,
         deadline: float | None = None,
-        transport: _http.Transport | None = None,
+        transport: Transport | None = None,
     ) -> None:
         if instance_url is None:
             credentials = getattr(token, "credentials", None)
@@ -94,7 +92,7 @@ class PeerTubeSession:
             option is not None for option in (proxies, timeout, retry, deadline)
         )
         if transport is None:
-            transport = _http.Transport.create(
+            transport = Transport.create(
                 proxies=proxies, timeout=timeout, retry=retry, deadline=deadline
             )
         self.transport = transport
@@ -228,7 +226,7 @@ class PeerTubeSession:
         """:return: the logged-in user (``GET /api/v1/users/me``)."""
         user = self.get(ME_PATH)
         if not isinstance(user, dict):
-            raise PeerTubeError(f"{_http.host_of(self.instance_url)} answered users/me oddly")
+            raise PeerTubeError(f"{host_of(self.instance_url)} answered users/me oddly")
         return user
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -256,10 +254,10 @@ class PeerTubeSession:
 
     def _url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
-            if _http.host_of(path) != _http.host_of(self.instance_url):
+            if host_of(path) != host_of(self.instance_url):
                 raise PeerTubeError(
-                    f"{_http.host_of(path)} is not this session's instance "
-                    f"({_http.host_of(self.instance_url)}); the token is not sent elsewhere"
+                    f"{host_of(path)} is not this session's instance "
+                    f"({host_of(self.instance_url)}); the token is not sent elsewhere"
                 )
             return path
         return self.instance_url + "/" + path.lstrip("/")
@@ -270,7 +268,7 @@ class PeerTubeSession:
             response.status_code,
             data,
             context=CONTEXT_API,
-            where=_http.host_of(self.instance_url),
+            where=host_of(self.instance_url),
             headers=response.headers,
             secrets=secrets,
         )
@@ -285,7 +283,7 @@ def _bearer_token(request: requests.PreparedRequest | None) -> str:
 
 def _answer_source(response: requests.Response) -> check.Source:
     return check.Source(
-        f"the answer of {_http.host_of(response.url)} (HTTP {response.status_code})",
+        f"the answer of {host_of(response.url)} (HTTP {response.status_code})",
         "use PeerTubeSession.request() for raw answers",
         lambda m: PeerTubeError(m, status=response.status_code),
     )

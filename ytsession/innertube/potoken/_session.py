@@ -21,7 +21,7 @@ from .providers import (
 )
 
 if TYPE_CHECKING:
-    from ..._http import Transport
+    from ...transport import Transport
 
 __all__ = ["as_chain", "player_po_token", "session_chain", "session_po_token", "session_request"]
 

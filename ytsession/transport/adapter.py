@@ -1,128 +1,54 @@
-"""The one transport policy of ytsession: timeouts, an overall deadline, retries, proxies.
+"""A :class:`Transport` and the adapter that applies it to a :class:`requests.Session`.
 
-Every HTTP request ytsession makes (OAuth and PeerTube token requests, InnerTube calls,
-visitor-data fetches) goes through a :class:`requests.Session` configured by a
-:class:`Transport`. The policy lives in a mounted adapter (:class:`TransportAdapter`), so it
-holds for whatever sends through the session: :meth:`Transport.send`, a plain
-``session.post(...)``, or a :class:`requests_oauthlib.OAuth2Session` built on it.
-
-The rules, in one place:
-
-- **Deadline.** Each call has an overall deadline (:attr:`Transport.deadline` seconds, or
-  the ``deadline=`` of :meth:`Transport.call`) that covers connecting, every retry, every
-  ``Retry-After`` wait and the download of the body. Per-socket timeouts alone cannot bound
-  a server that drips its answer a byte at a time, so a single watchdog thread shuts the
-  connection's socket down when the deadline passes, during the wait for the headers and
-  during the body; the call then ends with :class:`~ytsession.errors.DeadlineExceededError`.
-  Calls made inside another call's context (a token refresh inside a signed call) get the
-  earlier of the two deadlines.
-- **Replay safety.** A request that is *not* safe to repeat (a refresh or password grant, a
-  revoke, an InnerTube action) is re-sent only when it provably never reached the server:
-  the connection was refused or could not be made. ``GET``/``HEAD``/``OPTIONS`` requests,
-  and requests sent with ``idempotent=True`` (InnerTube read endpoints, a device-code
-  poll), are also retried after read errors, resets and 5xx answers.
-- **429 and Retry-After.** ``429`` (refused before processing) is retried for every request;
-  ``500``, ``502``, ``503`` and ``504`` only for safe ones. A ``Retry-After`` that fits in
-  what is left of the deadline is honoured; one that does not ends the call at once with
-  :class:`~ytsession.errors.RetryLaterError`, which says when to try again. Any wait of
-  :data:`ANNOUNCE_WAIT` seconds or more is logged (``WARNING``) on ``ytsession.transport``.
-- **Environment read once.** Proxy settings (``HTTPS_PROXY``, ``NO_PROXY``, ...) and the CA
-  bundle (``REQUESTS_CA_BUNDLE``) are read when the :class:`Transport` is made, not on every
-  request as :mod:`requests` does; explicit ``proxies`` replace them.
-
-Errors become :class:`~ytsession.errors.NetworkError` subclasses whose messages name the
-host only, because a URL may carry a token. Use it like this::
-
-    transport = Transport(proxies={"https": "http://proxy:3128"}, deadline=30)
-    session = transport.new_session()
-    answer = transport.send(session, "POST", url, data=body, idempotent=False)
-
-    with transport.call(idempotent=False):      # e.g. around OAuth2Session.fetch_token
-        token = oauth2_session.fetch_token(...)  # oauth2_session = transport.configure(...)
+The rules themselves are described in :mod:`ytsession.transport.policy`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import datetime
 import logging
 import os
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from urllib.request import getproxies_environment
 
 import requests
 from requests.adapters import HTTPAdapter
-from requests.auth import AuthBase
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.retry import RequestHistory, Retry
 
-from . import _debug, _validate
-from ._watchdog import GUARD, GUARDED_POOLS, Guard
-from .errors import DeadlineExceededError, NetworkError, RetryLaterError
+from .. import _debug
+from ..errors import RetryLaterError
+from .failures import deadline_error, network_error, never_sent
+from .policy import (
+    ANNOUNCE_WAIT,
+    CALL,
+    DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT,
+    RETRY_STATUSES,
+    SAFE_METHODS,
+    Call,
+    RetryPolicy,
+    host_of,
+    parse_retry_after,
+)
+from .watchdog import GUARD, GUARDED_POOLS, Guard
 
 __all__ = [
-    "ANNOUNCE_WAIT",
-    "DEFAULT_DEADLINE",
-    "DEFAULT_TIMEOUT",
-    "MAX_REFRESH_ATTEMPTS",
-    "OUR_HEADERS",
-    "REFRESH_STATUSES",
-    "RETRY_STATUSES",
-    "SAFE_METHODS",
-    "UNSIGNED",
-    "RetryPolicy",
+    "DEFAULT_TRANSPORT",
     "Transport",
     "TransportAdapter",
-    "host_of",
+    "new_session",
     "send",
+    "transport_of",
 ]
 
 log = logging.getLogger("ytsession.transport")
 
-#: (connect, read) seconds for each attempt unless the caller says otherwise.
-DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 30.0)
-#: Seconds one call may take in all: connecting, retries, waits and the body.
-DEFAULT_DEADLINE = 60.0
-#: Statuses that are transient and retried (429 always; the others for safe requests only).
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-#: Methods that are safe to repeat without being told.
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: A wait of this many seconds or more is logged before it starts.
-ANNOUNCE_WAIT = 3.0
-#: How often a request is tried again after a transient failure.
-RETRY_TOTAL = 3
-#: Backoff base in seconds: 0.5, 1, 2, ... between tries when no Retry-After is given.
-RETRY_BACKOFF = 0.5
-#: The longest ``Retry-After`` that is read as a number (anything longer is "too long").
-_RETRY_AFTER_CEILING = 366 * 24 * 3600.0
-
 _S = TypeVar("_S", bound=requests.Session)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how patiently a transient failure is retried.
-
-    Which failures are retried is decided per request (see the module's rules); the
-    deadline bounds the waits.
-
-    :ivar total: retries after the first attempt.
-    :ivar backoff: seconds before the first retry when the server names no ``Retry-After``;
-        doubled for each later one.
-    """
-
-    total: int = RETRY_TOTAL
-    backoff: float = RETRY_BACKOFF
-
-    def __post_init__(self) -> None:
-        if self.total < 0 or self.backoff < 0:
-            raise ValueError("RetryPolicy needs total >= 0 and backoff >= 0")
 
 
 @dataclass
@@ -291,14 +217,14 @@ class Transport:
         """
         seconds = float(deadline) if deadline is not None else self.deadline
         ends = time.monotonic() + seconds
-        outer = _CALL.get()
+        outer = CALL.get()
         if outer is not None and outer.ends < ends:
             ends, seconds = outer.ends, outer.seconds
-        token = _CALL.set(_Call(ends=ends, seconds=seconds, idempotent=idempotent))
+        token = CALL.set(Call(ends=ends, seconds=seconds, idempotent=idempotent))
         try:
             yield
         finally:
-            _CALL.reset(token)
+            CALL.reset(token)
 
     def send(
         self,
@@ -369,72 +295,6 @@ def new_session(transport: Transport | None = None) -> requests.Session:
     return (transport or DEFAULT_TRANSPORT).new_session()
 
 
-def host_of(url: str) -> str:
-    """:return: ``scheme://host[:port]`` of ``url``, safe to show (no path, no query)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
-
-
-# --- what signing needs of the transport ----------------------------------------------------
-
-#: The headers ytsession adds to a request (a signature, cookies, the account, the session's
-#: identity): none of them follows a redirect to another host than the one they were made for.
-OUR_HEADERS = (
-    "Authorization",
-    "Cookie",
-    "Origin",
-    "X-Origin",
-    "X-Goog-AuthUser",
-    "X-Goog-PageId",
-    "X-Goog-Visitor-Id",
-    "X-YouTube-Client-Name",
-    "X-YouTube-Client-Version",
-)
-
-
-def strip_ours(request: requests.PreparedRequest) -> None:
-    """Remove :data:`OUR_HEADERS` from ``request``: it is about to go to a host they were not
-    made for. The one rule for redirects, used by the signers and the
-    :class:`~ytsession.AuthorizedSession`."""
-    for name in OUR_HEADERS:
-        request.headers.pop(name, None)
-
-
-#: Statuses after which a signer's flow (:mod:`ytsession.auth.signing`) refreshes the
-#: credentials and re-sends.
-REFRESH_STATUSES = frozenset({401})
-#: How many refreshes one signed request may make.
-MAX_REFRESH_ATTEMPTS = 1
-
-
-class _Unsigned(AuthBase):
-    """Leaves a request unsigned, whatever the session's ``auth`` says."""
-
-    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        return r
-
-    def __repr__(self) -> str:
-        return "UNSIGNED"
-
-
-#: Pass as ``auth=`` so that a request is never signed, even by a session that signs (a
-#: token refresh sent through a signed session would otherwise sign, and so refresh, itself).
-UNSIGNED: AuthBase = _Unsigned()
-
-
-# --- the adapter ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Call:
-    ends: float
-    seconds: float
-    idempotent: bool | None
-
-
-_CALL: contextvars.ContextVar[_Call | None] = contextvars.ContextVar("ytsession_call", default=None)
-
-
 class TransportAdapter(HTTPAdapter):
     """The :class:`requests.adapters.HTTPAdapter` that applies a :class:`Transport`.
 
@@ -475,9 +335,9 @@ class TransportAdapter(HTTPAdapter):
         :raises NetworkError: the connection failed and the rules allow no retry.
         """
         transport = self.transport
-        call = _CALL.get()
+        call = CALL.get()
         if call is None:
-            call = _Call(
+            call = Call(
                 ends=time.monotonic() + transport.deadline,
                 seconds=transport.deadline,
                 idempotent=None,
@@ -494,7 +354,7 @@ class TransportAdapter(HTTPAdapter):
         while True:
             left = call.ends - time.monotonic()
             if left <= 0:
-                raise _deadline_error(url, call)
+                raise deadline_error(url, call)
             guard = Guard(call.ends)
             token = GUARD.set(guard)
             try:
@@ -512,9 +372,9 @@ class TransportAdapter(HTTPAdapter):
                         response.content  # noqa: B018  (read the body under the watchdog)
                 except requests.RequestException as exc:
                     if guard.fired or time.monotonic() >= call.ends:
-                        raise _deadline_error(url, call) from None
+                        raise deadline_error(url, call) from None
                     wait = policy.backoff * (2**attempt)
-                    may_have_arrived = not _never_sent(exc)
+                    may_have_arrived = not never_sent(exc)
                     retryable = safe or not may_have_arrived
                     if (
                         not retryable
@@ -546,7 +406,7 @@ class TransportAdapter(HTTPAdapter):
             attempt += 1
 
     def _retry_wait(
-        self, response: requests.Response, call: _Call, *, safe: bool, attempt: int
+        self, response: requests.Response, call: Call, *, safe: bool, attempt: int
     ) -> float | None:
         """:return: seconds to wait before a retry, or ``None`` to hand the answer out.
 
@@ -584,24 +444,6 @@ def _clock_in(seconds: float) -> str:
     return time.strftime("%H:%M:%S UTC", time.gmtime(time.time() + seconds))
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """:return: the seconds a ``Retry-After`` header asks for (a number or an HTTP date),
-    or ``None`` when it is absent or unreadable."""
-    if not value:
-        return None
-    text = value.strip()
-    seconds = _validate.ascii_int(text)  # not isdigit(): "²" is a digit to it, not to int()
-    if seconds is not None and seconds >= 0:
-        return min(float(seconds), _RETRY_AFTER_CEILING)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when is None or when.tzinfo is None:
-        return None
-    return min(max(when.timestamp() - time.time(), 0.0), _RETRY_AFTER_CEILING)
-
-
 def _split_timeout(given: Any, default: tuple[float, float]) -> tuple[float, float]:
     if given is None:
         return default
@@ -614,81 +456,3 @@ def _split_timeout(given: Any, default: tuple[float, float]) -> tuple[float, flo
     if isinstance(given, (int, float)):
         return float(given), float(given)
     return default  # a urllib3 Timeout object: keep ours
-
-
-def _never_sent(exc: BaseException) -> bool:
-    """Whether the request provably never reached the server: the connection was refused,
-    not resolved, or not made in time (nothing was written)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [exc]
-    while pending:
-        item = pending.pop()
-        if item is None or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, (NewConnectionError, ConnectTimeoutError)):
-            return True
-        pending.extend(arg for arg in item.args if isinstance(arg, BaseException))
-        pending.append(getattr(item, "reason", None))
-        pending.append(item.__cause__)
-        pending.append(item.__context__)
-    return False
-
-
-def _deadline_error(url: str, call: _Call) -> DeadlineExceededError:
-    return DeadlineExceededError(
-        f"{host_of(url)} did not answer within the deadline of {call.seconds:g} s; check "
-        "your connection and try again (or allow more time with deadline=)",
-        deadline=call.seconds,
-    )
-
-
-def network_error(exc: requests.RequestException, url: str) -> NetworkError:
-    if isinstance(exc, requests.Timeout):
-        return NetworkError(
-            f"{host_of(url)} did not answer in time; check your connection and try again"
-        )
-    if isinstance(exc, requests.ConnectionError):
-        if "timed out" in str(exc).lower():
-            return NetworkError(
-                f"{host_of(url)} did not answer in time; check your connection and try again"
-            )
-        reason = _reason(exc)
-        if reason == "connection refused" and _is_loopback(url):
-            # nothing listens on this machine's port: no connection to check
-            return NetworkError(
-                f"could not reach {host_of(url)} (connection refused); is the server at "
-                f"{host_of(url)} running?"
-            )
-        return NetworkError(
-            f"could not reach {host_of(url)} ({reason}); check your connection and try again"
-        )
-    return NetworkError(f"request to {host_of(url)} failed ({type(exc).__name__})")
-
-
-def _is_loopback(url: str) -> bool:
-    """Whether ``url`` names this machine (``localhost``, ``127.0.0.0/8`` or ``::1``)."""
-    import ipaddress
-
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _reason(exc: Exception) -> str:
-    if _never_sent(exc) and "refused" in str(exc).lower():
-        return "connection refused"
-    text = str(exc).lower()
-    if "reset" in text or "aborted" in text or "closed" in text or "broken" in text:
-        return "connection lost"
-    if "refused" in text:
-        return "connection refused"
-    if "name or service" in text or "resolve" in text:
-        return "name not found"
-    return type(exc).__name__

@@ -1,4 +1,4 @@
-"""The deadline watchdog of the transport (:mod:`ytsession._http`).
+"""The deadline watchdog of the transport (:mod:`ytsession.transport`).
 
 Per-socket timeouts cannot bound a server that drips its answer a byte at a time, so one
 daemon thread shuts an attempt's sockets down when its call's deadline passes: while the
