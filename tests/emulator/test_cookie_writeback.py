@@ -120,7 +120,7 @@ def test_a_pending_write_back_is_done_when_the_interval_ends(tmp_path: Path, emu
     url = "https://www.youtube.com/"
     cookies.apply_set_cookie(url, ["SIDCC=first; Domain=.youtube.com; Path=/"])
     assert cookies.apply_set_cookie(url, ["SIDCC=second; Domain=.youtube.com; Path=/"]).pending
-    timer = cookies._timer
+    timer = cookies._written.timer
     assert timer is not None
     timer.join(timeout=30)
     assert YouTubeCookies.from_file(path).get("SIDCC") == "second"

@@ -315,6 +315,18 @@ def parse_request_headers(text: str, *, path: str = TEXT_SOURCE) -> dict[str, st
     return headers
 
 
+def kept_headers(headers: Mapping[str, str] | None, *, path: str) -> dict[str, str]:
+    """:return: the headers of ``headers`` that are kept (see :data:`KEPT_HEADERS`), by
+    lower-case name, each checked by :func:`check_kept_header`.
+
+    :raises CookieError: one of them cannot be sent again.
+    """
+    kept = {k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEPT_HEADERS}
+    for name, value in kept.items():
+        check_kept_header(name, value, path=path)
+    return kept
+
+
 def check_kept_header(
     name: str, value: str, *, path: str = TEXT_SOURCE, line: int | None = None
 ) -> None:
