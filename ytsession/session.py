@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from .auth.store import ProfileStore
     from .innertube.player import PlayerInfo
     from .innertube.potoken import PoToken, PoTokenContext, ProviderChain
-    from .innertube.potoken.providers import PoTokenProviders
+    from .innertube.potoken.chain import PoTokenProviders
 
 __all__ = ["EVENTS", "Session", "youtube_login"]
 

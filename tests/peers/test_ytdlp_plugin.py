@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from ytsession.innertube.potoken.providers import default_cache_file
+from ytsession.innertube.potoken.cache import default_cache_file
 from ytsession.innertube.visitor import encode_visitor_data
 from ytsession.testing import Emulator
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ytsession import ColdStartProvider, PoTokenRequest, ProviderChain
 from ytsession.errors import YTSessionError
-from ytsession.innertube.potoken.providers import CACHE_FORMAT
+from ytsession.innertube.potoken.cache import CACHE_FORMAT
 from ytsession.innertube.visitor import encode_visitor_data
 
 VISITOR_DATA = encode_visitor_data("Vis1tor_Id-", 1750000000)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from ..auth.store import ProfileStore
     from .potoken import ProviderChain
-    from .potoken.providers import PoTokenProviders
+    from .potoken.chain import PoTokenProviders
 
 __all__ = ["SessionParts", "as_auth", "build_parts", "profile_options", "youtube_login"]
 
@@ -213,7 +213,7 @@ def profile_options(
     if providers is not None and options.get("cache", True) is not False:
         # The profile's PO-token item, which the yt-dlp plugin's profile= uses too.
         from .potoken._session import as_chain
-        from .potoken.providers import po_token_cache
+        from .potoken.cache import po_token_cache
 
         where = po_token_cache(store=profile.store, profile=profile.name)
         options["po_token_providers"] = as_chain(providers, cache=where)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         find_node,
         install_node_packages,
     )
+    from .chain import ProviderChain
     from .coldstart import (
         ColdStartToken,
         decode_cold_start_token,
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
         PoToken,
         PoTokenProvider,
         PoTokenRequest,
-        ProviderChain,
         StaticProvider,
     )
     from .urls import add_pot_to_caption_url, add_pot_to_stream_url
@@ -59,7 +59,7 @@ _EXPORTS = {
     "PoToken": ".providers",
     "PoTokenProvider": ".providers",
     "PoTokenRequest": ".providers",
-    "ProviderChain": ".providers",
+    "ProviderChain": ".chain",
     "StaticProvider": ".providers",
     "BotGuardProvider": ".botguard",
     "MintResult": ".botguard",

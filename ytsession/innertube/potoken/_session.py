@@ -11,14 +11,9 @@ from ...auth.store import StoredItem
 from ...errors import PoTokenBindingError, PoTokenError
 from ..context import DEFAULT_BASE_URL
 from .binding import PoTokenContext
-from .providers import (
-    PoToken,
-    PoTokenProvider,
-    PoTokenProviders,
-    PoTokenRequest,
-    ProviderChain,
-    po_token_cache,
-)
+from .cache import po_token_cache
+from .chain import PoTokenProviders, ProviderChain
+from .providers import PoToken, PoTokenProvider, PoTokenRequest
 
 if TYPE_CHECKING:
     from ...transport import Transport

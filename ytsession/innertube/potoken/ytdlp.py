@@ -6,7 +6,7 @@ with ``pip install "ytsession[yt-dlp]"``); its classes turn yt-dlp's ``PoTokenRe
 this half is typed and tested like the rest of ytsession.
 
 A request is served from the session's PO token cache (the one
-:func:`~.providers.po_token_cache` picks, which :class:`~ytsession.Session` and
+:func:`~.cache.po_token_cache` picks, which :class:`~ytsession.Session` and
 ``ytsession session-tokens`` use too, so every process shares it), else by BotGuard through
 Node.js when ``ytsession botguard-setup`` has been run, else with a cold-start placeholder.
 What ytsession cannot serve, or would bind to another id than yt-dlp expects, is refused
@@ -26,13 +26,13 @@ from urllib.parse import urlsplit
 from ...auth.store import StoredItem
 from ...errors import PoTokenBindingError, PoTokenError
 from .binding import WEBPO_CLIENTS, PoTokenContext
+from .chain import ProviderChain
 from .providers import (
     DEFAULT_TTL,
     ColdStartProvider,
     PoToken,
     PoTokenProvider,
     PoTokenRequest,
-    ProviderChain,
 )
 
 __all__ = [
@@ -187,14 +187,14 @@ def token_cache(settings: PluginSettings) -> StoredItem:
     as ``redis://host:6379/0``; ``$YTSESSION_STORE`` or the file store when unset), shared
     by every machine using the store and by :meth:`Session.from_profile
     <ytsession.Session.from_profile>` of that profile. Otherwise the PO token cache file
-    of a session of the same host (see :func:`~.providers.default_cache_file`), which
+    of a session of the same host (see :func:`~.cache.default_cache_file`), which
     :class:`~ytsession.Session` and ``ytsession session-tokens`` share.
 
     :param settings: the plugin's extractor arguments.
     :raises PoTokenError: the profile does not exist in the store.
     :raises YTSessionError: the store URL is not usable (:class:`~ytsession.ProfileError`).
     """
-    from .providers import po_token_cache
+    from .cache import po_token_cache
 
     if settings.profile is None and settings.store is None:
         return po_token_cache(host=settings.host)
