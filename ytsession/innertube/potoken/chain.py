@@ -2,7 +2,8 @@
 
 :class:`ProviderChain` asks its providers in order (what is not cached in one go per
 provider) and keeps each token per binding, in memory and optionally in a stored item
-(:mod:`.cache`), until it expires (6 hours unless the provider says otherwise)::
+(:mod:`~ytsession.innertube.potoken.cache`), until it expires (6 hours unless the
+provider says otherwise)::
 
     chain = ProviderChain([StaticProvider(pasted_token), ColdStartProvider()])
     token = chain.get(PoTokenRequest(context="gvs", visitor_data=session.visitor_data))

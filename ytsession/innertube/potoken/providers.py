@@ -6,7 +6,7 @@ binding. A :class:`PoTokenProvider` answers a :class:`PoToken` or declines with 
 :class:`StaticProvider` hands out a pasted token, :class:`ColdStartProvider` makes a
 cold-start one (BotGuard's is in :mod:`.botguard`). The chain that asks providers in order
 and keeps their tokens is :class:`~.chain.ProviderChain`; where it keeps them across
-processes, :mod:`.cache`.
+processes, :mod:`~ytsession.innertube.potoken.cache`.
 
 Tokens never appear in logs above DEBUG, nor in any ``repr``.
 """
