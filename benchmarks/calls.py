@@ -183,7 +183,7 @@ def _cookie_session(url: str, stack: ExitStack, home: Path, name: str, **options
 
 def _signed(session: Session, url: str, endpoint: str) -> tuple[dict[str, str], Any]:
     """The headers (Cookie and SAPISIDHASH included) and body a cookie-signed call carries."""
-    auth = session._auth
+    auth = session.auth
     assert isinstance(auth, CookieAuth)
     headers = build_headers(session.client, session.settings)
     headers.update(auth.headers(session.client))

@@ -262,8 +262,8 @@ def test_session_facts_come_from_the_answers_response_context(
         },
     )
     session.call("browse", BROWSE)
-    assert session._auth is not None
-    assert str(session._auth.datasync_id) != "999||"  # type: ignore[attr-defined]
+    assert session.auth is not None
+    assert str(session.auth.datasync_id) != "999||"  # type: ignore[attr-defined]
     emu.inject_error(
         "/youtubei/v1/browse",
         200,
