@@ -126,13 +126,10 @@ def build_parts(
     explicit = transport is not None or any(
         option is not None for option in (proxies, timeout, retry, deadline)
     )
-    if transport is None:
-        transport = Transport.create(
-            timeout=timeout, deadline=deadline, retry=retry, proxies=proxies, user_agent=user_agent
-        )
-    kept = cache if isinstance(cache, SessionCache) else None
-    if kept is None and cache is not False:  # one cache, built by the shortcuts
-        kept = SessionCache(cache_dir, ttl=cache_ttl)
+    transport = transport or Transport.create(
+        timeout=timeout, deadline=deadline, retry=retry, proxies=proxies, user_agent=user_agent
+    )
+    kept = _cache_of(cache, cache_dir=cache_dir, cache_ttl=cache_ttl)
     # stacklevel 5 names the caller of Session.create, as for Session.call.
     check_client(profile, signer, policy=unsupported_client, stacklevel=5)
     chain = None
@@ -173,6 +170,16 @@ def build_parts(
         account_index=account_index,
         unsupported_client=unsupported_client,
     )
+
+
+def _cache_of(
+    cache: bool | SessionCache, *, cache_dir: str | Path | None, cache_ttl: float
+) -> SessionCache | None:
+    """The one session cache: the given one, none for ``False``, else built by the
+    shortcuts."""
+    if isinstance(cache, SessionCache):
+        return cache
+    return SessionCache(cache_dir, ttl=cache_ttl) if cache is not False else None
 
 
 def profile_options(
