@@ -27,6 +27,7 @@ from ..errors import (
     RetryLaterError,
     YTSessionError,
 )
+from ..transport.policy import parse_retry_after
 
 __all__ = [
     "DeviceFlowUnsupportedError",
@@ -237,17 +238,6 @@ _BY_CONTEXT: dict[tuple[str, str], tuple[type[PeerTubeError], str]] = {
 def _text(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
     return value if isinstance(value, str) and value else None
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """:return: the seconds of a ``Retry-After`` header given in seconds, else ``None``."""
-    if not value:
-        return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        return None  # an HTTP date: rare for PeerTube, and urllib3 honoured it already
-    return max(0.0, seconds)
 
 
 def error_from_answer(
