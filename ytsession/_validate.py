@@ -48,6 +48,8 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _HEADER_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+#: A control character (C0, DEL, C1): it moves a terminal's cursor or starts an escape sequence.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: Half of a UTF-16 pair alone: JSON may spell one (``"\\ud800"``), no text can hold it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ASCII_INT = re.compile(rf"-?[0-9]{{1,{MAX_INT_DIGITS}}}")
@@ -275,6 +277,7 @@ def text(
     default: str | None = None,
     nonempty: bool = False,
     header: bool = False,
+    shown: bool = False,
 ) -> str:
     """Read a string field.
 
@@ -284,6 +287,9 @@ def text(
     :param default: the value of a missing (or ``null``) field; ``None`` means required.
     :param nonempty: an empty string is a fault.
     :param header: the value goes into an HTTP header (see :func:`header_safe`).
+    :param shown: the value is printed for a person (a user code, a URL to open): a
+        control character (a line break, ``ESC`` starting a terminal escape sequence) is a
+        fault, so a server cannot rewrite what a terminal shows.
     :raises YTSessionError: the field is missing, not a string, holds a lone surrogate (JSON
         ``"\\ud800"``: no text can be encoded with it), or is unusable.
     """
@@ -300,6 +306,8 @@ def text(
         raise source.fail(f"has a '{key}' that is not valid Unicode (a lone surrogate)")
     if header:
         header_safe(value, f"'{key}'", source)
+    if shown and _CONTROL.search(value):
+        raise source.fail(f"has a '{key}' with a control character (a terminal escape?)")
     return value
 
 

@@ -359,6 +359,27 @@ def test_a_refused_loopback_server_is_asked_about_not_the_connection(tmp_path: P
     assert "check your connection" not in line
 
 
+def test_a_device_code_with_a_terminal_escape_never_reaches_the_terminal(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    emu.inject_error(
+        "/device/code",
+        200,
+        {
+            "device_code": "device-code",
+            "user_code": "ABCD-EFGH\x1b]0;pwned\x07\x1b[2K\rWXYZ-0000",
+            "verification_url": "https://www.google.com/device",
+            "expires_in": 1800,
+            "interval": 5,
+        },
+    )
+    result = run(tmp_path, "login", "--server", emu.url, "--no-browser", **GOOGLE)
+    assert result.returncode != 0
+    shown = result.stdout + result.stderr
+    assert "\x1b" not in shown and "\r" not in shown and "\x07" not in shown
+    assert "'user_code' with a control character" in one_line(result)
+
+
 def test_sign_in_without_listener_or_terminal_does_not_wait(emu: Emulator, tmp_path: Path) -> None:
     code = (
         "import sys\n"

@@ -295,7 +295,8 @@ DEVICE_FIELDS = [
     "verification_uri_complete",
 ]
 lone_surrogates = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
-device_text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
+# No control characters: a shown field holding one is refused (see the test below).
+device_text = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=30)
 
 
 @st.composite
@@ -333,6 +334,36 @@ def test_a_device_code_answer_is_shown_or_refused_never_a_unicode_error(
     show_device_code(code, out=shown, qr=True)  # printed, and drawn as a QR code
     shown.seek(0)
     assert str(answer["user_code"]) in shown.read()
+
+
+ESCAPES = {
+    "user_code": "ABCD-EFGH\x1b]0;pwned\x07\x1b[2K\rWXYZ-0000",
+    "verification_url": "https://www.google.com/device\r\x1b[1Ahttps://evil.example/device",
+    "verification_uri_complete": "https://www.google.com/device?user_code=\x9b2J",
+}
+
+
+@pytest.mark.parametrize("field", sorted(ESCAPES))
+def test_a_device_code_a_terminal_would_obey_is_refused_not_shown(
+    emulator: Emulator, field: str
+) -> None:
+    answer: dict[str, object] = {
+        "device_code": "device-code",
+        "user_code": "ABCD-EFGH",
+        "verification_url": "https://www.google.com/device",
+        "expires_in": 1800,
+        "interval": 5,
+    }
+    answer[field] = ESCAPES[field]
+    credentials = OAuthCredentials(
+        EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, endpoints=OAuthEndpoints.under(emulator.url)
+    )
+    emulator.inject_error("/device/code", 200, answer)
+    with pytest.raises(OAuthServerError) as caught:
+        credentials.get_code()
+    assert caught.value.error == "invalid_answer"
+    assert f"'{field}' with a control character" in str(caught.value)
+    assert "\x1b" not in str(caught.value) and "\r" not in str(caught.value)
 
 
 # --- a PeerTube instance URL read from a profile --------------------------------------------

@@ -333,14 +333,14 @@ class OAuthCredentials(Credentials):
         )
         code: AuthCodeDict = {
             "device_code": check.text(data, "device_code", source, nonempty=True),
-            "user_code": check.text(data, "user_code", source, nonempty=True),
+            "user_code": check.text(data, "user_code", source, nonempty=True, shown=True),
             "expires_in": check.number(data, "expires_in", source, low=0, high=86400, default=1800),
             "interval": check.number(
                 data, "interval", source, low=0, high=3600, default=DEFAULT_INTERVAL
             ),
         }
         for key in ("verification_url", "verification_uri", "verification_uri_complete"):
-            value = check.text(data, key, source, default="")
+            value = check.text(data, key, source, default="", shown=True)
             if value:
                 code[key] = value
         if not code.get("verification_url") and not code.get("verification_uri"):
