@@ -434,6 +434,30 @@ def test_a_stored_instance_url_is_used_or_a_profile_error(
             PeerTubeSession.from_profile("tube")
 
 
+@given(
+    index=st.one_of(
+        st.integers(-(10**6), 10**6),
+        st.sampled_from([0, 9999, 10_000, -1, True, "3", 2.0]),
+    )
+)
+def test_an_account_index_is_sent_as_given_or_a_profile_error(
+    emulator: Emulator, index: object
+) -> None:
+    jar = YouTubeCookies.from_text(emulator.innertube.cookies.cookies_txt())
+    aliases = {f"127.0.0.1:{emulator.port}": "www.youtube.com"}
+    if type(index) is not int or not 0 <= index <= 9999:
+        with pytest.raises(ProfileError, match="account_index") as caught:
+            CookieAuth(jar, host_aliases=aliases, account_index=index)  # type: ignore[arg-type]
+        assert "0 for the first account" in str(caught.value)
+        return
+    auth = CookieAuth(jar, host_aliases=aliases, account_index=index)
+    with contextlib.suppress(YTSessionError):  # the emulator signs in account 0 only
+        Session.create(
+            auth=auth, base_url=emulator.url, cache=False, generate_session_locally=True
+        ).call("browse", {})
+    assert emulator.requests_to("/youtubei/v1/browse")[-1].header("X-Goog-AuthUser") == str(index)
+
+
 @given(page_id=st.one_of(header_values, unsendable_values))
 def test_a_brand_account_id_is_sent_as_given_or_a_profile_error(
     emulator: Emulator, page_id: str

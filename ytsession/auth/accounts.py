@@ -115,3 +115,14 @@ def account_number(value: str) -> int | None:
     """
     number = check.ascii_int(value)
     return number if number is not None and 0 <= number <= MAX_ACCOUNT_INDEX else None
+
+
+def account_index_of(value: object) -> int | None:
+    """Read an account index given as a number, or as text (see :func:`account_number`).
+
+    :return: the index, or ``None`` when ``value`` is not one: a number below 0 or above
+        :data:`MAX_ACCOUNT_INDEX`, a ``bool``, text that is not ASCII digits, another type.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= MAX_ACCOUNT_INDEX else None
+    return account_number(value) if isinstance(value, str) else None

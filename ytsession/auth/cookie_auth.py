@@ -61,7 +61,7 @@ from ..transport.signing import MAX_REDIRECTS, is_streamed
 from .accounts import (
     MAX_ACCOUNT_INDEX,
     DataSyncId,
-    account_number,
+    account_index_of,
     find_datasync_id,
     parse_datasync_id,
 )
@@ -98,6 +98,14 @@ _BRAND_ACCOUNT = check.Source(
 )
 
 
+_ACCOUNT_INDEX = check.Source(
+    "the cookie sign-in",
+    "give account_index as the account's number in the browser: 0 for the first account, "
+    f"1, ... (at most {MAX_ACCOUNT_INDEX})",
+    ProfileError,
+)
+
+
 class CookieAuth(InnerTubeAuth):
     """Signs YouTube requests with a logged-in browser's cookies (SAPISIDHASH).
 
@@ -121,7 +129,8 @@ class CookieAuth(InnerTubeAuth):
         :class:`~ytsession.errors.CookiesRotatedOutError` or ``"warn"``.
     :param clock: the clock for the SAPISIDHASH timestamp (tests inject one).
     :raises LoggedOutError: the cookies are not those of a logged-in browser.
-    :raises ProfileError: ``on_behalf_of_user`` holds characters HTTP headers cannot carry.
+    :raises ProfileError: ``account_index`` is not an account number (0 to 9999), or
+        ``on_behalf_of_user`` holds characters HTTP headers cannot carry.
     :raises ValueError: an alias maps to a host outside ``youtube.com``.
     """
 
@@ -144,8 +153,9 @@ class CookieAuth(InnerTubeAuth):
     ) -> None:
         if stale not in ("raise", "warn"):
             raise ValueError("stale must be 'raise' or 'warn'")
-        if account_index is not None and account_index < 0:
-            raise ValueError("account_index must be 0 or more")
+        # a number only: "3", True, -1 and 10_000 are not account indexes
+        if account_index is not None and account_index_of(account_index) != account_index:
+            raise _ACCOUNT_INDEX.fail(f"has account_index={account_index!r}")
         if on_behalf_of_user is not None:  # sent as X-Goog-PageId: refused now, not at send
             check.header_safe(on_behalf_of_user, "'on_behalf_of_user'", _BRAND_ACCOUNT)
         cookies.check_logged_in()
@@ -524,10 +534,7 @@ def _stored_account_index(profile: Profile, value: object) -> int | None:
     """
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        index = value if 0 <= value <= MAX_ACCOUNT_INDEX else None
-    else:
-        index = account_number(value) if isinstance(value, str) else None
+    index = account_index_of(value)
     if index is None:
         raise ProfileError(
             f"profile '{profile.name}' ({profile.location}) holds an account_index that is not "
