@@ -55,10 +55,8 @@ TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up tim
 if TYPE_CHECKING:
     from .auth.cookie_auth import CookieAuth
     from .auth.cookies import YouTubeCookies
-    from .auth.credentials import Credentials, OAuthCredentials, OAuthEndpoints
     from .auth.profiles import Profile, ProfileSettings
     from .auth.signing import BearerAuth
-    from .auth.token import OAuthToken, RefreshingToken
     from .innertube.clients import ClientProfile
     from .innertube.potoken import (
         BotGuardProvider,
@@ -70,6 +68,8 @@ if TYPE_CHECKING:
         ProviderChain,
         StaticProvider,
     )
+    from .oauth.credentials import Credentials, OAuthCredentials, OAuthEndpoints
+    from .oauth.token import OAuthToken, RefreshingToken
     from .peertube.credentials import PeerTubeCredentials
     from .peertube.errors import (
         DeviceFlowUnsupportedError,
@@ -102,11 +102,11 @@ _EXPORTS = {
     "PoTokenRequest": ".innertube.potoken",
     "ProviderChain": ".innertube.potoken",
     "StaticProvider": ".innertube.potoken",
-    "Credentials": ".auth.credentials",
-    "OAuthCredentials": ".auth.credentials",
-    "OAuthEndpoints": ".auth.credentials",
-    "OAuthToken": ".auth.token",
-    "RefreshingToken": ".auth.token",
+    "Credentials": ".oauth.credentials",
+    "OAuthCredentials": ".oauth.credentials",
+    "OAuthEndpoints": ".oauth.endpoints",
+    "OAuthToken": ".oauth.token",
+    "RefreshingToken": ".oauth.token",
     "BearerAuth": ".auth.signing",
     "CookieAuth": ".auth.cookie_auth",
     "YouTubeCookies": ".auth.cookies",

@@ -268,7 +268,7 @@ def device_login(
     """Run a device-flow login for a person: ask for a code, show it
     (:func:`show_device_code`), poll with a countdown, and return the token answer.
 
-    :param credentials: a :class:`~ytsession.auth.credentials.Credentials`.
+    :param credentials: a :class:`~ytsession.oauth.credentials.Credentials`.
     :param show: hand the code answer to this (e.g. a session's ``auth_pending``
         listeners) instead of showing it on ``out``; nothing is written to ``out`` then.
     :raises AccessDeniedError: the user refused.

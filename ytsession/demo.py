@@ -14,12 +14,12 @@ import threading
 import time
 from typing import TextIO
 
-from .auth.credentials import OAuthCredentials, OAuthEndpoints
-from .auth.profiles import Profile
+from .auth.profiles import Profile, ProfileSettings
 from .auth.signing import BearerAuth
-from .auth.token import RefreshingToken
 from .errors import LoginRequiredError
 from .innertube.account import ACCOUNTS_LIST, current_account
+from .oauth.credentials import OAuthCredentials, OAuthEndpoints
+from .oauth.token import RefreshingToken
 from .session import Session
 from .testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
@@ -78,7 +78,7 @@ def run_demo(*, auto_approve: bool, out: TextIO | None = None) -> int:
         token = RefreshingToken.prompt_for_token(
             credentials, to_file=profile.token_path, out=stream
         )
-        profile.save_settings(credentials.profile_settings())
+        profile.save_settings(ProfileSettings.of_client(credentials))
         mode = profile.token_path.stat().st_mode & 0o777
         say(f"3. The token file is private (mode {mode:o}): {token!r}")
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     class SavableToken(Protocol):
         """What :class:`TokenWriteError` carries: a token that can be written elsewhere
-        (an :class:`~ytsession.auth.token.OAuthToken`). This module imports nothing from
+        (an :class:`~ytsession.oauth.token.OAuthToken`). This module imports nothing from
         the rest of the package, so every module can import it."""
 
         def store(self, path: str | Path) -> None: ...
@@ -320,7 +320,7 @@ class InvalidTokenAnswerError(OAuthServerError):
     wrong type, not finite, out of bounds, or unfit for an HTTP header).
 
     When the answer still carried a usable new refresh token (the server rotated it), a
-    :class:`~ytsession.auth.token.RefreshingToken` keeps and stores it, so the next refresh
+    :class:`~ytsession.oauth.token.RefreshingToken` keeps and stores it, so the next refresh
     spends the new refresh token rather than the revoked one.
 
     :ivar rotated_refresh_token: that new refresh token, or ``None`` (never in the message).
@@ -478,7 +478,7 @@ class TokenWriteError(TokenFileError):
     processes reading the file may be logged out and must log in again.
 
     :ivar path: the file that could not be written.
-    :ivar token: the new, unsaved token (an :class:`~ytsession.auth.token.OAuthToken`;
+    :ivar token: the new, unsaved token (an :class:`~ytsession.oauth.token.OAuthToken`;
         its repr hides the secrets).
     :ivar rotated: whether the server replaced the refresh token.
     """

@@ -30,9 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 from .auth.cookies import YouTubeCookies
-from .auth.credentials import Credentials
 from .auth.signing import BearerAuth, InnerTubeAuth
-from .auth.token import OAuthToken
 from .innertube.cache import DEFAULT_TTL, SessionCache
 from .innertube.call import (
     UnsupportedClientPolicy,
@@ -51,6 +49,8 @@ from .innertube.session_parts import (
     profile_options,
     youtube_login,
 )
+from .oauth.credentials import Credentials
+from .oauth.token import OAuthToken
 from .transport import RetryPolicy, Transport
 from .transport.signing import AuthorizedSession
 

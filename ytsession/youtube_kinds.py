@@ -16,9 +16,9 @@ from .errors import Hint, ProfileError
 
 if TYPE_CHECKING:
     from .auth.cookie_auth import CookieAuth
-    from .auth.credentials import Credentials, OAuthCredentials
     from .auth.profiles import Profile, ProfileSettings
-    from .auth.token import RefreshingToken
+    from .oauth.credentials import Credentials, OAuthCredentials
+    from .oauth.token import RefreshingToken
 
 __all__ = ["COOKIES", "GOOGLE_OAUTH", "YOUTUBE_TV", "CookiesKind", "GoogleOAuthKind"]
 
@@ -43,7 +43,7 @@ class GoogleOAuthKind(LoginKind):
     name = KIND_OAUTH
 
     def credentials(self, settings: ProfileSettings) -> OAuthCredentials:
-        from .auth.credentials import OAuthCredentials, OAuthEndpoints
+        from .oauth.credentials import OAuthCredentials, OAuthEndpoints
 
         endpoints = OAuthEndpoints.from_dict(settings.endpoints) if settings.endpoints else None
         kwargs: dict[str, Any] = {"endpoints": endpoints}

@@ -21,6 +21,7 @@ from ytsession import (
     RefreshingToken,
     SlowDownError,
 )
+from ytsession.auth.profiles import ProfileSettings
 from ytsession.testing import EMULATOR_CLIENT_ID, UNKNOWN_EXTRA_FIELD, Emulator
 
 from tests._support.support import login
@@ -217,16 +218,16 @@ def test_a_profile_keeps_the_client_authentication(emu: Emulator, tmp_path: Path
     )
     public = OAuthCredentials("a-public-client", endpoints=endpoints)
     profile = Profile.named("public", home=tmp_path)
-    profile.save_settings(public.profile_settings())
+    profile.save_settings(ProfileSettings.of_client(public))
     again = profile.credentials()
     assert isinstance(again, OAuthCredentials)
     assert again.endpoints == endpoints
     assert again.client_secret == ""
     # Profiles written before client authentication was configurable are Google's.
     old = Profile.named("old", home=tmp_path)
-    settings = OAuthCredentials(
-        EMULATOR_CLIENT_ID, "secret", endpoints=OAuthEndpoints.under(emu.url)
-    ).profile_settings()
+    settings = ProfileSettings.of_client(
+        OAuthCredentials(EMULATOR_CLIENT_ID, "secret", endpoints=OAuthEndpoints.under(emu.url))
+    )
     for key in ("client_auth", "client_auth_at"):
         del settings.endpoints[key]
     old.save_settings(settings)

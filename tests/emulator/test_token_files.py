@@ -22,7 +22,7 @@ from ytsession import (
     TokenFileError,
     _files,
 )
-from ytsession.auth import tokenfile
+from ytsession.oauth import tokenfile
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
 from tests._support.support import logged_in_token, login, token_file

@@ -38,7 +38,7 @@ from ytsession import (
     YTSessionError,
     _files,
 )
-from ytsession.auth.credentials import discover_youtube_tv_client
+from ytsession.oauth.tv_client import discover_youtube_tv_client
 from ytsession.peertube.credentials import fetch_local_client
 from ytsession.peertube.models import TOKEN_PATH
 from ytsession.testing import (

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from ytsession import OAuthCredentials, Profile, RefreshingToken
-from ytsession.auth.tokenfile import refresh_margin
+from ytsession.auth.profiles import ProfileSettings
+from ytsession.oauth.tokenfile import refresh_margin
 from ytsession.testing import Emulator
 
 from tests._support.redis_support import RedisServer
@@ -30,7 +31,7 @@ LIFETIME = 4
 #: busy machine. "once" runs it one last time and exits with its status.
 WARM = """
 import contextlib, io, json, sys
-import redis, requests, ytsession.auth.credentials, ytsession.auth.store._redis
+import redis, requests, ytsession.oauth.credentials, ytsession.auth.store._redis
 from ytsession.cli import main
 print("ready", flush=True)
 for line in sys.stdin:
@@ -107,7 +108,7 @@ def fleet_login(emu: Emulator, credentials: OAuthCredentials, store: str) -> Pro
     """A login made once and stored in the fleet's store (as `profiles copy` puts it)."""
     profile = Profile.named("fleet", store=store)
     token = RefreshingToken.from_login_answer(credentials, login(emu, credentials))
-    profile.save_login(credentials.profile_settings(), token=token.as_dict())
+    profile.save_login(ProfileSettings.of_client(credentials), token=token.as_dict())
     return profile
 
 

@@ -25,7 +25,7 @@ from ytsession import (
     TokenFileError,
 )
 from ytsession.auth import store as stores
-from ytsession.auth.profiles import list_profiles
+from ytsession.auth.profiles import ProfileSettings, list_profiles
 from ytsession.cli.commands.profiles import profile_rows
 from ytsession.testing import Emulator
 
@@ -35,7 +35,7 @@ from tests._support.support import login
 
 def _stored_login(emu: Emulator, credentials: OAuthCredentials, profile: Profile) -> dict[str, Any]:
     token = RefreshingToken.from_login_answer(credentials, login(emu, credentials))
-    profile.save_login(credentials.profile_settings(), token=token.as_dict())
+    profile.save_login(ProfileSettings.of_client(credentials), token=token.as_dict())
     return dict(token.as_dict())
 
 

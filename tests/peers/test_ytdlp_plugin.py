@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from ytsession.auth.profiles import ProfileSettings
 from ytsession.innertube.potoken.cache import default_cache_file
 from ytsession.innertube.visitor import encode_visitor_data
 from ytsession.testing import Emulator
@@ -515,7 +516,7 @@ def test_a_profile_sessions_tokens_are_the_plugins_and_back(
 
     profile = Profile.named(PROFILE, store=store_url)
     token = RefreshingToken.from_login_answer(credentials, login(emu, credentials))
-    profile.save_login(credentials.profile_settings(), token=token.as_dict())
+    profile.save_login(ProfileSettings.of_client(credentials), token=token.as_dict())
 
     def session() -> Session:
         return Session.from_profile(

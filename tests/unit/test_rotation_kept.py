@@ -32,8 +32,8 @@ from ytsession import (
     Profile,
 )
 from ytsession import _validate as check
-from ytsession.auth.credentials import Credentials
 from ytsession.auth.profiles import ProfileSettings
+from ytsession.oauth.credentials import Credentials
 from ytsession.peertube.models import TOKEN_PATH as PEERTUBE_TOKEN_PATH
 
 from tests._support.faulty_server import Answer, FaultyServer, Seen
@@ -96,7 +96,7 @@ def server() -> Iterator[tuple[RotatingTokenServer, str]]:
 def _credentials(kind: str, url: str) -> tuple[Credentials, ProfileSettings]:
     if kind == "google":
         google = OAuthCredentials(CLIENT_ID, CLIENT_SECRET, endpoints=OAuthEndpoints.under(url))
-        return google, google.profile_settings()
+        return google, ProfileSettings.of_client(google)
     peertube = PeerTubeCredentials(url, CLIENT_ID, CLIENT_SECRET)
     return peertube, peertube.profile_settings("alice")
 

@@ -1,8 +1,8 @@
 """The rules ``ytsession token`` shares with the library, written once.
 
-Where the profiles live by default, what a profile name may be, the file names of a profile,
-and how long before its expiry a token is refreshed. The library (:mod:`._paths`,
-:mod:`.tokenfile`) and the command line's fast path (:mod:`._token_fast`) both import them
+Where the profiles live by default, what a profile name may be, the file names of a profile
+(the refresh margin is :mod:`ytsession.oauth.rules`'). The library (:mod:`._paths`) and the
+command line's fast path (:mod:`ytsession.cli.fast`) both import them
 from here, so they cannot drift apart. Imports :mod:`os` and :mod:`sys` only: no ``re``,
 ``pathlib`` or ``typing``, which would cost ``ytsession token`` more than the rest of its work.
 """
@@ -25,25 +25,10 @@ SETTINGS_FILE = "profile.json"
 #: one line, the profile's name. Read with :mod:`os` alone by the ``ytsession token`` fast path.
 DEFAULT_PROFILE_FILE = "default-profile"
 
-#: Reading a token this many seconds (or fewer) before its expiry refreshes it, for tokens
-#: that live 2 minutes or longer (ytmusicapi's 60 s). Shorter-lived tokens refresh at half
-#: their lifetime: see :func:`refresh_margin`.
-REFRESH_MARGIN = 60
-
 #: The longest profile name.
 NAME_MAX = 64
 _NAME_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _NAME_REST = _NAME_FIRST | frozenset(".-")
-
-
-def refresh_margin(lifetime: float) -> float:
-    """How long before expiry a token with ``lifetime`` seconds of life is refreshed.
-
-    :return: ``min(60, lifetime / 2)``; 60 (ytmusicapi's margin) when the lifetime is unknown
-        (0, as in old files). A 30-second token is thus used for 15 seconds between
-        refreshes instead of being refreshed on every read.
-    """
-    return min(float(REFRESH_MARGIN), lifetime / 2) if lifetime > 0 else float(REFRESH_MARGIN)
 
 
 def is_profile_name(name: str) -> bool:

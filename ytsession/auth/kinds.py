@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from ..errors import ProfileError
 
 if TYPE_CHECKING:
+    from ..oauth.credentials import Credentials
+    from ..oauth.token import RefreshingToken
     from .cookie_auth import CookieAuth
-    from .credentials import Credentials
     from .profiles import Profile, ProfileSettings
-    from .token import RefreshingToken
 
 __all__ = [
     "YOUTUBE",
@@ -75,7 +75,7 @@ class LoginKind:
 
         :raises NotLoggedInError: no token is stored.
         """
-        from .token import RefreshingToken
+        from ..oauth.token import RefreshingToken
 
         credentials = self.credentials(settings)
         stored = profile.load_token()

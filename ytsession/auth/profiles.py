@@ -5,7 +5,7 @@ A profile is a name in a :class:`~ytsession.auth.store.ProfileStore` with
 - its settings: everything the login needs besides the token (kind, client id and
   secret, endpoints, scope), as :class:`ProfileSettings`;
 - its token, exactly in ytmusicapi's ``oauth.json`` format (see
-  :mod:`ytsession.auth.tokenfile`); in the file store it is the file
+  :mod:`ytsession.oauth.tokenfile`); in the file store it is the file
   ``<home>/profiles/<name>/oauth.json``, so ``YTMusic("…/oauth.json", oauth_credentials=…)``
   loads it;
 - for a profile of kind ``cookies``, the browser cookies instead of a token (a Netscape
@@ -28,17 +28,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotLoggedInError, ProfileError, TokenFileError
+from ..oauth import tokenfile
+from ..oauth.models import StoredTokenDict
 from . import store as _store
-from . import tokenfile
 from ._paths import DEFAULT_PROFILE, checked_name, home_dir
-from .models import StoredTokenDict
 
 if TYPE_CHECKING:
+    from ..oauth.cache import TokenCache
+    from ..oauth.credentials import Credentials, OAuthCredentials
+    from ..oauth.token import RefreshingToken
     from .cookies import YouTubeCookies
-    from .credentials import Credentials
     from .kinds import LoginKind
-    from .store import ProfileStore, TokenCache
-    from .token import RefreshingToken
+    from .store import ProfileStore
 
 #: Profile kinds of this package (others register in :mod:`ytsession.auth.kinds`).
 KIND_OAUTH = "oauth"  # Google device flow with the user's own client
@@ -70,6 +71,31 @@ class ProfileSettings:
     endpoints: dict[str, str] = field(default_factory=dict)
     scope: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of_client(
+        cls,
+        credentials: OAuthCredentials,
+        kind: str = KIND_OAUTH,
+        *,
+        extra: Mapping[str, Any] | None = None,
+    ) -> ProfileSettings:
+        """The settings of a profile that logs in with ``credentials`` (the inverse of
+        :func:`credentials_for`). Here, not on the credentials: OAuth knows no profile.
+
+        :param credentials: the OAuth client.
+        :param kind: ``"oauth"`` (the user's own client) or ``"youtube-tv"``.
+        :param extra: kind-specific settings, e.g. the TV page's URL.
+        :return: the profile settings.
+        """
+        return cls(
+            kind=kind,
+            client_id=credentials.client_id,
+            client_secret=credentials.client_secret,
+            endpoints=credentials.endpoints.as_dict(),
+            scope=credentials.scope,
+            extra=dict(extra or {}),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """:return: the JSON form, with a format version."""
@@ -254,7 +280,7 @@ class Profile:
         return kind_of(settings or self.load_settings())
 
     def token_cache(self) -> TokenCache:
-        """Where the profile's token is kept, for a :class:`~ytsession.auth.token.RefreshingToken`
+        """Where the profile's token is kept, for a :class:`~ytsession.oauth.token.RefreshingToken`
         (the ``oauth.json`` file in the file store).
 
         :return: the token cache.

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import requests
 
+from ..oauth.token import RefreshingToken
 from ..transport.signing import Listener, Signer
-from .token import RefreshingToken
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
 
-    from .token import OAuthToken
+    from ..oauth.token import OAuthToken
 
 __all__ = ["BearerAuth", "ClientInfo", "InnerTubeAuth"]
 
@@ -98,7 +98,7 @@ class BearerAuth(InnerTubeAuth):
     for InnerTube sessions, PeerTube sessions and plain :class:`requests.Session` objects
     alike (``http.auth = BearerAuth(token)``).
 
-    With a :class:`~ytsession.auth.token.RefreshingToken`, an expiring token is refreshed
+    With a :class:`~ytsession.oauth.token.RefreshingToken`, an expiring token is refreshed
     before it is sent, and a 401 answer makes it refresh once and re-send. Refreshes never
     go through the session being signed (see :class:`AuthorizedSession`). Only the TV
     clients (``TVHTML5`` and family) honour Bearer tokens on InnerTube; YouTube answers
@@ -119,7 +119,7 @@ class BearerAuth(InnerTubeAuth):
         request.headers["Authorization"] = self.token.as_auth(http=http)
 
     def refresh(self, http: requests.Session | None = None) -> bool:
-        """Force one refresh of a :class:`~ytsession.auth.token.RefreshingToken` after the
+        """Force one refresh of a :class:`~ytsession.oauth.token.RefreshingToken` after the
         server refused the token; a plain token cannot refresh.
 
         :raises LoginRequiredError: the refresh token was revoked or has expired.
@@ -147,7 +147,7 @@ class BearerAuth(InnerTubeAuth):
     def revoke(self, *, http: requests.Session | None = None) -> None:
         """Revoke the refresh token (which ends its access tokens too) at the server.
 
-        A plain :class:`~ytsession.auth.token.OAuthToken` has no client to revoke it with:
+        A plain :class:`~ytsession.oauth.token.OAuthToken` has no client to revoke it with:
         nothing is sent.
         """
         if isinstance(self.token, RefreshingToken):

@@ -2,7 +2,8 @@
 
 The one place that reads a stored token without building a profile, for the command line's
 ``ytsession token`` before anything else is imported. The rules (default home, profile
-names, file names, the refresh margin) are :mod:`._rules`', the library's own. For the file
+names, file names, the refresh margin) are the library's own
+(:mod:`ytsession.auth._rules`, :mod:`ytsession.oauth.rules`). For the file
 store it loads :mod:`os`, :mod:`time` and CPython's C JSON scanner, not ``re``, ``json``,
 ``pathlib``, ``typing`` or ``requests``; for a Redis store, redis-py and the store.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 
 from ..auth import _rules
+from ..oauth import rules as oauth_rules
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -69,7 +71,8 @@ def fresh_token(
 ) -> str | None:
     """:return: the stored access token of profile ``name`` (default: ``$YTSESSION_PROFILE``,
         else the one ``ytsession profiles use`` chose, else ``"default"``) when it has more
-        than :func:`~._rules.refresh_margin` left and the profile has settings; else ``None``.
+        than :func:`~ytsession.oauth.rules.refresh_margin` left and the profile has settings;
+        else ``None``.
 
     :param home: the file store's directory (``--home``).
     :param store: the store (``--store``): a directory or a URL; default ``$YTSESSION_STORE``
@@ -125,7 +128,7 @@ def _fresh(text: str) -> str | None:
         return None
     if not isinstance(refresh, str) or type(expires_at) is not int or type(lifetime) is not int:
         return None
-    return access if expires_at - time.time() > _rules.refresh_margin(lifetime) else None
+    return access if expires_at - time.time() > oauth_rules.refresh_margin(lifetime) else None
 
 
 class _JSONContext:

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from ..errors import AuthError, InteractionRequiredError, YTSessionError
 
 if TYPE_CHECKING:
-    from ..auth.credentials import Credentials
     from ..auth.signing import InnerTubeAuth
-    from ..auth.token import RefreshingToken
+    from ..oauth.credentials import Credentials
+    from ..oauth.token import RefreshingToken
 
 __all__ = ["EVENTS", "Event", "Listener", "SessionEvents"]
 
@@ -110,7 +110,7 @@ class SessionEvents:
         :raises InteractionRequiredError: no listener, and standard error is no terminal.
         """
         from .._console import device_login, stderr_is_tty
-        from ..auth.token import RefreshingToken
+        from ..oauth.token import RefreshingToken
 
         listened = bool(self._listeners["auth_pending"])
         if not listened and not stderr_is_tty():

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from ..auth.cookie_auth import CookieAuth
 from ..auth.cookies import YouTubeCookies
 from ..auth.signing import BearerAuth, InnerTubeAuth
-from ..auth.token import OAuthToken, RefreshingToken
 from ..errors import ProfileError
+from ..oauth.token import OAuthToken, RefreshingToken
 from ..transport import RetryPolicy, Transport
 from .auth import AuthSlot
 from .cache import DEFAULT_TTL, SessionCache, StoreSessionCache

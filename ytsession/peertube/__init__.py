@@ -2,7 +2,7 @@
 
 :class:`PeerTubeCredentials` logs in with a password (and two-factor code) against an
 instance's own OAuth client and refreshes rotating refresh tokens through
-:class:`~ytsession.auth.token.RefreshingToken`; :class:`PeerTubeSession` signs REST calls.
+:class:`~ytsession.oauth.token.RefreshingToken`; :class:`PeerTubeSession` signs REST calls.
 
 Names load lazily: importing this package imports no HTTP library.
 """

@@ -2,8 +2,8 @@
 
 PeerTube logs users in with OAuth 2's password grant against the instance's own ("local")
 client, and ROTATES refresh tokens: every refresh destroys the old access and refresh
-token. :class:`PeerTubeCredentials` is a :class:`~ytsession.auth.credentials.Credentials`,
-so a :class:`~ytsession.auth.token.RefreshingToken` refreshes PeerTube tokens through the
+token. :class:`PeerTubeCredentials` is a :class:`~ytsession.oauth.credentials.Credentials`,
+so a :class:`~ytsession.oauth.token.RefreshingToken` refreshes PeerTube tokens through the
 same thread- and process-safe path as Google's: one refresh per expiry, the answer written
 to the token file before the new access token is handed out, and other processes adopting
 the stored token instead of spending the (now destroyed) old refresh token.
@@ -26,10 +26,10 @@ from urllib.parse import urlsplit
 import requests
 
 from .. import _validate as check
-from ..auth import tokenfile
-from ..auth.credentials import Credentials
-from ..auth.models import AuthCodeDict, BaseTokenDict, RefreshableTokenDict
 from ..errors import InteractionRequiredError, ProfileError
+from ..oauth import tokenfile
+from ..oauth.credentials import Credentials
+from ..oauth.models import AuthCodeDict, BaseTokenDict, RefreshableTokenDict
 from ..transport import UNSIGNED, Transport, host_of, new_session, send
 from . import models
 from .errors import (
@@ -49,7 +49,7 @@ from .errors import (
 
 if TYPE_CHECKING:
     from ..auth.profiles import ProfileSettings
-    from ..auth.token import OAuthToken, RefreshingToken
+    from ..oauth.token import OAuthToken, RefreshingToken
 
 #: How many two-factor codes :meth:`PeerTubeCredentials.prompt_login` asks for before it
 #: gives up (the password is asked once).
@@ -183,7 +183,7 @@ class PeerTubeCredentials(Credentials):
         :param otp: the current one-time password, for accounts with two-factor
             authentication (ask for it when :class:`TwoFactorRequiredError` is raised).
         :return: the token (``access_token``, ``refresh_token``, ``expires_in``,
-            ``expires_at``, ...); wrap it in a :class:`~ytsession.auth.token.RefreshingToken`
+            ``expires_at``, ...); wrap it in a :class:`~ytsession.oauth.token.RefreshingToken`
             or use :meth:`login_token`.
         :raises TwoFactorRequiredError: the account needs a one-time password.
         :raises InvalidTwoFactorError: the one-time password was wrong.
@@ -319,7 +319,7 @@ class PeerTubeCredentials(Credentials):
         """Spend ``refresh_token`` for a new access AND refresh token.
 
         The instance destroys ``refresh_token`` (and its access token) as it answers, so the
-        answer must be kept: a :class:`~ytsession.auth.token.RefreshingToken` stores it
+        answer must be kept: a :class:`~ytsession.oauth.token.RefreshingToken` stores it
         before handing the new access token out. The request is never repeated once sent.
 
         :param http: the unsigned session to send through (a session's own); this
@@ -369,7 +369,7 @@ class PeerTubeCredentials(Credentials):
     def logout(self, token: OAuthToken) -> bool:
         """End the session ``token`` belongs to.
 
-        A :class:`~ytsession.auth.token.RefreshingToken` is refreshed first when its access
+        A :class:`~ytsession.oauth.token.RefreshingToken` is refreshed first when its access
         token has expired (the revoke needs a live access token). A session that is gone
         already is not an error.
 
@@ -389,7 +389,7 @@ class PeerTubeCredentials(Credentials):
         return self.instance_url + path
 
     def _refreshing(self, raw: RefreshableTokenDict, to_file: str | Path | None) -> RefreshingToken:
-        from ..auth.token import RefreshingToken
+        from ..oauth.token import RefreshingToken
 
         return RefreshingToken.from_login_answer(self, raw, to_file=to_file)
 

@@ -145,7 +145,7 @@ class PeerTubeBadAnswerError(PeerTubeError, InvalidTokenAnswerError):
 
     Like every :class:`~ytsession.errors.InvalidTokenAnswerError`, it carries a new refresh
     token the answer still held (:attr:`rotated_refresh_token`), which a
-    :class:`~ytsession.auth.token.RefreshingToken` stores."""
+    :class:`~ytsession.oauth.token.RefreshingToken` stores."""
 
 
 @contextlib.contextmanager

@@ -12,8 +12,8 @@ import requests
 
 from .. import _validate as check
 from ..auth.signing import BearerAuth
-from ..auth.token import OAuthToken
 from ..errors import ProfileError
+from ..oauth.token import OAuthToken
 from ..transport import RetryPolicy, Transport, host_of
 from ..transport.signing import AuthorizedSession
 from .credentials import PeerTubeCredentials, normalize_instance_url
@@ -36,7 +36,7 @@ class PeerTubeSession:
 
     Each request goes through an :class:`~ytsession.AuthorizedSession` (:attr:`authorized`):
     signed with ``Authorization: Bearer <access token>``; a
-    :class:`~ytsession.auth.token.RefreshingToken` refreshes itself shortly before expiry,
+    :class:`~ytsession.oauth.token.RefreshingToken` refreshes itself shortly before expiry,
     and a 401 answer makes it refresh the token and send the request once more. With
     transport options, the refreshes go through this session's transport (passed to each
     refresh, never stored in the token's credentials). Transport

@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..._items import FileItem, StoredItem
 from ...errors import ProfileError
 from .._paths import STORE_ENV
 from ._base import (
@@ -32,17 +33,14 @@ from ._base import (
     SESSION_CACHE,
     SETTINGS,
     TOKEN,
-    FileTokenCache,
     JsonItem,
     LockState,
     ProfileStore,
     StoreItem,
     StoreLock,
     StoreTokenCache,
-    TokenCache,
 )
 from ._file import FileStore
-from ._item import FileItem, StoredItem
 
 if TYPE_CHECKING:
     from ._redis import RedisStore
@@ -58,7 +56,6 @@ __all__ = [
     "TOKEN",
     "FileItem",
     "FileStore",
-    "FileTokenCache",
     "JsonItem",
     "LockState",
     "ProfileStore",
@@ -67,7 +64,6 @@ __all__ = [
     "StoreLock",
     "StoreTokenCache",
     "StoredItem",
-    "TokenCache",
     "open_store",
     "redact_url",
     "store_url",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ... import _files
+from ..._items import FileItem
 from ...errors import StoreError
 from .._paths import SETTINGS_FILE, TOKEN_FILE, checked_name, home_dir
 from ._base import (
@@ -30,7 +31,6 @@ from ._base import (
     ProfileStore,
     StoreLock,
 )
-from ._item import FileItem
 
 #: The file of each item.
 FILES = {

@@ -23,8 +23,8 @@ from ..common import (
 if TYPE_CHECKING:
     import argparse
 
-    from ...auth.credentials import OAuthCredentials
     from ...auth.profiles import Profile, ProfileSettings
+    from ...oauth.credentials import OAuthCredentials
     from ..common import Parents
 
 CLIENT_ID_ENV = "YTSESSION_CLIENT_ID"
@@ -44,11 +44,11 @@ def _oauth_client(
     """The OAuth client of a Google login: the flags, else the profile's own (a re-login),
     else the environment; the server likewise."""
     from ..._console import ask, say, stdin_is_tty
-    from ...auth.credentials import OAuthCredentials, OAuthEndpoints
     from ...auth.kinds import YOUTUBE
-    from ...auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, credentials_for
+    from ...auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, ProfileSettings, credentials_for
     from ...auth.servers import profile_server, same_server
     from ...errors import InteractionRequiredError
+    from ...oauth.credentials import OAuthCredentials, OAuthEndpoints
     from ...youtube_kinds import GOOGLE_OAUTH, YOUTUBE_TV
 
     server = login_server(args, profile, previous, YOUTUBE)
@@ -72,12 +72,12 @@ def _oauth_client(
             say(f"Reading the YouTube TV app's client identity from {tv_url} ...")
             credentials = OAuthCredentials.from_youtube_tv(tv_url=tv_url)
         extra["tv_url"] = tv_url
-        return credentials, credentials.profile_settings(KIND_YOUTUBE_TV, extra=extra)
+        return credentials, ProfileSettings.of_client(credentials, KIND_YOUTUBE_TV, extra=extra)
     if reuse and previous is not None:
         say(f"Logging in again with profile '{profile.name}''s own OAuth client.")
         reused = credentials_for(previous)
         assert isinstance(reused, OAuthCredentials)
-        return reused, reused.profile_settings(KIND_OAUTH, extra=extra)
+        return reused, ProfileSettings.of_client(reused, KIND_OAUTH, extra=extra)
     client_id = args.client_id or os.environ.get(CLIENT_ID_ENV)
     client_secret = args.client_secret or os.environ.get(CLIENT_SECRET_ENV)
     if not client_id:
@@ -96,7 +96,7 @@ def _oauth_client(
             raise InteractionRequiredError("no client secret was entered; nothing was sent")
     endpoints = OAuthEndpoints.under(server) if server else OAuthEndpoints.google()
     credentials = OAuthCredentials(client_id, client_secret, endpoints=endpoints)
-    return credentials, credentials.profile_settings(KIND_OAUTH, extra=extra)
+    return credentials, ProfileSettings.of_client(credentials, KIND_OAUTH, extra=extra)
 
 
 def _browser_mode(args: argparse.Namespace) -> str:
@@ -170,9 +170,9 @@ def _login_ytmusicapi(
     from pathlib import Path
 
     from ..._console import UsageError, say
-    from ...auth.token import RefreshingToken
-    from ...auth.tokenfile import parse_token, read_json_object
     from ...errors import LoginRequiredError, TokenFileError
+    from ...oauth.token import RefreshingToken
+    from ...oauth.tokenfile import parse_token, read_json_object
 
     if args.youtube_tv or args.cookies or args.cookies_from_stdin or args.peertube is not None:
         raise UsageError(
@@ -210,7 +210,7 @@ def _login_google(
     args: argparse.Namespace, profile: Profile, previous: ProfileSettings | None
 ) -> int:
     from ..._console import device_login, say
-    from ...auth.token import RefreshingToken
+    from ...oauth.token import RefreshingToken
 
     credentials, settings = _oauth_client(args, profile, previous)
     qr = False if args.no_qr else None  # None: when stderr is a terminal

@@ -2,7 +2,7 @@
 :class:`OAuthCredentials` (Google's, or any standard OAuth server's).
 
 Where a client sends its requests and how it authenticates there is an
-:class:`~ytsession.auth.endpoints.OAuthEndpoints` (:mod:`ytsession.auth.endpoints`; its
+:class:`~ytsession.oauth.endpoints.OAuthEndpoints` (:mod:`ytsession.oauth.endpoints`; its
 names are importable from here too). Answers are judged by their JSON ``error`` field,
 never by status code alone (Google answers a pending poll with 428 and ``slow_down`` with
 403).
@@ -10,12 +10,11 @@ never by status code alone (Google answers a pending poll with 428 and ``slow_do
 
 from __future__ import annotations
 
-import re
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote_plus, urljoin
+from urllib.parse import quote_plus
 
 import requests
 
@@ -40,7 +39,6 @@ from ..transport import (
     Transport,
     host_of,
     new_session,
-    send,
     transport_of,
 )
 from . import tokenfile
@@ -60,7 +58,7 @@ from .models import (
     BaseTokenDict,
     RefreshableTokenDict,
 )
-from .profiles import KIND_OAUTH, ProfileSettings
+from .tv_client import discover_youtube_tv_client
 
 #: The device grant type of RFC 8628, and Google's older spelling of it.
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -73,7 +71,7 @@ SLOW_DOWN_STEP = 5
 class Credentials(ABC):
     """An OAuth client that can log a user in, refresh and revoke tokens.
 
-    :class:`~ytsession.auth.token.RefreshingToken` only needs :meth:`refresh_token`, so any
+    :class:`~ytsession.oauth.token.RefreshingToken` only needs :meth:`refresh_token`, so any
     subclass (Google's device flow, PeerTube's password grant) plugs into the same
     thread- and process-safe refresh.
     """
@@ -291,25 +289,6 @@ class OAuthCredentials(Credentials):
             endpoints=endpoints or OAuthEndpoints.youtube_tv(base),
             scope=YOUTUBE_TV_SCOPE,
             timeout=timeout,
-        )
-
-    def profile_settings(
-        self, kind: str = KIND_OAUTH, *, extra: Mapping[str, Any] | None = None
-    ) -> ProfileSettings:
-        """The settings of a profile that logs in with this client (the inverse of
-        :func:`~ytsession.auth.profiles.credentials_for`).
-
-        :param kind: ``"oauth"`` (the user's own client) or ``"youtube-tv"``.
-        :param extra: kind-specific settings, e.g. the TV page's URL.
-        :return: the profile settings.
-        """
-        return ProfileSettings(
-            kind=kind,
-            client_id=self.client_id,
-            client_secret=self.client_secret,
-            endpoints=self.endpoints.as_dict(),
-            scope=self.scope,
-            extra=dict(extra or {}),
         )
 
     # -- the four requests -------------------------------------------------------------
@@ -573,49 +552,3 @@ def oauth_error(
         error=code,
         status=status,
     )
-
-
-# -- YouTube TV client discovery ---------------------------------------------------------
-
-_BASE_JS = re.compile(r"<script\b[^>]*\bid=\"base-js\"[^>]*\bsrc=\"([^\"]+)\"", re.I)
-_BASE_JS_ALT = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"[^>]*\bid=\"base-js\"", re.I)
-_CLIENT_IDENTITY = re.compile(
-    r"clientId\s*:\s*\"(?P<id>[-\w.]+\.apps\.googleusercontent\.com|[-\w.]+)\"\s*,"
-    r"\s*[\w$]+\s*:\s*\"(?P<secret>[-\w]+)\""
-)
-#: The TV page serves its TV script only to TV user agents.
-TV_USER_AGENT = (
-    "Mozilla/5.0 (ChromiumStylePlatform) Cobalt/25.lts.30.1034958-gold (unlike Gecko), "
-    "Unknown_TV_Unknown_0/Unknown (Unknown, Unknown)"
-)
-
-
-def discover_youtube_tv_client(
-    session: requests.Session,
-    tv_url: str = "https://www.youtube.com/tv",
-    *,
-    timeout: float | tuple[float, float] | None = None,
-) -> tuple[str, str]:
-    """Read the YouTube TV web app's OAuth client id and secret from its script.
-
-    :return: ``(client_id, client_secret)``.
-    :raises OAuthServerError: the page or script no longer has the expected shape.
-    """
-    headers = {"User-Agent": TV_USER_AGENT}
-    page = send(session, "GET", tv_url, headers=headers, timeout=timeout)
-    match = _BASE_JS.search(page.text) or _BASE_JS_ALT.search(page.text)
-    if not page.ok or match is None:
-        raise OAuthServerError(
-            f"could not find the TV app's script on {host_of(tv_url)} "
-            f"(HTTP {page.status_code}); bring your own OAuth client with --client-id and "
-            "--client-secret"
-        )
-    script_url = urljoin(tv_url, match.group(1))
-    script = send(session, "GET", script_url, headers=headers, timeout=timeout)
-    found = _CLIENT_IDENTITY.search(script.text)
-    if not script.ok or found is None:
-        raise OAuthServerError(
-            "the TV app's script has no client identity in the expected place; bring your "
-            "own OAuth client with --client-id and --client-secret"
-        )
-    return found.group("id"), found.group("secret")

@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ... import _files
-from ... import _validate as check
-from ...errors import StoreError
+from . import _files
+from . import _validate as check
+from .errors import StoreError
 
 log = logging.getLogger("ytsession.store")
 

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 from .. import _secrets
 from .. import _validate as check
 from ..errors import InvalidTokenAnswerError, TokenFileError, TokenWriteError
-from . import _rules, tokenfile
+from . import rules, tokenfile
+from .cache import FileTokenCache, TokenCache
 from .models import BaseTokenDict, StoredTokenDict
-from .store import FileTokenCache, TokenCache
 
 if TYPE_CHECKING:
     from .credentials import Credentials
@@ -34,7 +34,7 @@ log = logging.getLogger("ytsession.auth")
 
 #: Reading ``access_token`` this many seconds (or fewer) before expiry refreshes it (for
 #: tokens living 2 minutes or more; half their lifetime for shorter-lived ones).
-REFRESH_MARGIN = _rules.REFRESH_MARGIN
+REFRESH_MARGIN = rules.REFRESH_MARGIN
 #: Where :meth:`OAuthToken.update` says an unusable answer came from.
 _ANSWER = tokenfile.answer_source("the OAuth server")
 _IN_MEMORY = check.Source(
@@ -113,12 +113,12 @@ class OAuthToken:
     def refresh_margin(self) -> float:
         """Seconds before expiry at which the token counts as expiring:
         ``min(60, expires_in / 2)`` (60 when the lifetime is unknown)."""
-        return _rules.refresh_margin(self.expires_in)
+        return rules.refresh_margin(self.expires_in)
 
     @property
     def is_expiring(self) -> bool:
         """Whether the access token expires within :attr:`refresh_margin` seconds."""
-        return self.expires_at - time.time() <= _rules.refresh_margin(self.expires_in)
+        return self.expires_at - time.time() <= rules.refresh_margin(self.expires_in)
 
     @property
     def expired(self) -> bool:
@@ -219,7 +219,7 @@ class RefreshingToken(OAuthToken):
     :param credentials: the client that refreshes the token.
     :param local_cache: the token file to keep in step with, if any (positional, as in
         ytmusicapi's ``RefreshingToken(credentials, _local_cache)``), or a
-        :class:`~ytsession.auth.store.TokenCache` (a profile in a Redis store, say:
+        :class:`~ytsession.oauth.cache.TokenCache` (a profile in a Redis store, say:
         :meth:`Profile.token_cache() <ytsession.auth.profiles.Profile.token_cache>`).
         Unlike setting :attr:`local_cache` later, passing it here does not write it.
     """

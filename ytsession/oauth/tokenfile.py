@@ -4,12 +4,12 @@ A token file is the JSON ytmusicapi calls ``oauth.json``: exactly ``scope``, ``t
 ``access_token``, ``refresh_token``, ``expires_at`` and ``expires_in``, so each library
 loads the other's files. A file that does not parse as a token raises
 :class:`~ytsession.errors.TokenFileError` and is never overwritten. Writing is a stored
-item's job (:class:`~ytsession.auth.store.TokenCache`, through :mod:`ytsession._files`:
+item's job (:class:`~ytsession.oauth.cache.TokenCache`, through :mod:`ytsession._files`:
 atomic, mode 0600).
 
 The refresh margin (:data:`REFRESH_MARGIN`, :func:`refresh_margin`) is
-:mod:`._rules`', re-exported here beside the file format; the ``ytsession token`` fast path
-reads it from there.
+:mod:`ytsession.oauth.rules`', re-exported here beside the file format; the ``ytsession
+token`` fast path reads it from there.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 from .. import _secrets
 from .. import _validate as check
 from ..errors import InvalidTokenAnswerError, TokenFileError, YTSessionError
-from ._rules import REFRESH_MARGIN as REFRESH_MARGIN  # the rule's home is _rules
-from ._rules import refresh_margin as refresh_margin
 from .models import BaseTokenDict, StoredTokenDict
+from .rules import REFRESH_MARGIN as REFRESH_MARGIN  # the rule's home is rules
+from .rules import refresh_margin as refresh_margin
 
 #: The keys of a token file, in ytmusicapi's order.
 TOKEN_KEYS = ("scope", "token_type", "access_token", "refresh_token", "expires_at", "expires_in")
@@ -180,7 +180,7 @@ def keep_rotation(error: _Error, answer: Mapping[str, Any] | bytes) -> _Error:
 
     A server that rotates refresh tokens (PeerTube, many certified OAuth servers) has spent
     the old one when it answers, so the new one must be stored whatever else is wrong with
-    the answer: :class:`~ytsession.auth.token.RefreshingToken` stores it from
+    the answer: :class:`~ytsession.oauth.token.RefreshingToken` stores it from
     :attr:`~ytsession.errors.InvalidTokenAnswerError.rotated_refresh_token`, which is never
     part of the error's message or repr.
 
