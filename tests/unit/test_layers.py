@@ -19,9 +19,13 @@ def _module_name(path: Path, root: Path = PACKAGE.parent) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path, root: Path = PACKAGE.parent) -> list[tuple[int, str]]:
+def _imports(
+    path: Path, root: Path = PACKAGE.parent, *, packages: bool = True
+) -> list[tuple[int, str]]:
     """Every module ``path`` imports (relative imports resolved), with line numbers;
-    ``if TYPE_CHECKING:`` imports and imports inside functions included."""
+    ``if TYPE_CHECKING:`` imports and imports inside functions included. With
+    ``packages=False``, ``from pkg import name`` counts as ``pkg.name`` only (the submodule,
+    or the package when ``name`` is defined there), not also as an import of ``pkg``."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     package = _module_name(path, root)
     if path.name != "__init__.py":
@@ -36,7 +40,8 @@ def _imports(path: Path, root: Path = PACKAGE.parent) -> list[tuple[int, str]]:
                 anchor = package.split(".")
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
-            found.append((node.lineno, base))
+            if packages:
+                found.append((node.lineno, base))
             found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
     return found
 
@@ -108,7 +113,9 @@ def _modules(folder: Path, root: Path) -> dict[str, Path]:
 
 def _import_cycles(folder: Path, root: Path = PACKAGE.parent) -> list[list[str]]:
     """Every circle of imports among the modules under ``folder``, counting imports under
-    ``if TYPE_CHECKING:`` and inside functions (``ast.walk`` sees them all)."""
+    ``if TYPE_CHECKING:`` and inside functions (``ast.walk`` sees them all). Importing a
+    submodule runs its package's ``__init__`` first, as Python does for every import: that
+    is not counted as an import of the package (a name taken from the package is)."""
     modules = _modules(folder, root)
 
     def owner(name: str) -> str | None:  # the module an imported name lives in
@@ -117,7 +124,11 @@ def _import_cycles(folder: Path, root: Path = PACKAGE.parent) -> list[list[str]]
         return name or None
 
     graph = {
-        module: {m for _, name in _imports(path, root) if (m := owner(name)) and m != module}
+        module: {
+            m
+            for _, name in _imports(path, root, packages=False)
+            if (m := owner(name)) and m != module
+        }
         for module, path in modules.items()
     }
     cycles: list[list[str]] = []
@@ -203,3 +214,138 @@ def test_the_command_line_is_one_package_without_circles_and_within_the_sizes() 
     assert cli.is_dir() and (cli / "commands").is_dir()
     assert _oversized(cli) == []
     assert _import_cycles(cli) == []
+
+
+# --- the layers of the whole library (issue 19) ---------------------------------------------
+
+#: Each module's layer, by the longest prefix of its name: a module may import its own
+#: layer and those below, never one above. errors/_secrets and the small shared modules <
+#: transport < oauth < store < the services (YouTube, PeerTube) < what assembles them (the
+#: command line, the emulator, the package root). Every module must be in the table.
+LAYERS = {
+    "ytsession._secrets": 0,
+    "ytsession.errors": 0,
+    "ytsession._version": 0,
+    "ytsession._lazy": 0,
+    "ytsession._validate": 0,
+    "ytsession._files": 0,
+    "ytsession._items": 0,
+    "ytsession._debug": 0,
+    "ytsession._console": 0,  # terminal I/O of the REPL prompts, beside the transport
+    "ytsession.transport": 1,
+    "ytsession.oauth": 2,
+    "ytsession.auth.store": 3,
+    "ytsession.auth.profiles": 3,
+    "ytsession.auth.kinds": 3,
+    "ytsession.auth.servers": 3,
+    "ytsession.auth._paths": 3,
+    "ytsession.auth._rules": 3,
+    "ytsession.auth": 4,  # what is left of it is YouTube's: cookies and signers
+    "ytsession.innertube": 4,
+    "ytsession.session": 4,
+    "ytsession.youtube_kinds": 4,
+    "ytsession.peertube": 4,
+    "ytsession.cli": 5,
+    "ytsession.testing": 5,
+    "ytsession.demo": 5,
+    "ytsession.__main__": 5,
+    "ytsession": 5,
+}
+
+#: Imports that still point up, each with the reason it is left (issue 19's store step
+#: takes the profile format's knowledge of cookies and of the kinds' modules out of it).
+KNOWN_UPWARD: dict[tuple[str, str], str] = {
+    ("ytsession.auth.profiles", "ytsession.auth.cookies"): "Profile.load_cookies",
+    ("ytsession.auth.kinds", "ytsession.auth.cookie_auth"): "LoginKind.signer's type",
+}
+
+
+def _layer(module: str) -> int | None:
+    if module == "ytsession":  # the root itself: not a prefix of everything
+        return LAYERS[module]
+    name = module
+    while name != "ytsession":
+        if name in LAYERS:
+            return LAYERS[name]
+        name = name.rpartition(".")[0]
+    return None
+
+
+def _library_modules() -> dict[str, Path]:
+    return _modules(PACKAGE, PACKAGE.parent)
+
+
+def test_every_module_has_a_layer() -> None:
+    # A new folder (or an old module left where it was) must be placed on purpose.
+    assert [name for name in _library_modules() if _layer(name) is None] == []
+    assert (PACKAGE / "transport").is_dir() and (PACKAGE / "oauth").is_dir()
+
+
+def test_lower_layers_never_import_higher_ones() -> None:
+    modules = _library_modules()
+    offences = []
+    for module, path in modules.items():
+        for line, name in _imports(path, packages=False):
+            target = name
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if not target or target == module:
+                continue
+            if (_layer(target) or 0) > (_layer(module) or 0) and (
+                module,
+                target,
+            ) not in KNOWN_UPWARD:
+                offences.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {target}")
+    assert offences == []
+
+
+def test_oauth_knows_no_profile_store_or_youtube() -> None:
+    oauth = PACKAGE / "oauth"
+    assert oauth.is_dir()
+    offences = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
+        for path in sorted(oauth.rglob("*.py"))
+        for line, name in _imports(path, packages=False)
+        if name.startswith(
+            (
+                "ytsession.auth",
+                "ytsession.store",
+                "ytsession.youtube",
+                "ytsession.innertube",
+                "ytsession.session",
+                "ytsession.peertube",
+            )
+        )
+    ]
+    assert offences == []
+
+
+#: Circles left, each with the reason (the login kinds' registry is issue 19's store step).
+KNOWN_CYCLES = {
+    frozenset({"ytsession.auth.cookie_auth", "ytsession.auth.profiles", "ytsession.auth.kinds"}),
+    frozenset({"ytsession.auth.profiles", "ytsession.auth.kinds"}),
+    frozenset({"ytsession.peertube.credentials", "ytsession.peertube.kind"}),
+    frozenset(
+        {"ytsession.peertube.credentials", "ytsession.peertube.kind", "ytsession.peertube.session"}
+    ),
+    frozenset({"ytsession.peertube.kind", "ytsession.peertube.session"}),
+}
+
+
+def test_the_library_has_no_import_circle() -> None:
+    cycles = {frozenset(cycle) for cycle in _import_cycles(PACKAGE)}
+    assert cycles - KNOWN_CYCLES == set()
+
+
+#: Past the sizes, each with who is fixing it (issue 19's other lanes) or why it may be.
+KNOWN_OVERSIZED = {
+    "ytsession/auth/cookies.py",  # YouTubeCookies: being split (lane-sizes)
+    "ytsession/innertube/potoken/providers.py",  # being split in place (lane-sizes)
+    "ytsession/innertube/session_parts.py",  # build_parts: Session's shrinking (lane-session2)
+}
+
+
+def test_the_library_keeps_to_the_sizes() -> None:
+    found = _oversized(PACKAGE)
+    assert [entry for entry in found if entry.split(":")[0] not in KNOWN_OVERSIZED] == []
+    assert "ytsession/transport/adapter.py" not in str(found)
