@@ -66,6 +66,7 @@ def cli_login(emu: Emulator, home: Path, *extra_args: str) -> subprocess.Complet
     return result
 
 
+@pytest.mark.slow
 def test_login_token_status_logout(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     login = cli_login(emu, home)
@@ -103,6 +104,7 @@ def test_login_token_status_logout(emu: Emulator, tmp_path: Path) -> None:
     assert [r.form.get("token") for r in emu.requests_to("/revoke")] == [stored["refresh_token"]]
 
 
+@pytest.mark.slow
 def test_token_refreshes_when_expiring_and_stores_it(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert cli_login(emu, home, "--profile", "cron").returncode == 0
@@ -128,6 +130,7 @@ def test_token_without_login_fails_with_one_line_and_status_3(tmp_path: Path) ->
     assert "ytsession login --profile nightly" in lines[0]
 
 
+@pytest.mark.slow
 def test_dead_login_fails_with_status_3_and_keeps_the_file(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert cli_login(emu, home).returncode == 0
@@ -145,6 +148,7 @@ def test_dead_login_fails_with_status_3_and_keeps_the_file(emu: Emulator, tmp_pa
     assert token_path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_corrupt_token_file_is_a_one_line_error(tmp_path: Path) -> None:
     directory = tmp_path / "profiles" / "default"
     directory.mkdir(parents=True)
@@ -156,6 +160,7 @@ def test_corrupt_token_file_is_a_one_line_error(tmp_path: Path) -> None:
     assert (directory / "oauth.json").read_text() == '{"access_token": '
 
 
+@pytest.mark.slow
 def test_login_without_a_terminal_or_secret_does_not_wait(tmp_path: Path) -> None:
     result = run(tmp_path, "login", "--client-id", "x.apps.googleusercontent.com")
     assert result.returncode == 1
@@ -163,6 +168,7 @@ def test_login_without_a_terminal_or_secret_does_not_wait(tmp_path: Path) -> Non
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_denied_login_exits_non_zero(emu: Emulator, tmp_path: Path) -> None:
     def deny() -> None:
         emu.google.deny(emu.google.wait_for_user_code(timeout=30))
@@ -181,6 +187,7 @@ def test_denied_login_exits_non_zero(emu: Emulator, tmp_path: Path) -> None:
     assert not (tmp_path / "profiles" / "default").exists()
 
 
+@pytest.mark.slow
 def test_youtube_tv_login(emu: Emulator, tmp_path: Path) -> None:
     def approve() -> None:
         emu.google.approve(emu.google.wait_for_user_code(timeout=30))
@@ -194,6 +201,7 @@ def test_youtube_tv_login(emu: Emulator, tmp_path: Path) -> None:
     assert run(tmp_path, "token").returncode == 0
 
 
+@pytest.mark.slow
 def test_logout_keeps_the_profile_when_the_server_fails(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert cli_login(emu, home).returncode == 0
@@ -207,12 +215,14 @@ def test_logout_keeps_the_profile_when_the_server_fails(emu: Emulator, tmp_path:
     assert not (home / "profiles" / "default").exists()
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run(tmp_path).returncode == 2
     assert run(tmp_path, "token", "--profile", "../x").returncode == 1
 
 
 @pytest.mark.parametrize("entry", ["module", "script"])
+@pytest.mark.slow
 def test_version_from_both_entry_points(tmp_path: Path, entry: str) -> None:
     command = CLI if entry == "module" else [str(Path(sys.executable).with_name("ytsession"))]
     result = subprocess.run(
@@ -221,6 +231,7 @@ def test_version_from_both_entry_points(tmp_path: Path, entry: str) -> None:
     assert result.stdout.startswith("ytsession ")
 
 
+@pytest.mark.slow
 def test_demo_runs_on_its_own_and_exits_0(tmp_path: Path) -> None:
     result = run(tmp_path, "demo")
     assert result.returncode == 0, result.stderr
@@ -230,6 +241,7 @@ def test_demo_runs_on_its_own_and_exits_0(tmp_path: Path) -> None:
     assert not (tmp_path / "profiles").exists()  # the demo used a temporary profile
 
 
+@pytest.mark.slow
 def test_youtube_tv_identity_is_cached_in_the_profile(emu: Emulator, tmp_path: Path) -> None:
     def approve_twice() -> None:
         for _ in range(2):
@@ -260,6 +272,7 @@ def test_login_refuses_to_overwrite_a_corrupt_token_file(tmp_path: Path) -> None
     assert (directory / "oauth.json").read_text() == "[]"
 
 
+@pytest.mark.slow
 def test_emulator_command_serves_until_interrupted(tmp_path: Path) -> None:
     import signal
 

@@ -68,6 +68,7 @@ def test_an_anonymous_call_prints_the_json_answer(
     assert made.body["browseId"] == "FEwhat_to_watch"
 
 
+@pytest.mark.slow
 def test_data_comes_from_a_file_or_standard_input(
     emu: Emulator,
     home: Path,
@@ -183,6 +184,7 @@ def test_an_unknown_client_or_time_zone_is_reported_in_one_line(
     assert status == 2 and "time zone" in err
 
 
+@pytest.mark.slow
 def test_a_cron_job_logs_in_once_then_calls_from_a_subprocess(
     emu: Emulator, home: Path, cache_dir: Path
 ) -> None:

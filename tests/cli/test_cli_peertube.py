@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ytsession.peertube.models import CLIENT_PATH, ME_PATH, REVOKE_PATH, TOKEN_PATH
 from ytsession.testing import (
     EMULATOR_CLIENT_ID,
@@ -133,6 +135,7 @@ class Terminal:
         return self.process.returncode, out, err
 
 
+@pytest.mark.slow
 def test_login_token_status_logout_with_the_password_on_stdin(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -184,6 +187,7 @@ def test_login_token_status_logout_with_the_password_on_stdin(
     assert not emu.peertube.refresh_token_valid(stored["refresh_token"])
 
 
+@pytest.mark.slow
 def test_login_through_a_terminal_asks_for_password_and_two_factor_code(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -206,6 +210,7 @@ def test_login_through_a_terminal_asks_for_password_and_two_factor_code(
     assert run(home, "token").returncode == 0
 
 
+@pytest.mark.slow
 def test_login_by_email_with_the_two_factor_code_on_stdin(emu: Emulator, tmp_path: Path) -> None:
     emu.peertube.user(PEERTUBE_USERNAME).otp_secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
     otp = emu.peertube.current_otp(PEERTUBE_USERNAME)
@@ -216,6 +221,7 @@ def test_login_by_email_with_the_two_factor_code_on_stdin(emu: Emulator, tmp_pat
     assert emu.peertube.login_count == 1
 
 
+@pytest.mark.slow
 def test_two_factor_without_a_terminal_explains_what_to_do(emu: Emulator, tmp_path: Path) -> None:
     result = login(
         emu, tmp_path, username=PEERTUBE_2FA_USERNAME, stdin=PEERTUBE_2FA_PASSWORD + "\n"
@@ -226,6 +232,7 @@ def test_two_factor_without_a_terminal_explains_what_to_do(emu: Emulator, tmp_pa
     assert not _profile_dir(tmp_path).exists()
 
 
+@pytest.mark.slow
 def test_wrong_password_fails_with_one_line_and_no_profile(emu: Emulator, tmp_path: Path) -> None:
     result = login(emu, tmp_path, stdin="not-the-password\n")
     assert result.returncode == 1
@@ -239,6 +246,7 @@ def _wrong_codes(emu: Emulator, count: int) -> list[str]:
     return [str((good + 300_000 * n) % 1_000_000).zfill(6) for n in range(1, count + 1)]
 
 
+@pytest.mark.slow
 def test_wrong_two_factor_code_fails_after_three_tries(emu: Emulator, tmp_path: Path) -> None:
     wrong = _wrong_codes(emu, 3)
     result = login(
@@ -256,6 +264,7 @@ def test_wrong_two_factor_code_fails_after_three_tries(emu: Emulator, tmp_path: 
     assert sent == [None, *wrong]  # no fourth try
 
 
+@pytest.mark.slow
 def test_a_wrong_two_factor_code_is_asked_again_not_the_password(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -280,6 +289,7 @@ def test_the_password_is_never_an_argument(emu: Emulator, tmp_path: Path) -> Non
     assert emu.requests_to(TOKEN_PATH) == []
 
 
+@pytest.mark.slow
 def test_no_password_on_stdin_fails_without_waiting(emu: Emulator, tmp_path: Path) -> None:
     result = login(emu, tmp_path, stdin=None)
     assert result.returncode == 1
@@ -294,6 +304,7 @@ def _logged_in(emu: Emulator, home: Path, *extra: str) -> dict[str, Any]:
     return dict(json.loads((_profile_dir(home, name) / "oauth.json").read_text()))
 
 
+@pytest.mark.slow
 def test_token_refreshes_an_expiring_peertube_token_and_stores_the_rotation(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -311,6 +322,7 @@ def test_token_refreshes_an_expiring_peertube_token_and_stores_the_rotation(
     assert now_stored["refresh_token"] != stored["refresh_token"]  # the rotation is kept
 
 
+@pytest.mark.slow
 def test_dead_session_exits_3_and_keeps_the_file(emu: Emulator, tmp_path: Path) -> None:
     stored = _logged_in(emu, tmp_path)
     token_path = _profile_dir(tmp_path) / "oauth.json"
@@ -323,6 +335,7 @@ def test_dead_session_exits_3_and_keeps_the_file(emu: Emulator, tmp_path: Path) 
     assert token_path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_logout_with_an_expired_access_token_refreshes_then_revokes(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -338,6 +351,7 @@ def test_logout_with_an_expired_access_token_refreshes_then_revokes(
     assert not _profile_dir(tmp_path).exists()
 
 
+@pytest.mark.slow
 def test_logout_of_a_session_ended_elsewhere_still_deletes_the_profile(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -352,6 +366,7 @@ def test_logout_of_a_session_ended_elsewhere_still_deletes_the_profile(
     assert "Revoked the token" not in result.stderr  # it was not: the session was gone
 
 
+@pytest.mark.slow
 def test_logging_in_again_ends_the_previous_session_first(emu: Emulator, tmp_path: Path) -> None:
     old = _logged_in(emu, tmp_path)
     again = login(emu, tmp_path)
@@ -366,6 +381,7 @@ def test_logging_in_again_ends_the_previous_session_first(emu: Emulator, tmp_pat
     assert sorted(emu.peertube.issued_tokens()) == live  # one session at the server
 
 
+@pytest.mark.slow
 def test_logging_in_again_when_the_old_session_is_gone_says_so(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -376,12 +392,14 @@ def test_logging_in_again_when_the_old_session_is_gone_says_so(
     assert "previous session" in again.stderr and "already ended" in again.stderr
 
 
+@pytest.mark.slow
 def test_google_only_options_are_refused_with_peertube(emu: Emulator, tmp_path: Path) -> None:
     result = login(emu, tmp_path, "--youtube-tv")
     assert result.returncode == 2
     assert emu.log == []
 
 
+@pytest.mark.slow
 def test_a_client_given_by_flags_skips_discovery(emu: Emulator, tmp_path: Path) -> None:
     result = login(
         emu,
@@ -395,6 +413,7 @@ def test_a_client_given_by_flags_skips_discovery(emu: Emulator, tmp_path: Path) 
     assert [entry.path for entry in emu.log] == [TOKEN_PATH, ME_PATH]  # ME: the account
 
 
+@pytest.mark.slow
 def test_the_google_client_in_the_environment_is_not_sent_to_peertube(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -408,6 +427,7 @@ def test_the_google_client_in_the_environment_is_not_sent_to_peertube(
     assert emu.requests_to(TOKEN_PATH)[0].form["client_id"] == PEERTUBE_CLIENT_ID
 
 
+@pytest.mark.slow
 def test_a_peertube_profile_opens_a_signed_session(emu: Emulator, tmp_path: Path) -> None:
     from ytsession import PeerTubeSession
 

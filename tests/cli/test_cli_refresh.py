@@ -7,10 +7,14 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from ytsession.testing import EMULATED_ACCOUNT_NAME, EMULATED_USER_EMAIL, Emulator
 from ytsession.testing.kit import LoggedRequest
 
 from tests.cli.test_cli import cli_login, run
+
+pytestmark = pytest.mark.slow
 
 ACCOUNT = f"{EMULATED_ACCOUNT_NAME} ({EMULATED_USER_EMAIL})"
 #: Where an OAuth login's account is asked (as the TV client, like YouTube.js).

@@ -45,6 +45,7 @@ def _browser_recorder(tmp_path: Path) -> tuple[str, Path]:
     return f"{script} %s", record
 
 
+@pytest.mark.slow
 def test_login_shows_code_qr_and_browser_offer_then_who_is_logged_in(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -86,6 +87,7 @@ def test_the_qr_code_encodes_the_url_with_the_code(emu: Emulator, tmp_path: Path
     assert len(rows[0]) == size and len(rows) == (size + 1) // 2
 
 
+@pytest.mark.slow
 def test_no_qr_and_no_browser(emu: Emulator, tmp_path: Path) -> None:
     browser, opened = _browser_recorder(tmp_path)
     terminal = Terminal(
@@ -106,6 +108,7 @@ def test_no_qr_and_no_browser(emu: Emulator, tmp_path: Path) -> None:
     assert "Press Enter" not in terminal.screen and not opened.exists(), terminal.screen
 
 
+@pytest.mark.slow
 def test_a_browser_that_cannot_open_is_reported(emu: Emulator, tmp_path: Path) -> None:
     terminal = Terminal(
         tmp_path / "home",
@@ -123,6 +126,7 @@ def test_a_browser_that_cannot_open_is_reported(emu: Emulator, tmp_path: Path) -
 
 
 @pytest.mark.parametrize(("key", "status"), [("\x04", 1), ("\x03", 130)])
+@pytest.mark.slow
 def test_ctrl_d_and_ctrl_c_at_the_client_secret_prompt(
     emu: Emulator, tmp_path: Path, key: str, status: int
 ) -> None:
@@ -144,6 +148,7 @@ def test_ctrl_d_and_ctrl_c_at_the_client_secret_prompt(
 
 
 @pytest.mark.parametrize("key", ["\x04", "\x03"])
+@pytest.mark.slow
 def test_ctrl_d_and_ctrl_c_at_the_peertube_prompts(emu: Emulator, tmp_path: Path, key: str) -> None:
     home = tmp_path / "home"
     # the username prompt
@@ -173,6 +178,7 @@ def test_ctrl_d_and_ctrl_c_at_the_peertube_prompts(emu: Emulator, tmp_path: Path
     assert not (home / "profiles" / "default").exists()
 
 
+@pytest.mark.slow
 def test_status_of_a_revoked_login_says_dead_and_exits_3(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     login_without_a_terminal(emu, home, "--profile", "cron")
@@ -190,6 +196,7 @@ def test_status_of_a_revoked_login_says_dead_and_exits_3(emu: Emulator, tmp_path
     _no_traceback(terminal.screen)
 
 
+@pytest.mark.slow
 def test_session_sign_in_without_a_listener_shows_the_code_on_a_terminal(
     emu: Emulator, tmp_path: Path
 ) -> None:

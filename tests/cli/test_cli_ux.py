@@ -72,6 +72,7 @@ def login(emu: Emulator, home: Path, *args: str, **env: str) -> subprocess.Compl
 # --- one way to point at a server ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_profile_remembers_its_server_and_login_again_reuses_its_client(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -97,6 +98,7 @@ def test_a_profile_remembers_its_server_and_login_again_reuses_its_client(
     assert f"Logged in as {ACCOUNT}; saved as profile cron in {home}" in again.stderr
 
 
+@pytest.mark.slow
 def test_the_server_from_the_environment(emu: Emulator, tmp_path: Path) -> None:
     result = run(
         tmp_path, "call", "browse", "--anonymous", "--data", BROWSE, YTSESSION_SERVER=emu.url
@@ -105,6 +107,7 @@ def test_the_server_from_the_environment(emu: Emulator, tmp_path: Path) -> None:
     assert emu.requests_to("/youtubei/v1/browse")
 
 
+@pytest.mark.slow
 def test_a_loopback_server_without_scheme_gets_http(emu: Emulator, tmp_path: Path) -> None:
     bare = emu.url.removeprefix("http://")
     result = run(tmp_path, "call", "browse", "--anonymous", "--server", bare, "--data", BROWSE)
@@ -123,6 +126,7 @@ def test_a_loopback_server_without_scheme_gets_http(emu: Emulator, tmp_path: Pat
         ("http://[::1", "is not a URL"),
     ],
 )
+@pytest.mark.slow
 def test_an_unusable_server_is_a_usage_error(tmp_path: Path, server: str, words: str) -> None:
     for args in (
         ("call", "browse", "--anonymous", "--server", server),
@@ -139,6 +143,7 @@ def test_an_unusable_server_is_a_usage_error(tmp_path: Path, server: str, words:
 # --- honest exit codes and hints ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_call_without_a_login_exits_3_unless_anonymous(emu: Emulator, tmp_path: Path) -> None:
     result = run(tmp_path, "call", "browse", "--server", emu.url)
     assert result.returncode == 3
@@ -148,6 +153,7 @@ def test_call_without_a_login_exits_3_unless_anonymous(emu: Emulator, tmp_path: 
     assert emu.requests_to("/youtubei/v1/browse") == []
 
 
+@pytest.mark.slow
 def test_a_failed_logout_names_the_profile_in_its_hint(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert login(emu, home, "--server", emu.url, "--profile", "cron", **GOOGLE).returncode == 0
@@ -159,6 +165,7 @@ def test_a_failed_logout_names_the_profile_in_its_hint(emu: Emulator, tmp_path: 
     assert (home / "profiles" / "cron").exists()
 
 
+@pytest.mark.slow
 def test_a_dead_login_hint_names_the_profile(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert login(emu, home, "--server", emu.url, "--profile", "cron", **GOOGLE).returncode == 0
@@ -182,6 +189,7 @@ def test_a_dead_login_hint_names_the_profile(emu: Emulator, tmp_path: Path) -> N
     assert by_env.returncode == 3 and "`ytsession login --profile cron`" in one_line(by_env)
 
 
+@pytest.mark.slow
 def test_whoami_and_status_offline(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert login(emu, home, "--server", emu.url, **GOOGLE).returncode == 0
@@ -198,6 +206,7 @@ def test_whoami_and_status_offline(emu: Emulator, tmp_path: Path) -> None:
     assert emu.log == []  # --offline asked nothing
 
 
+@pytest.mark.slow
 def test_status_of_a_revoked_peertube_login_exits_3(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     result = subprocess.run(
@@ -216,6 +225,7 @@ def test_status_of_a_revoked_peertube_login_exits_3(emu: Emulator, tmp_path: Pat
     assert "DEAD" in status.stdout
 
 
+@pytest.mark.slow
 def test_the_emulator_port_busy_or_invalid(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -229,6 +239,7 @@ def test_the_emulator_port_busy_or_invalid(tmp_path: Path) -> None:
         assert invalid.returncode == 2 and "--port" in one_line(invalid)
 
 
+@pytest.mark.slow
 def test_unreadable_files_are_one_line(tmp_path: Path) -> None:
     data = run(tmp_path, "call", "browse", "--anonymous", "--data", f"@{tmp_path}/missing.json")
     assert data.returncode == 2 and "cannot read --data file" in one_line(data)
@@ -238,6 +249,7 @@ def test_unreadable_files_are_one_line(tmp_path: Path) -> None:
     assert directory.returncode == 1 and "Traceback" not in directory.stderr
 
 
+@pytest.mark.slow
 def test_cli_errors_speak_cli(emu: Emulator, tmp_path: Path) -> None:
     for path in ("/sw.js_data", "/embed/jNQXAC9IVRw"):
         emu.inject_error(path, 404, count=None)
@@ -262,6 +274,7 @@ def test_an_error_gives_its_advice_in_python_words_and_the_cli_in_cli_words() ->
     assert cli.startswith("both a client id and a client secret are needed")
 
 
+@pytest.mark.slow
 def test_the_missing_node_error_is_printed_once(emu: Emulator, tmp_path: Path) -> None:
     result = run(
         tmp_path,
@@ -280,6 +293,7 @@ def test_the_missing_node_error_is_printed_once(emu: Emulator, tmp_path: Path) -
 # --- -v, completion, banner ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_verbose_logs_one_line_per_request_without_secrets(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert login(emu, home, "--server", emu.url, **GOOGLE).returncode == 0
@@ -304,6 +318,7 @@ def test_verbose_logs_one_line_per_request_without_secrets(emu: Emulator, tmp_pa
     assert quiet.stderr == ""
 
 
+@pytest.mark.slow
 def test_verbose_shows_retries(emu: Emulator, tmp_path: Path) -> None:
     emu.inject_error("/youtubei/v1/browse", 503, count=1)
     result = run(tmp_path, "-v", "call", "browse", "--anonymous", "--server", emu.url, "--no-cache")
@@ -334,6 +349,7 @@ def test_bash_completion_follows_the_parser(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
+@pytest.mark.slow
 def test_zsh_and_fish_completion_name_every_command(tmp_path: Path, shell: str) -> None:
     result = run(tmp_path, "completion", shell)
     assert result.returncode == 0
@@ -348,6 +364,7 @@ def test_zsh_and_fish_completion_name_every_command(tmp_path: Path, shell: str) 
         assert check.returncode == 0, check.stderr
 
 
+@pytest.mark.slow
 def test_a_refused_loopback_server_is_asked_about_not_the_connection(tmp_path: Path) -> None:
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
@@ -380,6 +397,7 @@ def test_a_device_code_with_a_terminal_escape_never_reaches_the_terminal(
     assert "'user_code' with a control character" in one_line(result)
 
 
+@pytest.mark.slow
 def test_sign_in_without_listener_or_terminal_does_not_wait(emu: Emulator, tmp_path: Path) -> None:
     code = (
         "import sys\n"
@@ -405,6 +423,7 @@ def test_sign_in_without_listener_or_terminal_does_not_wait(emu: Emulator, tmp_p
     assert emu.requests_to("/device/code") == []  # no code nobody would see
 
 
+@pytest.mark.slow
 def test_prompt_for_token_says_where_the_token_went_and_when_no_browser_opens(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -457,6 +476,7 @@ def test_a_bug_is_one_line_and_the_traceback_is_behind_v(tmp_path: Path) -> None
             assert "unexpected ZeroDivisionError: division by zero" in line and "-v" in line
 
 
+@pytest.mark.slow
 def test_an_unusable_peertube_url_is_a_usage_error(tmp_path: Path) -> None:
     for url in ("ftp://peertube.example", "http://[::1"):
         result = run(tmp_path, "login", "--peertube", url, "--username", "alice")
@@ -485,6 +505,7 @@ def test_fish_completes_commands_and_choices(tmp_path: Path) -> None:
     assert {"login", "logout", "--no-cache"} <= set(words), out
 
 
+@pytest.mark.slow
 def test_zsh_loads_the_completion(tmp_path: Path) -> None:
     zsh = _shell("zsh")
     script = tmp_path / "ytsession.zsh"
@@ -494,6 +515,7 @@ def test_zsh_loads_the_completion(tmp_path: Path) -> None:
     assert "_ytsession" in out.stdout, out.stdout + out.stderr
 
 
+@pytest.mark.slow
 def test_a_long_wait_is_announced_on_stderr(emu: Emulator, tmp_path: Path) -> None:
     emu.inject_error("/sw.js_data", 429, headers={"Retry-After": "3"}, count=1)
     result = run(tmp_path, "call", "browse", "--anonymous", "--server", emu.url, "--no-cache")

@@ -8,6 +8,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+import pytest
 import requests
 
 from ytsession.testing import (
@@ -48,6 +49,7 @@ def google_login(
     )
 
 
+@pytest.mark.slow
 def test_the_logged_in_line_has_one_pair_of_brackets(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     result = google_login(emu, home)
@@ -58,6 +60,7 @@ def test_the_logged_in_line_has_one_pair_of_brackets(emu: Emulator, tmp_path: Pa
     assert line.count("(") == 1
 
 
+@pytest.mark.slow
 def test_peertube_status_says_hours_and_shows_no_empty_scope(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     peertube_login(home, emu.url)
@@ -72,6 +75,7 @@ def test_peertube_status_says_hours_and_shows_no_empty_scope(emu: Emulator, tmp_
     assert all(value.strip() for value in rows.values()), rows  # no empty row at all
 
 
+@pytest.mark.slow
 def test_call_with_a_peertube_profile_does_not_suggest_replacing_it(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -85,6 +89,7 @@ def test_call_with_a_peertube_profile_does_not_suggest_replacing_it(
     assert "`ytsession profiles`" in line and "new name" in line
 
 
+@pytest.mark.slow
 def test_a_refused_client_is_told_in_cli_words(emu: Emulator, tmp_path: Path) -> None:
     result = google_login(emu, tmp_path / "home", secret="not-the-secret")
     assert result.returncode == 1
@@ -94,6 +99,7 @@ def test_a_refused_client_is_told_in_cli_words(emu: Emulator, tmp_path: Path) ->
     assert "ytsession login sends the secret in the request body" in line
 
 
+@pytest.mark.slow
 def test_the_redis_wrong_password_line_ends_cleanly(tmp_path: Path) -> None:
     directory = tmp_path / "redis"
     directory.mkdir()

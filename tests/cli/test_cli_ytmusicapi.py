@@ -20,6 +20,8 @@ from ytsession.testing import (
 from tests.cli.test_cli import cli_login, run
 from tests.cli.test_cli_refresh import refreshes
 
+pytestmark = pytest.mark.slow
+
 GOOGLE = {
     "YTSESSION_CLIENT_ID": EMULATOR_CLIENT_ID,
     "YTSESSION_CLIENT_SECRET": EMULATOR_CLIENT_SECRET,

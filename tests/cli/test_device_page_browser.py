@@ -28,6 +28,8 @@ from ytsession.testing import (
 
 from tests._support.terminal_support import clean_env
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}

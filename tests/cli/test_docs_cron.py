@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ytsession.testing import (
     EMULATED_USER_EMAIL,
     Emulator,
@@ -57,6 +59,7 @@ def test_the_cron_page_shows_the_job_and_its_absolute_paths() -> None:
     assert "*/10 *  *   *   *    /home/me/bin/youtube-report" in page
 
 
+@pytest.mark.slow
 def test_the_cron_job_hands_the_token_to_curl_on_stdin(emu: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     login_without_a_terminal(emu, home, "--profile", "cron")

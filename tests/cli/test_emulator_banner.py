@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from ytsession.testing import EMULATED_ACCOUNT_NAME
@@ -84,6 +85,7 @@ def bash(
     )
 
 
+@pytest.mark.slow
 def test_the_banner_pasted_whole_is_valid_shell_and_says_ctrl_c_only_on_a_terminal(
     tmp_path: Path,
 ) -> None:
@@ -113,6 +115,7 @@ def test_the_banner_pasted_whole_is_valid_shell_and_says_ctrl_c_only_on_a_termin
     assert terminal.finish() in (0, 130)
 
 
+@pytest.mark.slow
 def test_every_command_of_the_banner_runs_as_printed(tmp_path: Path) -> None:
     home, work = tmp_path / "home", tmp_path / "work"
     work.mkdir()

@@ -18,6 +18,8 @@ from ytsession.testing import Emulator
 from tests._support.terminal_support import clean_env, peertube_login
 from tests._support.terminal_support import run_cli as run
 
+pytestmark = pytest.mark.slow
+
 BIN = os.path.dirname(sys.executable)  # where the `ytsession` script is
 
 

@@ -32,6 +32,8 @@ from ytsession.testing import (
 
 from tests._support.terminal_support import clean_env
 
+pytestmark = pytest.mark.slow
+
 CLI = [sys.executable, "-m", "ytsession"]
 GOOGLE = {
     "YTSESSION_CLIENT_ID": EMULATOR_CLIENT_ID,

@@ -95,6 +95,7 @@ def test_yt_dlp_format_is_the_extractor_args_value(
     assert decode_cold_start_token(pots["web.player"]).binding == VIDEO
 
 
+@pytest.mark.slow
 def test_botguard_is_the_default_and_one_run_mints_every_token(
     capsys: pytest.CaptureFixture[str], emu: Emulator
 ) -> None:
@@ -189,6 +190,7 @@ def test_botguard_setup_check_reports_missing_packages(
     assert "ytsession botguard-setup" in err or "Node.js" in err
 
 
+@pytest.mark.slow
 def test_botguard_setup_check_passes_when_installed(capsys: pytest.CaptureFixture[str]) -> None:
     require_botguard_runtime()
     assert main(["botguard-setup", "--check"]) == 0
@@ -196,6 +198,7 @@ def test_botguard_setup_check_passes_when_installed(capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.slow
 def test_yt_dlp_reads_back_our_extractor_args_line(
     capsys: pytest.CaptureFixture[str], emu: Emulator, signed_in: bool
 ) -> None:

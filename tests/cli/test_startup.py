@@ -35,6 +35,7 @@ def test_import_ytsession_loads_no_http_or_oauth_library() -> None:
     assert _loaded("import ytsession; ytsession.YTSessionError; ytsession.Profile") == []
 
 
+@pytest.mark.slow
 def test_names_still_load_on_first_use() -> None:
     loaded = _loaded("import ytsession; ytsession.OAuthCredentials")
     assert "requests" in loaded
@@ -233,6 +234,7 @@ def test_an_expiring_or_odd_token_file_takes_the_full_path(tmp_path: Path) -> No
     assert token_command(["token", "--profile", "../etc"]) is None  # not a profile name
 
 
+@pytest.mark.slow
 def test_token_command_with_a_fresh_token_in_redis_does_not_import_requests(
     redis_server: RedisServer,
 ) -> None:

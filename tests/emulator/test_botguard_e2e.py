@@ -32,6 +32,7 @@ def paths(emu: Emulator) -> list[str]:
     return [entry.path for entry in emu.log]
 
 
+@pytest.mark.slow
 def test_cron_job_mints_a_session_token_the_server_accepts(emu: Emulator) -> None:
     chain = ProviderChain([BotGuardProvider(base_url=emu.url, timeout=30)])
     token = chain.get(PoTokenRequest(context="gvs", visitor_data=VISITOR_DATA))
@@ -50,6 +51,7 @@ def test_cron_job_mints_a_session_token_the_server_accepts(emu: Emulator) -> Non
     assert emu.botguard.challenges_issued == 1
 
 
+@pytest.mark.slow
 def test_one_run_mints_the_session_and_the_video_token(emu: Emulator) -> None:
     result = BotGuardProvider(base_url=emu.url).mint([VISITOR_DATA, VIDEO])
     assert {emu.botguard.verify(t).binding for t in result.tokens.values()} == {VISITOR_DATA, VIDEO}
@@ -58,6 +60,7 @@ def test_one_run_mints_the_session_and_the_video_token(emu: Emulator) -> None:
     assert emu.botguard.integrity_tokens_issued == 1
 
 
+@pytest.mark.slow
 def test_scrambled_challenge_with_the_script_behind_a_url(emu: Emulator) -> None:
     emu.botguard.configure({"scramble_challenge": True, "inline_interpreter": False})
     token = BotGuardProvider(base_url=emu.url).mint([VIDEO]).tokens[VIDEO]
@@ -65,6 +68,7 @@ def test_scrambled_challenge_with_the_script_behind_a_url(emu: Emulator) -> None
     assert paths(emu) == [CREATE, "/js/th/ytsession-emulator-botguard.js", GENERATE_IT]
 
 
+@pytest.mark.slow
 def test_googles_own_attestation_host_path(emu: Emulator) -> None:
     provider = BotGuardProvider(base_url=emu.url, use_youtube_api=False)
     token = provider.mint([VIDEO]).tokens[VIDEO]
@@ -75,6 +79,7 @@ def test_googles_own_attestation_host_path(emu: Emulator) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_short_lived_integrity_token_shortens_the_token_life(emu: Emulator) -> None:
     emu.botguard.configure({"integrity_token_ttl": 900, "mint_refresh_threshold": 300})
     token = ProviderChain([BotGuardProvider(base_url=emu.url)]).get(
@@ -83,6 +88,7 @@ def test_a_short_lived_integrity_token_shortens_the_token_life(emu: Emulator) ->
     assert token is not None and token.expires_at == pytest.approx(token.minted_at + 600)
 
 
+@pytest.mark.slow
 def test_refused_challenge_is_a_botguard_error(emu: Emulator) -> None:
     provider = BotGuardProvider(base_url=emu.url, request_key="not-the-key")
     with pytest.raises(BotGuardError, match="challenge") as caught:
@@ -90,6 +96,7 @@ def test_refused_challenge_is_a_botguard_error(emu: Emulator) -> None:
     assert caught.value.code == "challenge"
 
 
+@pytest.mark.slow
 def test_failing_integrity_endpoint_is_a_botguard_error(emu: Emulator) -> None:
     emu.inject_error(GENERATE_IT, 403, {"error": {"code": 403, "status": "PERMISSION_DENIED"}})
     with pytest.raises(BotGuardError, match="GenerateIT answered HTTP 403") as caught:
@@ -97,6 +104,7 @@ def test_failing_integrity_endpoint_is_a_botguard_error(emu: Emulator) -> None:
     assert caught.value.code == "integrity"
 
 
+@pytest.mark.slow
 def test_a_hanging_server_ends_in_a_timeout(emu: Emulator) -> None:
     emu.inject_delay(CREATE, 10)
     with pytest.raises(BotGuardError, match="raise the timeout") as caught:

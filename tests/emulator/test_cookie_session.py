@@ -353,6 +353,7 @@ def test_cli_login_with_a_cookie_file_then_status_token_and_call(
     assert not stored.exists()
 
 
+@pytest.mark.slow
 def test_cli_login_from_pasted_chrome_headers(
     emu: Emulator, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

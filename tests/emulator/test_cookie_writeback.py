@@ -149,6 +149,7 @@ def _assert_the_write_back_waits(path: Path, value: str, release: Callable[[], N
     assert YouTubeCookies.from_file(path).get("SIDCC") == value
 
 
+@pytest.mark.slow
 def test_the_write_back_waits_for_another_writers_lock(tmp_path: Path, emu: Emulator) -> None:
     path = tmp_path / "cookies.txt"
     path.write_text(emu.innertube.cookies.cookies_txt())
@@ -195,6 +196,7 @@ with FileItem.foreign(sys.argv[1]).locked():
 """
 
 
+@pytest.mark.slow
 def test_two_processes_serialize_on_the_lock_of_the_files_real_path(
     tmp_path: Path, emu: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,6 +75,7 @@ def test_pending_then_success_by_polling(emu: Emulator, credentials: OAuthCreden
     assert [r.status for r in emu.requests_to("/token")] == [428, 428, 428, 200]
 
 
+@pytest.mark.slow
 def test_slow_down_widens_the_poll_spacing_by_five_seconds(
     emu: Emulator, credentials: OAuthCredentials
 ) -> None:
@@ -116,6 +117,7 @@ def test_denied_login_stops_polling(emu: Emulator, credentials: OAuthCredentials
     assert emu.requests_to("/token")[-1].status == 403
 
 
+@pytest.mark.slow
 def test_expired_code_stops_polling(emu: Emulator, credentials: OAuthCredentials) -> None:
     emu.google.device_code_lifetime = 1
     emu.google.poll_interval = 0.4
@@ -124,6 +126,7 @@ def test_expired_code_stops_polling(emu: Emulator, credentials: OAuthCredentials
         credentials.wait_for_token(code)
 
 
+@pytest.mark.slow
 def test_server_side_expired_token_answer_is_typed(
     emu: Emulator, credentials: OAuthCredentials
 ) -> None:

@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests._support.paths import REPO, SUPPORT
 from tests._support.terminal_support import clean_env
+
+pytestmark = pytest.mark.slow
 
 EXAMPLE = SUPPORT / "quickstart_call.py"
 

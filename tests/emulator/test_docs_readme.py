@@ -8,12 +8,15 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 import requests
 
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
 from tests._support.paths import REPO
 from tests._support.terminal_support import clean_env
+
+pytestmark = pytest.mark.slow
 
 README = REPO / "README.md"
 

@@ -236,6 +236,7 @@ def test_expired_access_tokens_are_refused_until_refreshed(emu: Emulator) -> Non
     assert info.client_id == EMULATOR_CLIENT_ID
 
 
+@pytest.mark.slow
 def test_short_token_lifetime_expires_access_tokens(emu: Emulator) -> None:
     emu.google.token_lifetime = 0.2
     tokens = login(emu)
@@ -282,6 +283,7 @@ def test_a_refresh_token_of_another_client_is_unauthorized(emu: Emulator) -> Non
     ("code_path", "token_path"),
     [("/device/code", "/token"), ("/o/oauth2/device/code", "/o/oauth2/token")],
 )
+@pytest.mark.slow
 def test_every_spelling_of_the_device_grant_works(
     emu: Emulator, grant_type: str, code_field: str, code_path: str, token_path: str
 ) -> None:
@@ -327,6 +329,7 @@ def test_injected_slow_down_is_answered_once_then_pending(emu: Emulator) -> None
     assert poll(emu, code["device_code"]).status_code == 428
 
 
+@pytest.mark.slow
 def test_polling_faster_than_the_interval_gets_slow_down_when_enforced(emu: Emulator) -> None:
     emu.google.configure({"enforce_poll_interval": True, "poll_interval": 0.2})
     code = request_code(emu)
@@ -347,6 +350,7 @@ def test_denied_code_answers_access_denied(emu: Emulator) -> None:
         emu.google.approve(code["user_code"])
 
 
+@pytest.mark.slow
 def test_expired_code_answers_expired_token_then_invalid_grant(emu: Emulator) -> None:
     assert post(emu, "/_emulator/config", json={"google": {"device_code_lifetime": 0.3}}).ok
     code = request_code(emu)
@@ -442,6 +446,7 @@ def test_fault_count_and_control_route(emu: Emulator) -> None:
     assert post(emu, "/device/code", data=data).status_code == 200
 
 
+@pytest.mark.slow
 def test_injected_delay_makes_the_client_time_out(emu: Emulator) -> None:
     emu.inject_delay("/oauth2/v3/userinfo", 10)
     started = time.monotonic()

@@ -321,6 +321,7 @@ _WORKER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_four_cron_jobs_sharing_one_token_at_expiry_refresh_exactly_once(
     emu: Emulator, peertube: PeerTubeCredentials, tmp_path: Path
 ) -> None:
@@ -409,6 +410,7 @@ def test_logout_refreshes_an_expired_access_token_first(
 # --- rate limits --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_rate_limited_login_waits_for_retry_after_then_succeeds(
     emu: Emulator, peertube: PeerTubeCredentials
 ) -> None:
@@ -438,6 +440,7 @@ def test_rate_limit_that_does_not_lift_is_a_typed_error(emu: Emulator) -> None:
     assert PEERTUBE_PASSWORD not in str(caught.value)
 
 
+@pytest.mark.slow
 def test_rest_calls_retry_429_with_retry_after(emu: Emulator, session: PeerTubeSession) -> None:
     emu.inject_error(
         ME_PATH,
@@ -481,6 +484,7 @@ def test_session_errors_carry_code_and_detail(session: PeerTubeSession) -> None:
     assert caught.value.detail == "Missing parameter: `text`"
 
 
+@pytest.mark.slow
 def test_session_uses_the_shared_transport_policy(emu: Emulator, session: PeerTubeSession) -> None:
     emu.inject_error(ME_PATH, 503)
     assert session.me()["username"] == PEERTUBE_USERNAME
@@ -571,6 +575,7 @@ def test_emulated_instance_is_driven_over_its_control_api(emu: Emulator) -> None
     ],
 )
 @pytest.mark.parametrize("grant", ["login", "refresh"])
+@pytest.mark.slow
 def test_an_answer_that_is_not_a_token_is_a_peertube_error_naming_the_grant(
     emu: Emulator, peertube: PeerTubeCredentials, body: object, why: str, grant: str
 ) -> None:

@@ -38,6 +38,7 @@ def sent_timestamp(emu: Emulator) -> object:
     )
 
 
+@pytest.mark.slow
 def test_player_calls_carry_the_players_signature_timestamp(emu: Emulator, tmp_path: Path) -> None:
     emu.innertube.signature_timestamp = 20417
     with session(emu, tmp_path) as s:
@@ -94,6 +95,7 @@ def age_the_cache(directory: Path, seconds: float) -> None:
     path.write_text(json.dumps(data))
 
 
+@pytest.mark.slow
 def test_the_player_is_asked_again_once_per_ttl(emu: Emulator, tmp_path: Path) -> None:
     with session(emu, tmp_path) as s:
         s.call("player", {"videoId": VIDEO})
@@ -153,6 +155,7 @@ def test_signature_timestamps_are_validated(value: object) -> None:
         parse_signature_timestamp(value)
 
 
+@pytest.mark.slow
 def test_youtube_js_reads_the_same_player_as_the_session(emu: Emulator) -> None:
     from tests._support.peers_support import run_node
 

@@ -102,6 +102,7 @@ def test_cold_start_is_not_enough_once_the_server_wants_minted_tokens(strict: Em
     assert "cold-start" in answer["playabilityStatus"]["messages"][0]
 
 
+@pytest.mark.slow
 def test_botguard_minted_token_passes_where_cold_start_does_not(strict: Emulator) -> None:
     require_botguard_runtime()
     strict.innertube.configure({"accept_cold_start_po_token": False})

@@ -117,6 +117,7 @@ _WORKER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_four_processes_sharing_a_token_file_refresh_once(
     emu: Emulator, credentials: OAuthCredentials, tmp_path: Path
 ) -> None:

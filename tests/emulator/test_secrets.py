@@ -30,6 +30,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_no_secret_in_reprs_logs_or_errors(
     emu: Emulator,
     credentials: OAuthCredentials,

@@ -210,6 +210,7 @@ def test_cached_session_data_older_than_the_ttl_is_fetched_again(
         "\x00\xff\xfe",
     ],
 )
+@pytest.mark.slow
 def test_a_corrupt_cache_file_is_ignored_and_rewritten(
     emu: Emulator, cache_dir: Path, open_sessions: list[Session], garbage: str
 ) -> None:
@@ -404,6 +405,7 @@ def test_a_session_signed_with_oauth_uses_tvhtml5_and_its_bearer_is_accepted(
     assert request.header("X-YouTube-Client-Name") == "7"
 
 
+@pytest.mark.slow
 def test_bearer_is_also_accepted_from_the_other_tv_clients(
     emu: Emulator, cache_dir: Path, open_sessions: list[Session], token: RefreshingToken
 ) -> None:
@@ -588,6 +590,7 @@ def test_the_session_repr_shows_no_secret(
 # --- transport -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_429_with_retry_after_is_waited_out_then_the_call_succeeds(
     emu: Emulator, cache_dir: Path, open_sessions: list[Session]
 ) -> None:
@@ -644,6 +647,7 @@ def test_a_connection_reset_is_retried(
     assert len(innertube_requests(emu, "browse")) == 2
 
 
+@pytest.mark.slow
 def test_a_hung_server_gives_a_timeout_error_in_bounded_time(
     emu: Emulator, cache_dir: Path, open_sessions: list[Session]
 ) -> None:
@@ -657,6 +661,7 @@ def test_a_hung_server_gives_a_timeout_error_in_bounded_time(
     emu.clear_faults()
 
 
+@pytest.mark.slow
 def test_a_per_call_timeout_overrides_the_session_timeout(
     emu: Emulator, cache_dir: Path, open_sessions: list[Session]
 ) -> None:

@@ -87,6 +87,7 @@ _FULL_DISK = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_failed_write_changes_neither_file_nor_memory_and_keeps_the_rotated_token(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -147,6 +148,7 @@ def test_a_failed_write_changes_neither_file_nor_memory_and_keeps_the_rotated_to
     ],
     ids=["str-lifetime", "header-injection", "int-token", "no-access-token", "huge-lifetime"],
 )
+@pytest.mark.slow
 def test_an_unusable_answer_changes_nothing_but_keeps_a_rotated_refresh_token(
     emu: Emulator, credentials: OAuthCredentials, tmp_path: Path, answer: dict[str, Any]
 ) -> None:

@@ -89,6 +89,7 @@ def no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # --- replay safety ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_oauth_refresh_the_server_processed_is_never_sent_again() -> None:
     with FaultyServer(drop) as server:
         credentials = google(server.url, Transport(retry=FAST))
@@ -97,6 +98,7 @@ def test_an_oauth_refresh_the_server_processed_is_never_sent_again() -> None:
         assert len(server.to("/token")) == 1
 
 
+@pytest.mark.slow
 def test_a_peertube_refresh_the_server_processed_is_never_sent_again() -> None:
     with FaultyServer(drop) as server:
         credentials = peertube(server.url, Transport(retry=FAST))
@@ -105,6 +107,7 @@ def test_a_peertube_refresh_the_server_processed_is_never_sent_again() -> None:
         assert len(server.to(TOKEN_PATH)) == 1
 
 
+@pytest.mark.slow
 def test_an_innertube_action_the_server_processed_is_never_sent_again(no_cache: Path) -> None:
     with FaultyServer(drop) as server:
         session = Session.create(base_url=server.url, visitor_data=VISITOR_DATA, retry=FAST)
@@ -113,6 +116,7 @@ def test_an_innertube_action_the_server_processed_is_never_sent_again(no_cache: 
         assert len(server.to("/youtubei/v1/like/like")) == 1
 
 
+@pytest.mark.slow
 def test_an_innertube_read_is_sent_again_after_a_lost_answer(no_cache: Path) -> None:
     with FaultyServer(drop) as server:
         session = Session.create(base_url=server.url, visitor_data=VISITOR_DATA, retry=FAST)
@@ -121,6 +125,7 @@ def test_an_innertube_read_is_sent_again_after_a_lost_answer(no_cache: Path) -> 
         assert len(server.to("/youtubei/v1/browse")) == FAST.total + 1
 
 
+@pytest.mark.slow
 def test_the_device_code_poll_is_sent_again_after_a_lost_answer() -> None:
     with FaultyServer(drop) as server:
         credentials = google(server.url, Transport(retry=FAST))
@@ -129,6 +134,7 @@ def test_the_device_code_poll_is_sent_again_after_a_lost_answer() -> None:
         assert len(server.to("/token")) == FAST.total + 1
 
 
+@pytest.mark.slow
 def test_a_refresh_is_sent_again_when_the_connection_was_refused() -> None:
     with FaultyServer(drop) as server:
         url = server.url
@@ -138,6 +144,7 @@ def test_a_refresh_is_sent_again_when_the_connection_was_refused() -> None:
     assert time.monotonic() - started >= 0.2 + 0.4  # both backoffs: it was tried 3 times
 
 
+@pytest.mark.slow
 def test_a_5xx_answer_to_a_refresh_is_not_retried_but_a_429_is() -> None:
     error = Answer(503, b'{"error": "temporarily_unavailable"}')
     with FaultyServer(answer(error)) as server:
@@ -176,6 +183,7 @@ PATHS: dict[str, Callable[[str, Transport], object]] = {
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.slow
 def test_a_dripping_server_ends_in_a_typed_error_within_the_deadline(
     path: str, no_cache: Path
 ) -> None:
@@ -189,6 +197,7 @@ def test_a_dripping_server_ends_in_a_typed_error_within_the_deadline(
 
 
 @pytest.mark.parametrize("path", ["oauth refresh", "innertube call", "peertube call"])
+@pytest.mark.slow
 def test_a_body_that_drips_after_quick_headers_is_cut_at_the_deadline(
     path: str, no_cache: Path
 ) -> None:
@@ -199,6 +208,7 @@ def test_a_body_that_drips_after_quick_headers_is_cut_at_the_deadline(
         assert time.monotonic() - started < DEADLINE + 1
 
 
+@pytest.mark.slow
 def test_a_refresh_against_a_dripping_server_frees_the_token_file_lock_by_the_deadline(
     tmp_path: Path,
 ) -> None:
@@ -218,6 +228,7 @@ def test_a_refresh_against_a_dripping_server_frees_the_token_file_lock_by_the_de
         assert json.loads(path.read_text())["access_token"] == "old"
 
 
+@pytest.mark.slow
 def test_a_token_refresh_inside_a_call_shares_the_call_deadline(
     emu: Emulator, tmp_path: Path, no_cache: Path
 ) -> None:
@@ -235,6 +246,7 @@ def test_a_token_refresh_inside_a_call_shares_the_call_deadline(
 # --- Retry-After -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_retry_after_longer_than_the_deadline_ends_the_call_at_once() -> None:
     busy = Answer(429, b'{"error": "rate_limited"}', {"Retry-After": "300"})
     with FaultyServer(answer(busy)) as server:
@@ -252,6 +264,7 @@ def test_a_retry_after_longer_than_the_deadline_ends_the_call_at_once() -> None:
         assert len(server.seen) == 1
 
 
+@pytest.mark.slow
 def test_a_short_retry_after_is_waited_out_and_announced(
     no_cache: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -268,6 +281,7 @@ def test_a_short_retry_after_is_waited_out_and_announced(
     assert waits and waits[0].levelno >= logging.INFO and waits[0].name.startswith("ytsession")
 
 
+@pytest.mark.slow
 def test_retries_and_their_waits_stay_within_the_deadline(no_cache: Path) -> None:
     unavailable = Answer(503, b"{}", {"Retry-After": "1"})
     with FaultyServer(answer(unavailable)) as server:
@@ -286,6 +300,7 @@ def test_retries_and_their_waits_stay_within_the_deadline(no_cache: Path) -> Non
 # --- one transport for every path: proxies ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_proxies_given_to_the_session_reach_the_visitor_fetch_the_refresh_and_the_calls(
     emu: Emulator, tmp_path: Path, no_cache: Path
 ) -> None:
@@ -300,6 +315,7 @@ def test_proxies_given_to_the_session_reach_the_visitor_fetch_the_refresh_and_th
     assert all(seen.target.startswith(emu.url) for seen in proxy.seen)  # absolute-form
 
 
+@pytest.mark.slow
 def test_proxies_given_to_a_peertube_session_reach_its_refresh(
     emu: Emulator, tmp_path: Path
 ) -> None:
@@ -313,6 +329,7 @@ def test_proxies_given_to_a_peertube_session_reach_its_refresh(
     assert {TOKEN_PATH, "/api/v1/users/me"} <= relayed
 
 
+@pytest.mark.slow
 def test_sessions_sharing_one_token_each_refresh_through_their_own_transport(
     emu: Emulator, credentials: OAuthCredentials, tmp_path: Path
 ) -> None:
@@ -335,6 +352,7 @@ def test_sessions_sharing_one_token_each_refresh_through_their_own_transport(
     assert credentials.transport.user_agent is None  # the shared credentials kept their own
 
 
+@pytest.mark.slow
 def test_proxies_of_two_peertube_sessions_sharing_a_token_each_reach_their_own_refresh(
     emu: Emulator,
 ) -> None:
@@ -353,6 +371,7 @@ def test_proxies_of_two_peertube_sessions_sharing_a_token_each_reach_their_own_r
         assert len(second.to(TOKEN_PATH)) == 1
 
 
+@pytest.mark.slow
 def test_the_environment_is_read_once_when_the_transport_is_made(
     emu: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -442,6 +461,7 @@ def test_signing_in_and_out_re_keys_the_session_cache(
     assert SessionCache(no_cache).load(anonymous) is not None
 
 
+@pytest.mark.slow
 def test_the_botguard_runner_gets_the_session_proxy_and_user_agent(
     emu: Emulator, no_cache: Path
 ) -> None:
@@ -474,6 +494,7 @@ def _drip_call_in_child(url: str) -> None:
     os._exit(1)
 
 
+@pytest.mark.slow
 def test_a_forked_worker_keeps_its_deadlines() -> None:
     with FaultyServer(drip()) as server:
         with pytest.raises(DeadlineExceededError):  # the parent's watchdog is running now

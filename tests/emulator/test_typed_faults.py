@@ -105,6 +105,7 @@ def _sendable(value: str) -> bool:
     value=st.one_of(header_values, unsendable_values),
     chrome=st.booleans(),
 )
+@pytest.mark.slow
 def test_a_pasted_header_is_sent_as_pasted_or_refused_naming_its_line(
     emulator: Emulator, name: str, value: str, chrome: bool
 ) -> None:
@@ -126,6 +127,7 @@ def test_a_pasted_header_is_sent_as_pasted_or_refused_naming_its_line(
 
 
 @given(name=st.sampled_from(SENT_AGAIN), value=st.one_of(header_values, unsendable_values))
+@pytest.mark.slow
 def test_a_browser_json_header_is_kept_or_refused(
     emulator: Emulator, tmp_path_factory: pytest.TempPathFactory, name: str, value: str
 ) -> None:
@@ -163,6 +165,7 @@ def _an_account_number(text: str) -> bool:
 
 
 @given(value=account_indexes, chrome=st.booleans())
+@pytest.mark.slow
 def test_a_pasted_account_index_is_ascii_digits_or_a_cookie_error(
     emulator: Emulator, value: str, chrome: bool
 ) -> None:
@@ -182,6 +185,7 @@ def test_a_pasted_account_index_is_ascii_digits_or_a_cookie_error(
 
 
 @given(value=st.one_of(st.sampled_from(["0", "1", "01"]), not_ascii_numbers))
+@pytest.mark.slow
 def test_the_account_index_option_takes_ascii_digits_only(
     emu: Emulator, cookie_file: Path, home: Path, capsys: pytest.CaptureFixture[str], value: str
 ) -> None:
@@ -205,6 +209,7 @@ def test_the_account_index_option_takes_ascii_digits_only(
         st.sampled_from([-1, True, 1.0, [1], {"n": 1}, ""]),
     )
 )
+@pytest.mark.slow
 def test_a_stored_account_index_is_a_number_or_a_profile_error(
     emu: Emulator, cookie_file: Path, home: Path, capsys: pytest.CaptureFixture[str], value: object
 ) -> None:
@@ -228,6 +233,7 @@ def test_a_stored_account_index_is_a_number_or_a_profile_error(
 
 
 @given(value=st.one_of(st.integers(100, 10**6).map(str), latin1_not_ascii_numbers))
+@pytest.mark.slow
 def test_a_retry_after_in_other_digits_is_ignored_not_a_crash(
     emulator: Emulator, value: str
 ) -> None:
@@ -313,6 +319,7 @@ def device_code_answers(draw: st.DrawFn) -> tuple[dict[str, object], str | None]
 
 
 @given(drawn=device_code_answers())
+@pytest.mark.slow
 def test_a_device_code_answer_is_shown_or_refused_never_a_unicode_error(
     emulator: Emulator, drawn: tuple[dict[str, object], str | None]
 ) -> None:
@@ -416,6 +423,7 @@ def tube_profile(emu: Emulator, home: Path) -> tuple[Path, dict[str, object]]:
         ipv6_hosts.map(lambda host: ("ipv6", f"https://{host}")),
     )
 )
+@pytest.mark.slow
 def test_a_stored_instance_url_is_used_or_a_profile_error(
     emu: Emulator, tube_profile: tuple[Path, dict[str, object]], drawn: tuple[str, str]
 ) -> None:
@@ -459,6 +467,7 @@ def test_an_account_index_is_sent_as_given_or_a_profile_error(
 
 
 @given(page_id=st.one_of(header_values, unsendable_values))
+@pytest.mark.slow
 def test_a_brand_account_id_is_sent_as_given_or_a_profile_error(
     emulator: Emulator, page_id: str
 ) -> None:

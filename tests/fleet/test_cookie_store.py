@@ -63,6 +63,7 @@ def session_for(emu: Emulator, profile: Profile, **options: object) -> tuple[Ses
     return Session.create(auth=auth, base_url=emu.url, cache=False), auth
 
 
+@pytest.mark.slow
 def test_rotated_cookies_are_written_back_to_the_store(
     emu: Emulator, cookie_profile: Profile, store_url: str
 ) -> None:
@@ -134,6 +135,7 @@ def run_machine_a(store_url: str, emu: Emulator | None) -> None:
     assert machine_a.stdout.strip() == "saved"
 
 
+@pytest.mark.slow
 def test_a_newer_jar_stored_by_another_machine_is_adopted_not_overwritten(
     emu: Emulator, cookie_profile: Profile, store_url: str
 ) -> None:
@@ -158,6 +160,7 @@ def test_a_newer_jar_stored_by_another_machine_is_adopted_not_overwritten(
     assert jar.is_logged_in()
 
 
+@pytest.mark.slow
 def test_cookies_another_machine_rotated_are_read_from_the_store(
     emu: Emulator, cookie_profile: Profile, store_url: str
 ) -> None:
@@ -175,6 +178,7 @@ def test_cookies_another_machine_rotated_are_read_from_the_store(
             assert auth.cookies.get(name) == browser[name] == stored_jar(store_url).get(name)
 
 
+@pytest.mark.slow
 def test_a_logged_out_answer_never_overwrites_the_stored_login(
     emu: Emulator, cookie_profile: Profile, store_url: str
 ) -> None:
@@ -266,6 +270,7 @@ _WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_machines_writing_back_at_once_store_or_adopt_never_clobber(
     cookie_profile: Profile, store_url: str
 ) -> None:

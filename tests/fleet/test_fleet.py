@@ -21,6 +21,8 @@ from ytsession.testing import Emulator
 from tests._support.redis_support import RedisServer
 from tests._support.support import login
 
+pytestmark = pytest.mark.slow
+
 CLI = [sys.executable, "-m", "ytsession"]
 #: An access token lives this long: refreshed in its last half, so fresh (not refreshed on
 #: read) for 1 to 2 seconds of whole-second expiry times.

@@ -91,6 +91,7 @@ def shows_no_secret(*results: subprocess.CompletedProcess[str]) -> bool:
     return not any(secret in said for secret in SECRETS)
 
 
+@pytest.mark.slow
 def test_login_token_status_and_copy_through_tls_as_an_acl_user(
     emu: Emulator, managed: Managed, tmp_path: Path
 ) -> None:
@@ -128,6 +129,7 @@ def test_login_token_status_and_copy_through_tls_as_an_acl_user(
     assert shows_no_secret(login, token, full, status, out, back, listed)
 
 
+@pytest.mark.slow
 def test_a_certificate_from_another_authority_fails_in_one_line(
     emu: Emulator, credentials: OAuthCredentials, managed: Managed, tmp_path: Path
 ) -> None:
@@ -152,6 +154,7 @@ def test_a_certificate_from_another_authority_fails_in_one_line(
     assert managed.stored_keys() == before  # nothing was written
 
 
+@pytest.mark.slow
 def test_a_certificate_for_another_name_fails_unless_the_url_turns_the_check_off(
     emu: Emulator, credentials: OAuthCredentials, tmp_path: Path
 ) -> None:
@@ -175,6 +178,7 @@ def test_a_certificate_for_another_name_fails_unless_the_url_turns_the_check_off
         service.server.stop()
 
 
+@pytest.mark.slow
 def test_a_plain_url_to_the_tls_port_is_refused_and_nothing_is_accepted(
     emu: Emulator, credentials: OAuthCredentials, managed: Managed, tmp_path: Path
 ) -> None:
@@ -205,6 +209,7 @@ def test_tls_options_on_a_plain_url_and_unknown_options_are_refused() -> None:
         assert "ssl_password=***" in str(error.value)
 
 
+@pytest.mark.slow
 def test_no_password_shows_in_urls_reprs_or_errors(managed: Managed, tmp_path: Path) -> None:
     store = open_store(managed.url())
     try:
@@ -230,6 +235,7 @@ def test_no_password_shows_in_urls_reprs_or_errors(managed: Managed, tmp_path: P
     assert shows_no_secret(*results)
 
 
+@pytest.mark.slow
 def test_status_and_profiles_show_the_store_the_lock_holder_and_the_fence(
     emu: Emulator, credentials: OAuthCredentials, managed: Managed, tmp_path: Path
 ) -> None:

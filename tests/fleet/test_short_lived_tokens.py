@@ -14,8 +14,12 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from ytsession import PeerTubeCredentials
 from ytsession.testing import PEERTUBE_PASSWORD, PEERTUBE_USERNAME, Emulator
+
+pytestmark = pytest.mark.slow
 
 LIFETIME = 6.0
 PROCESSES = 8

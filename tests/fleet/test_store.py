@@ -73,6 +73,7 @@ def test_items_are_written_together_and_removed_by_none(store_url: str) -> None:
         assert store.read("p", stores.SESSION_CACHE) == "{}"
 
 
+@pytest.mark.slow
 def test_two_processes_refreshing_at_once_refresh_once_with_rotation(
     emu: Emulator, credentials: OAuthCredentials, store_url: str
 ) -> None:
@@ -117,6 +118,7 @@ def test_a_corrupt_token_is_reported_and_never_overwritten(
     assert profile.store.read("cron", stores.TOKEN) == '{"access_token": '
 
 
+@pytest.mark.slow
 def test_the_lock_excludes_other_holders(store_url: str) -> None:
     first, second = stores.open_store(store_url), stores.open_store(store_url)
     order: list[str] = []
@@ -140,6 +142,7 @@ def _hold(store: stores.ProfileStore, order: list[str]) -> None:
         order.append("second")
 
 
+@pytest.mark.slow
 def test_session_from_profile_takes_a_store(
     emu: Emulator, credentials: OAuthCredentials, store_url: str
 ) -> None:
@@ -152,6 +155,7 @@ def test_session_from_profile_takes_a_store(
 # --- Redis only -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_killed_holder_loses_the_lock_after_its_lease(redis_server: RedisServer) -> None:
     store = stores.open_store(redis_server.url + "?lease=1")
     client = redis_server.client()
@@ -164,6 +168,7 @@ def test_a_killed_holder_loses_the_lock_after_its_lease(redis_server: RedisServe
     assert client.get("ytsession:profile:p:lock") is None  # released
 
 
+@pytest.mark.slow
 def test_a_live_holder_keeps_its_lock_past_the_lease(redis_server: RedisServer) -> None:
     first = stores.open_store(redis_server.url + "?lease=0.5")
     second = stores.open_store(redis_server.url + "?lease=0.5")
@@ -312,6 +317,7 @@ def test_a_json_item_is_updated_by_many_writers_without_losing_entries(
     assert item.load() is None  # a cache is never an error
 
 
+@pytest.mark.slow
 def test_a_peertube_login_in_a_store_refreshes_its_rotating_token_once(
     emu: Emulator, store_url: str
 ) -> None:

@@ -43,6 +43,8 @@ from tests._support.oidc_peer import (
     oidc_server,
 )
 
+pytestmark = pytest.mark.slow
+
 # (client id, secret, the client authentication the server registered for it)
 CLIENTS = {
     "basic": (*BASIC_CLIENT, "client_secret_basic"),

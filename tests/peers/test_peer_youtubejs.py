@@ -25,6 +25,8 @@ from ytsession.testing import Emulator
 
 from tests._support.peers_support import run_node
 
+pytestmark = pytest.mark.slow
+
 YOUTUBE_JS = ("youtubei.js",)
 BGUTILS = ("bgutils-js",)
 

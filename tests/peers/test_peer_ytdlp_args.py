@@ -38,6 +38,7 @@ def test_every_web_po_client_of_yt_dlp_that_it_can_run_has_our_name() -> None:
 
 
 @pytest.mark.parametrize("client", sorted(YTDLP_CLIENT_NAMES))
+@pytest.mark.slow
 def test_each_clients_tokens_reach_that_client_in_yt_dlp(client: str) -> None:
     require_yt_dlp()
     from yt_dlp.extractor.youtube.pot.provider import PoTokenContext as YtdlpContext

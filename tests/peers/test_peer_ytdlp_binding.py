@@ -89,6 +89,7 @@ CASES = list(
 @pytest.mark.parametrize(("context", "client", "logged_in", "bind_to_video", "to_id"), CASES)
 @pytest.mark.parametrize("data_sync_id", DATA_SYNC_IDS)
 @pytest.mark.parametrize("visitor_data", VISITORS)
+@pytest.mark.slow
 def test_content_binding_is_yt_dlps(
     context: str,
     client: str,
@@ -165,6 +166,7 @@ YTCFGS: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("ytcfg", YTCFGS)
+@pytest.mark.slow
 def test_the_experiment_is_read_as_yt_dlp_reads_it(ytcfg: dict[str, Any]) -> None:
     """yt-dlp's own fetch_po_token decides whether to bind stream tokens to the video; we
     catch the request it hands to its PO-token director and compare."""

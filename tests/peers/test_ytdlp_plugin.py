@@ -226,6 +226,7 @@ def requests_of_every_kind(ytdlp: YtDlp) -> list[Any]:
     return made
 
 
+@pytest.mark.slow
 def test_tokens_are_bound_exactly_as_yt_dlp_says(ytdlp: YtDlp) -> None:
     requests = requests_of_every_kind(ytdlp)
     tokens = [ytdlp.director.get_po_token(request) for request in requests]
@@ -253,6 +254,7 @@ def test_what_it_cannot_serve_is_rejected_so_yt_dlp_moves_on(ytdlp: YtDlp) -> No
         ytdlp.provider.request_pot(refused["not a web client"])
 
 
+@pytest.mark.slow
 def test_tokens_are_shared_with_session_tokens_and_other_processes(
     tmp_path: Path, emu: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -329,6 +331,7 @@ def test_proxy_headers_and_bad_settings(store: Path, emu: Emulator) -> None:
     wrong.close()
 
 
+@pytest.mark.slow
 def test_the_node_argument_chooses_node_and_auto_falls_back_to_cold_start(
     store: Path, tmp_path: Path
 ) -> None:
@@ -367,6 +370,7 @@ def test_an_unknown_profile_is_a_clear_error(store: Path) -> None:
     run.close()
 
 
+@pytest.mark.slow
 def test_a_fleet_shares_tokens_through_a_redis_store(redis_server: Any) -> None:
     make_profile(redis_server.url)
     args = {"store": redis_server.url, "profile": PROFILE, "provider": "coldstart"}
@@ -407,6 +411,7 @@ def test_cache_spec_names_the_binding_the_token_has(ytdlp: YtDlp, store: Path) -
     assert spec_provider.generate_cache_spec(ytdlp.request("gvs", "IOS")) is None
 
 
+@pytest.mark.slow
 def test_botguard_mints_from_the_emulators_challenge(store: Path, emu: Emulator) -> None:
     from tests._support.botguard_support import require_botguard_runtime
 
@@ -434,6 +439,7 @@ def test_botguard_mints_from_the_emulators_challenge(store: Path, emu: Emulator)
     run.close()
 
 
+@pytest.mark.slow
 def test_a_wheel_ships_the_plugin_where_yt_dlp_looks(tmp_path: Path) -> None:
     import zipfile
 
@@ -481,6 +487,7 @@ def test_a_wheel_ships_the_plugin_where_yt_dlp_looks(tmp_path: Path) -> None:
     assert str(site / "yt_dlp_plugins") in found and "YTSession" in providers
 
 
+@pytest.mark.slow
 def test_botguard_goes_through_yt_dlps_proxy_with_its_user_agent(
     store: Path, emu: Emulator
 ) -> None:
@@ -506,6 +513,7 @@ def test_botguard_goes_through_yt_dlps_proxy_with_its_user_agent(
     assert all(seen.headers.get("user-agent") == agent for seen in relayed)
 
 
+@pytest.mark.slow
 def test_a_profile_sessions_tokens_are_the_plugins_and_back(
     emu: Emulator, credentials: Any, store_url: str
 ) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import ytsession
 
 PACKAGE = Path(ytsession.__file__).parent
@@ -85,6 +87,7 @@ def _is_kind(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value in KIND_NAMES
 
 
+@pytest.mark.slow
 def test_no_kind_switch_outside_the_registry() -> None:
     offences = []
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -193,6 +196,7 @@ def test_the_emulator_has_no_import_circle_and_keeps_to_the_sizes() -> None:
     assert _oversized(testing) == []
 
 
+@pytest.mark.slow
 def test_nothing_outside_the_command_line_imports_it() -> None:
     # The library never reaches up into the command line, not even under TYPE_CHECKING or
     # inside a function; only `python -m ytsession` (ytsession/__main__.py) runs it.

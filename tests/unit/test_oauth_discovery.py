@@ -17,6 +17,8 @@ import pytest
 
 from ytsession import OAuthEndpoints, OAuthServerError, ProfileError
 
+pytestmark = pytest.mark.slow
+
 
 class _Metadata(ThreadingHTTPServer):
     """Serves ``documents`` (path -> body) and 404 for every other path."""

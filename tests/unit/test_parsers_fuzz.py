@@ -146,6 +146,7 @@ def secrets_registered() -> Iterator[tuple[str, ...]]:
 
 
 @given(json_bodies)
+@pytest.mark.slow
 def test_json_is_parsed_or_refused_with_a_typed_error(body: bytes) -> None:
     source = tokenfile.answer_source("https://fuzz.example")
     for parse in (check.loads, check.maybe_json):
@@ -161,6 +162,7 @@ def test_json_is_parsed_or_refused_with_a_typed_error(body: bytes) -> None:
 
 
 @given(json_bodies)
+@pytest.mark.slow
 def test_a_token_file_is_loaded_or_refused_and_never_changed(workdir: Path, body: bytes) -> None:
     path = workdir / "oauth.json"
     path.write_bytes(body)
@@ -176,6 +178,7 @@ def test_a_token_file_is_loaded_or_refused_and_never_changed(workdir: Path, body
 
 
 @given(token_like)
+@pytest.mark.slow
 def test_a_token_mapping_is_parsed_or_refused(data: dict[str, Any]) -> None:
     try:
         token = OAuthToken.from_dict(data)
@@ -198,6 +201,7 @@ def test_a_token_in_memory_signs_a_header_or_is_refused(access: str, token_type:
 
 
 @given(st.one_of(token_like, json_values))
+@pytest.mark.slow
 def test_a_token_answer_is_taken_whole_or_not_at_all(answer: Any) -> None:
     token = OAuthToken(access_token="at-old-00001", refresh_token="rt-old-00001", expires_in=60)
     before = token.as_dict()
@@ -213,6 +217,7 @@ def test_a_token_answer_is_taken_whole_or_not_at_all(answer: Any) -> None:
 
 
 @given(st.one_of(token_like, json_values))
+@pytest.mark.slow
 def test_a_refresh_answer_is_validated_written_then_adopted(workdir: Path, answer: Any) -> None:
     path = workdir / "refreshing.json"
     credentials = _NoServer()
@@ -246,6 +251,7 @@ def test_a_refresh_answer_is_validated_written_then_adopted(workdir: Path, answe
         ).map(lambda d: json.dumps(d).encode()),
     )
 )
+@pytest.mark.slow
 def test_a_profile_file_is_loaded_or_refused_and_never_changed(workdir: Path, body: bytes) -> None:
     profile = Profile.named("fuzz", home=workdir / "home")
     profile.directory.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,8 @@ from ytsession.peertube.models import TOKEN_PATH as PEERTUBE_TOKEN_PATH
 
 from tests._support.faulty_server import Answer, FaultyServer, Seen
 
+pytestmark = pytest.mark.slow
+
 GOOGLE_TOKEN_PATH = "/token"
 CLIENT_ID = "rotating-client.apps.example"
 CLIENT_SECRET = "rotating-client-secret-0001"
