@@ -1,107 +1,27 @@
 """ytsession: authenticated, long-lived sessions for YouTube's InnerTube API and PeerTube.
 
-Public names are imported lazily on first use, so ``import ytsession`` stays cheap for cron
-jobs: it does not import ``requests``.
+The root exports the user's story (a session, the credentials and tokens that sign it,
+cookies, PeerTube, the transport, profiles, the errors one catches); everything else is
+imported from its package (:mod:`ytsession.errors`, :mod:`ytsession.innertube`,
+:mod:`ytsession.innertube.potoken`, :mod:`ytsession.peertube`, :mod:`ytsession.transport`,
+:mod:`ytsession.oauth`, :mod:`ytsession.auth.store`).
+
+Names are imported lazily on first use, so ``import ytsession`` stays cheap for cron jobs:
+it does not import ``requests``.
 """
 
 from __future__ import annotations
 
+from . import errors as errors
 from ._lazy import lazy_getattr
 from ._version import __version__
-from .errors import (
-    AccessDeniedError,
-    AuthError,
-    AuthorizationPendingError,
-    BadOAuthClientError,
-    BotGuardError,
-    ClientNotSupportedError,
-    ClientNotSupportedWarning,
-    CookieError,
-    CookieFileChangedError,
-    CookiesRefusedError,
-    CookiesRotatedOutError,
-    CookiesRotatedOutWarning,
-    DeadlineExceededError,
-    DeviceCodeExpiredError,
-    DeviceFlowError,
-    InnerTubeError,
-    InteractionRequiredError,
-    InvalidTokenAnswerError,
-    LockTimeoutError,
-    LoggedOutError,
-    LoginRequiredError,
-    NetworkError,
-    NodeMissingError,
-    NotLoggedInError,
-    OAuthServerError,
-    PoTokenBindingError,
-    PoTokenError,
-    ProfileError,
-    RetryLaterError,
-    SlowDownError,
-    StoreAuthError,
-    StoreDataError,
-    StoreError,
-    StoreLockLostError,
-    StoreUnreachableError,
-    TokenFileError,
-    TokenWriteError,
-    UnauthorizedOAuthClientError,
-    UnknownClientError,
-    YTSessionError,
-)
 
-TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
-if TYPE_CHECKING:
-    from .auth.cookie_auth import CookieAuth
-    from .auth.cookies import YouTubeCookies
-    from .auth.profiles import Profile, ProfileSettings
-    from .auth.signing import BearerAuth
-    from .innertube.clients import ClientProfile
-    from .innertube.potoken import (
-        BotGuardProvider,
-        ColdStartProvider,
-        PoToken,
-        PoTokenContext,
-        PoTokenProvider,
-        PoTokenRequest,
-        ProviderChain,
-        StaticProvider,
-    )
-    from .oauth.credentials import Credentials, OAuthCredentials, OAuthEndpoints
-    from .oauth.token import OAuthToken, RefreshingToken
-    from .peertube.credentials import PeerTubeCredentials
-    from .peertube.errors import (
-        DeviceFlowUnsupportedError,
-        InvalidLoginError,
-        InvalidTwoFactorError,
-        PeerTubeAuthError,
-        PeerTubeBadAnswerError,
-        PeerTubeBadClientError,
-        PeerTubeError,
-        PeerTubeLoginRequiredError,
-        PeerTubeRateLimitError,
-        PeerTubeServerError,
-        TwoFactorRequiredError,
-    )
-    from .peertube.session import PeerTubeSession
-    from .session import Session
-    from .transport import AuthorizedSession, RetryPolicy, Transport
-
+#: Every public name of the root and the module it lives in: the one list of them. The lazy
+#: loader reads it and ``__all__`` is made from it; ``tests/unit/test_layers.py`` checks that
+#: the type checkers' imports below name the same.
 _EXPORTS = {
-    "AuthorizedSession": ".transport",
-    "RetryPolicy": ".transport",
-    "Transport": ".transport",
+    # the session and what signs it
     "Session": ".session",
-    "ClientProfile": ".innertube.clients",
-    "BotGuardProvider": ".innertube.potoken",
-    "ColdStartProvider": ".innertube.potoken",
-    "PoToken": ".innertube.potoken",
-    "PoTokenContext": ".innertube.potoken",
-    "PoTokenProvider": ".innertube.potoken",
-    "PoTokenRequest": ".innertube.potoken",
-    "ProviderChain": ".innertube.potoken",
-    "StaticProvider": ".innertube.potoken",
     "Credentials": ".oauth.credentials",
     "OAuthCredentials": ".oauth.credentials",
     "OAuthEndpoints": ".oauth.endpoints",
@@ -110,102 +30,65 @@ _EXPORTS = {
     "BearerAuth": ".auth.signing",
     "CookieAuth": ".auth.cookie_auth",
     "YouTubeCookies": ".auth.cookies",
-    "Profile": ".auth.profiles",
-    "ProfileSettings": ".auth.profiles",
+    # PeerTube
     "PeerTubeCredentials": ".peertube.credentials",
     "PeerTubeSession": ".peertube.session",
-    "DeviceFlowUnsupportedError": ".peertube.errors",
-    "InvalidLoginError": ".peertube.errors",
-    "InvalidTwoFactorError": ".peertube.errors",
-    "PeerTubeAuthError": ".peertube.errors",
-    "PeerTubeBadAnswerError": ".peertube.errors",
-    "PeerTubeBadClientError": ".peertube.errors",
+    # the transport
+    "Transport": ".transport",
+    "RetryPolicy": ".transport",
+    "AuthorizedSession": ".transport",
+    # profiles
+    "Profile": ".auth.profiles",
+    "ProfileSettings": ".auth.profiles",
+    # the errors one catches (the rest: ytsession.errors, ytsession.peertube)
+    "YTSessionError": ".errors",
+    "AuthError": ".errors",
+    "OAuthServerError": ".errors",
+    "LoginRequiredError": ".errors",
+    "NetworkError": ".errors",
+    "RetryLaterError": ".errors",
+    "InnerTubeError": ".errors",
+    "PoTokenError": ".errors",
+    "CookieError": ".errors",
+    "ProfileError": ".errors",
+    "StoreError": ".errors",
+    "TokenFileError": ".errors",
     "PeerTubeError": ".peertube.errors",
-    "PeerTubeLoginRequiredError": ".peertube.errors",
-    "PeerTubeRateLimitError": ".peertube.errors",
-    "PeerTubeServerError": ".peertube.errors",
-    "TwoFactorRequiredError": ".peertube.errors",
 }
 
-__all__ = [
-    "AccessDeniedError",
-    "AuthError",
-    "AuthorizationPendingError",
-    "AuthorizedSession",
-    "BadOAuthClientError",
-    "BearerAuth",
-    "BotGuardError",
-    "BotGuardProvider",
-    "ClientNotSupportedError",
-    "ClientNotSupportedWarning",
-    "ClientProfile",
-    "ColdStartProvider",
-    "CookieAuth",
-    "CookieError",
-    "CookieFileChangedError",
-    "CookiesRefusedError",
-    "CookiesRotatedOutError",
-    "CookiesRotatedOutWarning",
-    "Credentials",
-    "DeadlineExceededError",
-    "DeviceCodeExpiredError",
-    "DeviceFlowError",
-    "DeviceFlowUnsupportedError",
-    "InnerTubeError",
-    "InteractionRequiredError",
-    "InvalidLoginError",
-    "InvalidTokenAnswerError",
-    "InvalidTwoFactorError",
-    "LockTimeoutError",
-    "LoggedOutError",
-    "LoginRequiredError",
-    "NetworkError",
-    "NodeMissingError",
-    "NotLoggedInError",
-    "OAuthCredentials",
-    "OAuthEndpoints",
-    "OAuthServerError",
-    "OAuthToken",
-    "PeerTubeAuthError",
-    "PeerTubeBadAnswerError",
-    "PeerTubeBadClientError",
-    "PeerTubeCredentials",
-    "PeerTubeError",
-    "PeerTubeLoginRequiredError",
-    "PeerTubeRateLimitError",
-    "PeerTubeServerError",
-    "PeerTubeSession",
-    "PoToken",
-    "PoTokenBindingError",
-    "PoTokenContext",
-    "PoTokenError",
-    "PoTokenProvider",
-    "PoTokenRequest",
-    "Profile",
-    "ProfileError",
-    "ProfileSettings",
-    "ProviderChain",
-    "RefreshingToken",
-    "RetryLaterError",
-    "RetryPolicy",
-    "Session",
-    "SlowDownError",
-    "StaticProvider",
-    "StoreAuthError",
-    "StoreDataError",
-    "StoreError",
-    "StoreLockLostError",
-    "StoreUnreachableError",
-    "TokenFileError",
-    "TokenWriteError",
-    "Transport",
-    "TwoFactorRequiredError",
-    "UnauthorizedOAuthClientError",
-    "UnknownClientError",
-    "YTSessionError",
-    "YouTubeCookies",
-    "__version__",
-]
+__all__ = ["__version__", *_EXPORTS]
+
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
+if TYPE_CHECKING:  # for type checkers only: the same names as _EXPORTS
+    from .auth.cookie_auth import CookieAuth as CookieAuth
+    from .auth.cookies import YouTubeCookies as YouTubeCookies
+    from .auth.profiles import Profile as Profile
+    from .auth.profiles import ProfileSettings as ProfileSettings
+    from .auth.signing import BearerAuth as BearerAuth
+    from .errors import AuthError as AuthError
+    from .errors import CookieError as CookieError
+    from .errors import InnerTubeError as InnerTubeError
+    from .errors import LoginRequiredError as LoginRequiredError
+    from .errors import NetworkError as NetworkError
+    from .errors import OAuthServerError as OAuthServerError
+    from .errors import PoTokenError as PoTokenError
+    from .errors import ProfileError as ProfileError
+    from .errors import RetryLaterError as RetryLaterError
+    from .errors import StoreError as StoreError
+    from .errors import TokenFileError as TokenFileError
+    from .errors import YTSessionError as YTSessionError
+    from .oauth.credentials import Credentials as Credentials
+    from .oauth.credentials import OAuthCredentials as OAuthCredentials
+    from .oauth.endpoints import OAuthEndpoints as OAuthEndpoints
+    from .oauth.token import OAuthToken as OAuthToken
+    from .oauth.token import RefreshingToken as RefreshingToken
+    from .peertube.credentials import PeerTubeCredentials as PeerTubeCredentials
+    from .peertube.errors import PeerTubeError as PeerTubeError
+    from .peertube.session import PeerTubeSession as PeerTubeSession
+    from .session import Session as Session
+    from .transport import AuthorizedSession as AuthorizedSession
+    from .transport import RetryPolicy as RetryPolicy
+    from .transport import Transport as Transport
 
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
 

@@ -12,13 +12,8 @@ from typing import Any, NoReturn
 
 import pytest
 
-from ytsession import (
-    CookiesRefusedError,
-    CookiesRotatedOutWarning,
-    OAuthCredentials,
-    RefreshingToken,
-    Session,
-)
+from ytsession import OAuthCredentials, RefreshingToken, Session
+from ytsession.errors import CookiesRefusedError, CookiesRotatedOutWarning
 from ytsession.testing import Emulator
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from ytsession import BadOAuthClientError, OAuthCredentials
+from ytsession import OAuthCredentials
+from ytsession.errors import BadOAuthClientError
 from ytsession.testing import (
     EMULATED_ACCOUNT_NAME,
     EMULATED_USER_EMAIL,
@@ -401,7 +402,8 @@ def test_a_device_code_with_a_terminal_escape_never_reaches_the_terminal(
 def test_sign_in_without_listener_or_terminal_does_not_wait(emu: Emulator, tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from ytsession import InteractionRequiredError, OAuthCredentials, OAuthEndpoints\n"
+        "from ytsession import OAuthCredentials, OAuthEndpoints\n"
+        "from ytsession.errors import InteractionRequiredError\n"
         "from ytsession import Session\n"
         f"c = OAuthCredentials({EMULATOR_CLIENT_ID!r}, {EMULATOR_CLIENT_SECRET!r}, "
         f"endpoints=OAuthEndpoints.under({emu.url!r}))\n"

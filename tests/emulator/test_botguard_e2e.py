@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ytsession import BotGuardError, BotGuardProvider, PoTokenRequest, ProviderChain
+from ytsession.errors import BotGuardError
+from ytsession.innertube.potoken import BotGuardProvider, PoTokenRequest, ProviderChain
 from ytsession.innertube.visitor import encode_visitor_data
 from ytsession.testing import Emulator
 

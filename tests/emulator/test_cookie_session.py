@@ -13,18 +13,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from ytsession import (
-    CookieAuth,
+from ytsession import CookieAuth, Profile, ProfileError, Session, YouTubeCookies
+from ytsession.cli import EXIT_ERROR, EXIT_LOGIN, main
+from ytsession.errors import (
     CookiesRefusedError,
     CookiesRotatedOutError,
     CookiesRotatedOutWarning,
     LoggedOutError,
-    Profile,
-    ProfileError,
-    Session,
-    YouTubeCookies,
 )
-from ytsession.cli import EXIT_ERROR, EXIT_LOGIN, main
 from ytsession.testing import (
     EMULATED_BRAND_ACCOUNT_ID,
     EMULATED_USER_SESSION_ID,

@@ -12,15 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from ytsession import (
-    CookieAuth,
-    CookieFileChangedError,
-    CookiesRefusedError,
-    Session,
-    YouTubeCookies,
-    _files,
-)
+from ytsession import CookieAuth, Session, YouTubeCookies, _files
 from ytsession.auth.store import FileItem
+from ytsession.errors import CookieFileChangedError, CookiesRefusedError
 from ytsession.testing import Emulator
 
 from tests._support.support import rotate_out_and_keep_calling

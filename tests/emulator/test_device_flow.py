@@ -9,19 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from ytsession import (
+from ytsession import OAuthCredentials, OAuthEndpoints, Profile, ProfileError, RefreshingToken
+from ytsession.auth.profiles import ProfileSettings
+from ytsession.errors import (
     AccessDeniedError,
     AuthorizationPendingError,
     BadOAuthClientError,
     DeviceCodeExpiredError,
-    OAuthCredentials,
-    OAuthEndpoints,
-    Profile,
-    ProfileError,
-    RefreshingToken,
     SlowDownError,
 )
-from ytsession.auth.profiles import ProfileSettings
 from ytsession.testing import EMULATOR_CLIENT_ID, UNKNOWN_EXTRA_FIELD, Emulator
 
 from tests._support.support import login

@@ -16,23 +16,25 @@ import pytest
 import requests
 
 from ytsession import (
-    DeviceFlowUnsupportedError,
-    InvalidLoginError,
-    InvalidTwoFactorError,
     LoginRequiredError,
     NetworkError,
     OAuthServerError,
-    PeerTubeAuthError,
-    PeerTubeBadAnswerError,
     PeerTubeCredentials,
     PeerTubeError,
-    PeerTubeLoginRequiredError,
-    PeerTubeRateLimitError,
     PeerTubeSession,
     RefreshingToken,
-    TwoFactorRequiredError,
 )
 from ytsession.auth.profiles import ProfileSettings, credentials_for
+from ytsession.peertube import (
+    DeviceFlowUnsupportedError,
+    InvalidLoginError,
+    InvalidTwoFactorError,
+    PeerTubeAuthError,
+    PeerTubeBadAnswerError,
+    PeerTubeLoginRequiredError,
+    PeerTubeRateLimitError,
+    TwoFactorRequiredError,
+)
 from ytsession.peertube.kind import NAME as KIND_PEERTUBE
 from ytsession.peertube.models import CLIENT_PATH, ME_PATH, REVOKE_PATH, TOKEN_PATH
 from ytsession.testing import (

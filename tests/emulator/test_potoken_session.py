@@ -8,18 +8,13 @@ from typing import Any
 
 import pytest
 
-from ytsession import (
-    BotGuardProvider,
-    ColdStartProvider,
-    CookieAuth,
-    PoTokenError,
-    ProviderChain,
-    Session,
-    StaticProvider,
-    YouTubeCookies,
-)
+from ytsession import CookieAuth, PoTokenError, Session, YouTubeCookies
 from ytsession.innertube.potoken import (
     BindingKind,
+    BotGuardProvider,
+    ColdStartProvider,
+    ProviderChain,
+    StaticProvider,
     add_pot_to_stream_url,
     decode_cold_start_token,
     encode_cold_start_token,

@@ -17,8 +17,6 @@ from typing import Any
 import pytest
 
 from ytsession import (
-    ClientNotSupportedError,
-    ClientNotSupportedWarning,
     InnerTubeError,
     LoginRequiredError,
     NetworkError,
@@ -26,8 +24,8 @@ from ytsession import (
     RefreshingToken,
     RetryPolicy,
     Session,
-    UnknownClientError,
 )
+from ytsession.errors import ClientNotSupportedError, ClientNotSupportedWarning, UnknownClientError
 from ytsession.innertube import SessionCache, decode_visitor_data
 from ytsession.testing import EMULATED_ACCOUNT_NAME, Emulator
 

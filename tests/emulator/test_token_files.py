@@ -13,7 +13,6 @@ from ytmusicapi.auth.oauth import OAuthToken as YTMusicOAuthToken
 from ytmusicapi.auth.oauth import RefreshingToken as YTMusicRefreshingToken
 
 from ytsession import (
-    NotLoggedInError,
     OAuthCredentials,
     OAuthToken,
     Profile,
@@ -22,6 +21,7 @@ from ytsession import (
     TokenFileError,
     _files,
 )
+from ytsession.errors import NotLoggedInError
 from ytsession.oauth import tokenfile
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 

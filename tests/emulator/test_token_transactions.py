@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from ytsession import (
-    InvalidTokenAnswerError,
     OAuthCredentials,
     OAuthServerError,
     OAuthToken,
@@ -26,6 +25,7 @@ from ytsession import (
     TokenFileError,
     _files,
 )
+from ytsession.errors import InvalidTokenAnswerError
 from ytsession.testing import PEERTUBE_PASSWORD, PEERTUBE_USERNAME, Emulator
 
 
@@ -52,7 +52,8 @@ def _temps(directory: Path) -> list[str]:
 _FULL_DISK = textwrap.dedent(
     """
     import json, os, resource, signal, sys
-    from ytsession import PeerTubeCredentials, RefreshingToken, TokenWriteError
+    from ytsession import PeerTubeCredentials, RefreshingToken
+    from ytsession.errors import TokenWriteError
 
     url, client_id, client_secret, path = sys.argv[1:]
     token = RefreshingToken.from_file(path, PeerTubeCredentials(url, client_id, client_secret))

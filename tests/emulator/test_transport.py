@@ -21,14 +21,11 @@ from filelock import FileLock
 from ytsession import (
     AuthorizedSession,
     BearerAuth,
-    BotGuardProvider,
-    DeadlineExceededError,
     NetworkError,
     OAuthCredentials,
     OAuthEndpoints,
     OAuthToken,
     PeerTubeCredentials,
-    PeerTubeRateLimitError,
     PeerTubeSession,
     RefreshingToken,
     RetryLaterError,
@@ -38,7 +35,10 @@ from ytsession import (
     YTSessionError,
     _files,
 )
+from ytsession.errors import DeadlineExceededError
+from ytsession.innertube.potoken import BotGuardProvider
 from ytsession.oauth.tv_client import discover_youtube_tv_client
+from ytsession.peertube import PeerTubeRateLimitError
 from ytsession.peertube.credentials import fetch_local_client
 from ytsession.peertube.models import TOKEN_PATH
 from ytsession.testing import (

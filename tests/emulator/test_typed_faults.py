@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from ytsession import (
     CookieAuth,
     CookieError,
-    CookiesRefusedError,
     InnerTubeError,
     OAuthCredentials,
     OAuthEndpoints,
@@ -37,6 +36,7 @@ from ytsession import (
 )
 from ytsession._console import show_device_code
 from ytsession.cli import EXIT_USAGE, main
+from ytsession.errors import CookiesRefusedError
 from ytsession.innertube.player import parse_signature_timestamp
 from ytsession.testing import (
     EMULATOR_CLIENT_ID,

@@ -11,16 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from ytsession import (
-    CookieAuth,
-    Profile,
-    Session,
-    StoreLockLostError,
-    YouTubeCookies,
-)
+from ytsession import CookieAuth, Profile, Session, YouTubeCookies
 from ytsession.auth import store as stores
 from ytsession.auth.profiles import KIND_COOKIES, ProfileSettings
 from ytsession.auth.store import StoreItem
+from ytsession.errors import StoreLockLostError
 from ytsession.testing import Emulator
 from ytsession.testing.services.cookies import ROTATING_COOKIES
 
@@ -211,7 +206,7 @@ def test_a_burst_is_stored_once_then_flushed(
 def test_a_stored_jar_that_is_logged_out_is_a_typed_error_and_left_alone(
     emu: Emulator, cookie_profile: Profile, store_url: str
 ) -> None:
-    from ytsession import CookieFileChangedError
+    from ytsession.errors import CookieFileChangedError
 
     cookies = cookie_profile.load_cookies()
     cookies.write_back_interval = 0

@@ -11,22 +11,24 @@ from typing import Any
 import pytest
 
 from ytsession import (
-    LockTimeoutError,
     NetworkError,
-    NotLoggedInError,
     OAuthCredentials,
     Profile,
     RefreshingToken,
     Session,
-    StoreAuthError,
-    StoreDataError,
-    StoreLockLostError,
-    StoreUnreachableError,
     TokenFileError,
 )
 from ytsession.auth import store as stores
 from ytsession.auth.profiles import ProfileSettings, list_profiles
 from ytsession.cli.commands.profiles import profile_rows
+from ytsession.errors import (
+    LockTimeoutError,
+    NotLoggedInError,
+    StoreAuthError,
+    StoreDataError,
+    StoreLockLostError,
+    StoreUnreachableError,
+)
 from ytsession.testing import Emulator
 
 from tests._support.redis_support import RedisServer, free_port

@@ -23,14 +23,16 @@ import pytest
 import requests
 
 from ytsession import (
-    AccessDeniedError,
-    AuthorizationPendingError,
-    BadOAuthClientError,
     LoginRequiredError,
     OAuthCredentials,
     OAuthEndpoints,
     OAuthServerError,
     RefreshingToken,
+)
+from ytsession.errors import (
+    AccessDeniedError,
+    AuthorizationPendingError,
+    BadOAuthClientError,
     SlowDownError,
 )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ytsession import PoTokenBindingError
+from ytsession.errors import PoTokenBindingError
 from ytsession.innertube.potoken import BindingKind, PoTokenContext, content_binding
 from ytsession.innertube.visitor import encode_visitor_data
 

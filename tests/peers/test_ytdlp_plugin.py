@@ -517,8 +517,9 @@ def test_botguard_goes_through_yt_dlps_proxy_with_its_user_agent(
 def test_a_profile_sessions_tokens_are_the_plugins_and_back(
     emu: Emulator, credentials: Any, store_url: str
 ) -> None:
-    from ytsession import ColdStartProvider, Profile, RefreshingToken, Session
+    from ytsession import Profile, RefreshingToken, Session
     from ytsession.auth import store as stores
+    from ytsession.innertube.potoken import ColdStartProvider
 
     from tests._support.support import login
 

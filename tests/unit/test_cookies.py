@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from ytsession import CookieError, LoggedOutError, YouTubeCookies
+from ytsession import CookieError, YouTubeCookies
 from ytsession.auth.cookies import (
     detect_format,
     parse_cookie_header,
     parse_netscape,
     parse_request_headers,
 )
+from ytsession.errors import LoggedOutError
 
 FUTURE = int(time.time()) + 30 * 24 * 3600
 SOON = int(time.time()) + 3600

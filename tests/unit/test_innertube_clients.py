@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ytsession import UnknownClientError
+from ytsession.errors import UnknownClientError
 from ytsession.innertube import (
     CLIENTS,
     ContextSettings,

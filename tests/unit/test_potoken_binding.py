@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ytsession import PoTokenBindingError
+from ytsession.errors import PoTokenBindingError
 from ytsession.innertube.potoken import (
     BindingKind,
     ContentBinding,

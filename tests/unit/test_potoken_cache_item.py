@@ -7,8 +7,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ytsession import ColdStartProvider, PoTokenRequest, ProviderChain
 from ytsession.errors import YTSessionError
+from ytsession.innertube.potoken import ColdStartProvider, PoTokenRequest, ProviderChain
 from ytsession.innertube.potoken.cache import CACHE_FORMAT
 from ytsession.innertube.visitor import encode_visitor_data
 

@@ -9,21 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from ytsession import (
+from ytsession import PoTokenError
+from ytsession.errors import NodeMissingError, PoTokenBindingError
+from ytsession.innertube.potoken import (
+    BindingKind,
     BotGuardProvider,
     ColdStartProvider,
-    NodeMissingError,
+    ContentBinding,
     PoToken,
-    PoTokenBindingError,
-    PoTokenError,
     PoTokenProvider,
     PoTokenRequest,
     ProviderChain,
     StaticProvider,
-)
-from ytsession.innertube.potoken import (
-    BindingKind,
-    ContentBinding,
     add_pot_to_caption_url,
     add_pot_to_stream_url,
     decode_cold_start_token,

@@ -27,13 +27,8 @@ from typing import Any
 import pytest
 import requests
 
-from ytsession import (
-    CookieAuth,
-    CookiesRotatedOutWarning,
-    LoggedOutError,
-    Session,
-    YouTubeCookies,
-)
+from ytsession import CookieAuth, Session, YouTubeCookies
+from ytsession.errors import CookiesRotatedOutWarning, LoggedOutError
 from ytsession.innertube.account import ACCOUNTS_LIST, Account, current_account
 from ytsession.innertube.player import fetch_player_id
 from ytsession.innertube.visitor import EMBED_VIDEO_ID, decode_visitor_data, encode_visitor_data

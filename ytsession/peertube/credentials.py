@@ -157,10 +157,9 @@ class PeerTubeCredentials(Credentials):
     def profile_settings(self, username: str) -> ProfileSettings:
         """:return: the settings of a ``peertube`` profile for ``username`` on this instance."""
         from ..auth.profiles import ProfileSettings
-        from .kind import NAME
 
         return ProfileSettings(
-            kind=NAME,
+            kind=models.KIND,
             client_id=self.client_id,
             client_secret=self.client_secret,
             endpoints={

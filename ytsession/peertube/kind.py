@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..auth.kinds import LoginKind, register
 from ..errors import ProfileError
+from .models import KIND, SERVICE
 
 if TYPE_CHECKING:
     from ..auth.profiles import Profile, ProfileSettings
     from .credentials import PeerTubeCredentials
 
 #: The kind's name in a profile's settings.
-NAME = "peertube"
+NAME = KIND
 
 
 class PeerTubeKind(LoginKind):
@@ -21,7 +22,7 @@ class PeerTubeKind(LoginKind):
     tokens), refreshed against the instance's own OAuth client."""
 
     name = NAME
-    service: ClassVar[str] = "peertube"
+    service: ClassVar[str] = SERVICE
     credential: ClassVar[str] = "session"
 
     def credentials(self, settings: ProfileSettings) -> PeerTubeCredentials:

@@ -10,6 +10,11 @@ from typing import TypedDict
 
 #: ``GET``: the instance's own OAuth client (``client_id``, ``client_secret``). Answers 403
 #: when the ``Host`` header is not the instance's own name.
+#: The login kind's name in a profile's settings, and the service it signs in to (here, not
+#: in :mod:`.kind`, so the client and the session need not import the kind that uses them).
+KIND = "peertube"
+SERVICE = "peertube"
+
 CLIENT_PATH = "/api/v1/oauth-clients/local"
 #: ``POST``, form-encoded only: the password and refresh-token grants.
 TOKEN_PATH = "/api/v1/users/token"

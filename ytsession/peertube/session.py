@@ -23,7 +23,7 @@ from .errors import (
     error_from_answer,
     rate_limits_as_peertube_errors,
 )
-from .models import ME_PATH
+from .models import ME_PATH, SERVICE
 
 if TYPE_CHECKING:
     from ..auth.store import ProfileStore
@@ -133,12 +133,11 @@ class PeerTubeSession:
         """
         from ..auth.profiles import Profile
         from ..auth.servers import server_for
-        from .kind import PEERTUBE
 
         profile = Profile.named(name, home=home, store=store)
         settings = profile.load_settings()
         kind = profile.kind(settings)
-        if kind.service != PEERTUBE.service:
+        if kind.service != SERVICE:
             raise ProfileError(
                 f"profile '{profile.name}' is a {settings.kind} profile, not a PeerTube one; "
                 "log in with `ytsession login --peertube URL --username NAME`"
@@ -179,7 +178,7 @@ class PeerTubeSession:
         :raises PeerTubeError: the instance answered an error (with its ``code`` and
             ``detail``); :class:`PeerTubeLoginRequiredError` when the session is over.
         :raises NetworkError: the instance could not be reached or kept failing
-            (:class:`~ytsession.DeadlineExceededError` when the deadline passed,
+            (:class:`~ytsession.errors.DeadlineExceededError` when the deadline passed,
             :class:`PeerTubeRateLimitError`, a :class:`~ytsession.RetryLaterError`, when it
             asked to wait too long).
         """

@@ -96,7 +96,7 @@ class ProviderChain:
             uses no PO tokens or every provider declined.
         :raises PoTokenBindingError: an id the binding needs is missing.
         :raises PoTokenError: no provider gave a token and at least one failed; the error
-            is the first failure's (e.g. :class:`~ytsession.NodeMissingError`).
+            is the first failure's (e.g. :class:`~ytsession.errors.NodeMissingError`).
         """
         return self.get_many([request])[0]
 

@@ -238,7 +238,7 @@ class YtDlpBridge:
         :raises RequestRejected: ytsession cannot serve it (another client, a missing id,
             a binding rule that differs from yt-dlp's, a proxy BotGuard cannot use).
         :raises PoTokenError: the settings are wrong, or minting failed (e.g.
-            :class:`~ytsession.BotGuardError`).
+            :class:`~ytsession.errors.BotGuardError`).
         """
         log = logger if logger is not None else _LoggingLogger()
         ours = self._our_request(request)
