@@ -4,7 +4,7 @@ The root exports the user's story (a session, the credentials and tokens that si
 cookies, PeerTube, the transport, profiles, the errors one catches); everything else is
 imported from its package (:mod:`ytsession.errors`, :mod:`ytsession.innertube`,
 :mod:`ytsession.innertube.potoken`, :mod:`ytsession.peertube`, :mod:`ytsession.transport`,
-:mod:`ytsession.oauth`, :mod:`ytsession.auth.store`).
+:mod:`ytsession.oauth`, :mod:`ytsession.store`).
 
 Names are imported lazily on first use, so ``import ytsession`` stays cheap for cron jobs:
 it does not import ``requests``.
@@ -38,8 +38,8 @@ _EXPORTS = {
     "RetryPolicy": ".transport",
     "AuthorizedSession": ".transport",
     # profiles
-    "Profile": ".auth.profiles",
-    "ProfileSettings": ".auth.profiles",
+    "Profile": ".store.profiles",
+    "ProfileSettings": ".store.profiles",
     # the errors one catches (the rest: ytsession.errors, ytsession.peertube)
     "YTSessionError": ".errors",
     "AuthError": ".errors",
@@ -62,8 +62,6 @@ TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up tim
 if TYPE_CHECKING:  # for type checkers only: the same names as _EXPORTS
     from .auth.cookie_auth import CookieAuth as CookieAuth
     from .auth.cookies import YouTubeCookies as YouTubeCookies
-    from .auth.profiles import Profile as Profile
-    from .auth.profiles import ProfileSettings as ProfileSettings
     from .auth.signing import BearerAuth as BearerAuth
     from .errors import AuthError as AuthError
     from .errors import CookieError as CookieError
@@ -86,13 +84,15 @@ if TYPE_CHECKING:  # for type checkers only: the same names as _EXPORTS
     from .peertube.errors import PeerTubeError as PeerTubeError
     from .peertube.session import PeerTubeSession as PeerTubeSession
     from .session import Session as Session
+    from .store.profiles import Profile as Profile
+    from .store.profiles import ProfileSettings as ProfileSettings
     from .transport import AuthorizedSession as AuthorizedSession
     from .transport import RetryPolicy as RetryPolicy
     from .transport import Transport as Transport
 
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
 
-#: The module that registers each built-in login kind (see :mod:`ytsession.auth.kinds`),
+#: The module that registers each built-in login kind (see :mod:`ytsession.store.kinds`),
 #: imported when a profile of that kind is first used: the package root is the one place
 #: that knows every layer, so ``auth`` names no module above it.
 LOGIN_KIND_MODULES = {

@@ -9,8 +9,8 @@ got something it could not write. Its owner keeps only the encoding (token JSON,
 ``cookies.txt``, a cache's envelope).
 
 Two backends: :class:`FileItem` (a file, locked by a lock file) and
-:class:`~ytsession.auth.store.StoreItem` (an item of a profile in a
-:class:`~ytsession.auth.store.ProfileStore`, locked by the profile's store lock).
+:class:`~ytsession.store.StoreItem` (an item of a profile in a
+:class:`~ytsession.store.ProfileStore`, locked by the profile's store lock).
 
 Standard library only.
 """

@@ -14,13 +14,13 @@ import threading
 import time
 from typing import TextIO
 
-from .auth.profiles import Profile, ProfileSettings
 from .auth.signing import BearerAuth
 from .errors import LoginRequiredError
 from .innertube.account import ACCOUNTS_LIST, current_account
 from .oauth.credentials import OAuthCredentials, OAuthEndpoints
 from .oauth.token import RefreshingToken
 from .session import Session
+from .store.profiles import Profile, ProfileSettings
 from .testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
 #: Seconds the demo waits before approving the login by itself.

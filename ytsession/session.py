@@ -57,10 +57,10 @@ from .transport.signing import AuthorizedSession
 if TYPE_CHECKING:
     import requests
 
-    from .auth.store import ProfileStore
     from .innertube.player import PlayerInfo
     from .innertube.potoken import PoToken, PoTokenContext, ProviderChain
     from .innertube.potoken.chain import PoTokenProviders
+    from .store import ProfileStore
 
 __all__ = ["EVENTS", "Session", "youtube_login"]
 

@@ -1,4 +1,4 @@
-"""The YouTube login kinds, registered with :mod:`ytsession.auth.kinds`: ``oauth`` (Google's
+"""The YouTube login kinds, registered with :mod:`ytsession.store.kinds`: ``oauth`` (Google's
 device flow with the user's own client), ``youtube-tv`` (with the YouTube TV app's client)
 and ``cookies`` (a logged-in browser's cookies).
 
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .auth.kinds import LoginKind, register
-from .auth.profiles import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV
 from .errors import Hint, ProfileError
+from .store.kinds import LoginKind, register
+from .store.profiles import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV
 
 if TYPE_CHECKING:
     from .auth.cookie_auth import CookieAuth
-    from .auth.profiles import Profile, ProfileSettings
     from .oauth.credentials import Credentials, OAuthCredentials
     from .oauth.token import RefreshingToken
+    from .store.profiles import Profile, ProfileSettings
 
 __all__ = ["COOKIES", "GOOGLE_OAUTH", "YOUTUBE_TV", "CookiesKind", "GoogleOAuthKind"]
 

@@ -93,7 +93,7 @@ def test_token_fast_path_loads_no_parser_typing_or_regex(tmp_path: Path) -> None
     assert status == "0"
     allowed = {"_json", "__future__", "ytsession", "ytsession._lazy", "ytsession._version"}
     allowed |= {"ytsession.cli", "ytsession.errors", "ytsession.auth"}
-    allowed |= {"ytsession.cli.fast", "ytsession.auth._rules"}  # the library's rules
+    allowed |= {"ytsession.cli.fast", "ytsession._rules"}  # the library's rules
     allowed |= {"ytsession.oauth", "ytsession.oauth.rules"}  # (the refresh margin's)
     assert set(loaded) <= allowed, loaded
 
@@ -195,7 +195,7 @@ def test_the_default_home_is_platformdirs_user_data_dir(
 ) -> None:
     from platformdirs import user_data_dir
 
-    from ytsession.auth._rules import default_home
+    from ytsession._rules import default_home
 
     monkeypatch.delenv("YTSESSION_HOME", raising=False)
     if xdg is None:
@@ -239,7 +239,7 @@ def test_token_command_with_a_fresh_token_in_redis_does_not_import_requests(
     redis_server: RedisServer,
 ) -> None:
     from ytsession import Profile
-    from ytsession.auth.profiles import ProfileSettings
+    from ytsession.store.profiles import ProfileSettings
 
     profile = Profile.named("default", store=redis_server.url)
     fresh = {"access_token": "ya29.fresh", "refresh_token": "1//r", "expires_in": 3600}

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from ytsession import CookieAuth, OAuthCredentials, Session, YouTubeCookies
-from ytsession.auth.profiles import Profile, ProfileSettings
 from ytsession.cli import main
 from ytsession.innertube.account import (
     ACCOUNT_MENU,
@@ -21,6 +20,7 @@ from ytsession.innertube.account import (
     current_account,
     read_account,
 )
+from ytsession.store.profiles import Profile, ProfileSettings
 from ytsession.testing import EMULATED_ACCOUNT_NAME, EMULATED_USER_EMAIL, Emulator
 
 from tests._support.support import logged_in_token

@@ -13,8 +13,8 @@ import pytest
 import requests
 
 from ytsession import CookieAuth, Session, YouTubeCookies, _files
-from ytsession.auth.store import FileItem
 from ytsession.errors import CookieFileChangedError, CookiesRefusedError
+from ytsession.store import FileItem
 from ytsession.testing import Emulator
 
 from tests._support.support import rotate_out_and_keep_calling
@@ -182,7 +182,7 @@ def test_a_write_back_leaves_only_the_users_file_in_their_folder(
 
 _LOCK_HOLDER = """
 import sys, time
-from ytsession.auth.store import FileItem
+from ytsession.store import FileItem
 
 with FileItem.foreign(sys.argv[1]).locked():
     print("held", flush=True)

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from ytsession import OAuthCredentials, OAuthEndpoints, Profile, ProfileError, RefreshingToken
-from ytsession.auth.profiles import ProfileSettings
 from ytsession.errors import (
     AccessDeniedError,
     AuthorizationPendingError,
@@ -18,6 +17,7 @@ from ytsession.errors import (
     DeviceCodeExpiredError,
     SlowDownError,
 )
+from ytsession.store.profiles import ProfileSettings
 from ytsession.testing import EMULATOR_CLIENT_ID, UNKNOWN_EXTRA_FIELD, Emulator
 
 from tests._support.support import login

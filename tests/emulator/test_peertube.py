@@ -24,7 +24,6 @@ from ytsession import (
     PeerTubeSession,
     RefreshingToken,
 )
-from ytsession.auth.profiles import ProfileSettings, credentials_for
 from ytsession.peertube import (
     DeviceFlowUnsupportedError,
     InvalidLoginError,
@@ -37,6 +36,7 @@ from ytsession.peertube import (
 )
 from ytsession.peertube.kind import NAME as KIND_PEERTUBE
 from ytsession.peertube.models import CLIENT_PATH, ME_PATH, REVOKE_PATH, TOKEN_PATH
+from ytsession.store.profiles import ProfileSettings, credentials_for
 from ytsession.testing import (
     PEERTUBE_2FA_PASSWORD,
     PEERTUBE_2FA_USERNAME,

@@ -18,7 +18,7 @@ from ytsession import (
     Profile,
     YTSessionError,
 )
-from ytsession.auth.profiles import ProfileSettings
+from ytsession.store.profiles import ProfileSettings
 from ytsession.testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 
 from tests._support.support import logged_in_token

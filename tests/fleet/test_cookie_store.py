@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import pytest
 
 from ytsession import CookieAuth, Profile, Session, YouTubeCookies
-from ytsession.auth import store as stores
-from ytsession.auth.profiles import KIND_COOKIES, ProfileSettings
-from ytsession.auth.store import StoreItem
+from ytsession import store as stores
 from ytsession.errors import StoreLockLostError
+from ytsession.store import StoreItem
+from ytsession.store.profiles import KIND_COOKIES, ProfileSettings
 from ytsession.testing import Emulator
 from ytsession.testing.services.cookies import ROTATING_COOKIES
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from ytsession import OAuthCredentials, Profile, RefreshingToken
-from ytsession.auth.profiles import ProfileSettings
 from ytsession.oauth.tokenfile import refresh_margin
+from ytsession.store.profiles import ProfileSettings
 from ytsession.testing import Emulator
 
 from tests._support.redis_support import RedisServer
@@ -33,7 +33,7 @@ LIFETIME = 4
 #: busy machine. "once" runs it one last time and exits with its status.
 WARM = """
 import contextlib, io, json, sys
-import redis, requests, ytsession.oauth.credentials, ytsession.auth.store._redis
+import redis, requests, ytsession.oauth.credentials, ytsession.store._redis
 from ytsession.cli import main
 print("ready", flush=True)
 for line in sys.stdin:

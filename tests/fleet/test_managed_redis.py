@@ -16,9 +16,9 @@ from urllib.parse import quote
 import pytest
 
 from ytsession import OAuthCredentials, ProfileError
-from ytsession.auth.store import open_store
 from ytsession.cli.fast import fresh_token
 from ytsession.errors import StoreAuthError
+from ytsession.store import open_store
 from ytsession.testing import Emulator
 
 from tests._support.paths import REPO

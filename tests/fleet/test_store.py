@@ -18,8 +18,7 @@ from ytsession import (
     Session,
     TokenFileError,
 )
-from ytsession.auth import store as stores
-from ytsession.auth.profiles import ProfileSettings, list_profiles
+from ytsession import store as stores
 from ytsession.cli.commands.profiles import profile_rows
 from ytsession.errors import (
     LockTimeoutError,
@@ -29,6 +28,7 @@ from ytsession.errors import (
     StoreLockLostError,
     StoreUnreachableError,
 )
+from ytsession.store.profiles import ProfileSettings, list_profiles
 from ytsession.testing import Emulator
 
 from tests._support.redis_support import RedisServer, free_port

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from ytsession.auth.profiles import ProfileSettings
 from ytsession.innertube.potoken.cache import default_cache_file
 from ytsession.innertube.visitor import encode_visitor_data
+from ytsession.store.profiles import ProfileSettings
 from ytsession.testing import Emulator
 
 from tests._support.paths import REPO
@@ -133,7 +133,7 @@ PROFILE = "fleet"
 
 
 def make_profile(store: str) -> None:
-    from ytsession.auth.profiles import Profile, ProfileSettings
+    from ytsession.store.profiles import Profile, ProfileSettings
 
     Profile.named(PROFILE, store=store).save_settings(ProfileSettings(kind="cookies"))
 
@@ -518,7 +518,7 @@ def test_a_profile_sessions_tokens_are_the_plugins_and_back(
     emu: Emulator, credentials: Any, store_url: str
 ) -> None:
     from ytsession import Profile, RefreshingToken, Session
-    from ytsession.auth import store as stores
+    from ytsession import store as stores
     from ytsession.innertube.potoken import ColdStartProvider
 
     from tests._support.support import login

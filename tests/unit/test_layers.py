@@ -12,7 +12,7 @@ import ytsession
 
 PACKAGE = Path(ytsession.__file__).parent
 #: The modules that define login kinds: the only places that may compare kind names.
-REGISTRY = {PACKAGE / "auth" / "kinds.py", PACKAGE / "peertube" / "kind.py"}
+REGISTRY = {PACKAGE / "store" / "kinds.py", PACKAGE / "peertube" / "kind.py"}
 KIND_NAMES = {"oauth", "youtube-tv", "cookies", "peertube"}
 
 
@@ -238,12 +238,8 @@ LAYERS = {
     "ytsession._console": 0,  # terminal I/O of the REPL prompts, beside the transport
     "ytsession.transport": 1,
     "ytsession.oauth": 2,
-    "ytsession.auth.store": 3,
-    "ytsession.auth.profiles": 3,
-    "ytsession.auth.kinds": 3,
-    "ytsession.auth.servers": 3,
-    "ytsession.auth._paths": 3,
-    "ytsession.auth._rules": 3,
+    "ytsession._rules": 0,  # profile names and files, stdlib only: the token fast path's
+    "ytsession.store": 3,
     "ytsession.auth": 4,  # what is left of it is YouTube's: cookies and signers
     "ytsession.innertube": 4,
     "ytsession.session": 4,
@@ -259,8 +255,8 @@ LAYERS = {
 #: Imports that still point up, each with the reason it is left (issue 19's store step
 #: takes the profile format's knowledge of cookies and of the kinds' modules out of it).
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("ytsession.auth.profiles", "ytsession.auth.cookies"): "Profile.load_cookies",
-    ("ytsession.auth.kinds", "ytsession.auth.cookie_auth"): "LoginKind.signer's type",
+    ("ytsession.store.profiles", "ytsession.auth.cookies"): "Profile.load_cookies",
+    ("ytsession.store.kinds", "ytsession.auth.cookie_auth"): "LoginKind.signer's type",
 }
 
 
@@ -283,6 +279,7 @@ def test_every_module_has_a_layer() -> None:
     # A new folder (or an old module left where it was) must be placed on purpose.
     assert [name for name in _library_modules() if _layer(name) is None] == []
     assert (PACKAGE / "transport").is_dir() and (PACKAGE / "oauth").is_dir()
+    assert (PACKAGE / "store").is_dir() and not list((PACKAGE / "auth").rglob("store/*.py"))
 
 
 def test_lower_layers_never_import_higher_ones() -> None:
@@ -328,8 +325,8 @@ def test_oauth_knows_no_profile_store_or_youtube() -> None:
 #: and the profile asks the registry for its kind (the store step of issue 19 gives the
 #: kinds a protocol of their own and takes the cookie signer out of their signatures).
 KNOWN_CYCLES = {
-    frozenset({"ytsession.auth.cookie_auth", "ytsession.auth.profiles", "ytsession.auth.kinds"}),
-    frozenset({"ytsession.auth.profiles", "ytsession.auth.kinds"}),
+    frozenset({"ytsession.auth.cookie_auth", "ytsession.store.profiles", "ytsession.store.kinds"}),
+    frozenset({"ytsession.store.profiles", "ytsession.store.kinds"}),
 }
 
 

@@ -36,7 +36,6 @@ from ytsession import (
 )
 from ytsession import _validate as check
 from ytsession.auth.cookies import parse_cookie_header, parse_netscape, parse_request_headers
-from ytsession.auth.profiles import Profile
 from ytsession.errors import VisitorDataError
 from ytsession.innertube.call import answer_error as innertube_error
 from ytsession.innertube.clients import client_profile
@@ -44,6 +43,7 @@ from ytsession.innertube.visitor import decode_visitor_data, parse_embed_page, p
 from ytsession.oauth import tokenfile
 from ytsession.oauth.credentials import Credentials, oauth_error
 from ytsession.peertube.errors import CONTEXT_API, CONTEXT_REFRESH, error_from_answer
+from ytsession.store.profiles import Profile
 
 # --- strategies ----------------------------------------------------------------------------
 

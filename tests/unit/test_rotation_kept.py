@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 
 from ytsession import OAuthCredentials, OAuthEndpoints, PeerTubeCredentials, Profile
 from ytsession import _validate as check
-from ytsession.auth.profiles import ProfileSettings
 from ytsession.errors import InvalidTokenAnswerError
 from ytsession.oauth.credentials import Credentials
 from ytsession.peertube import PeerTubeBadAnswerError
 from ytsession.peertube.models import TOKEN_PATH as PEERTUBE_TOKEN_PATH
+from ytsession.store.profiles import ProfileSettings
 
 from tests._support.faulty_server import Answer, FaultyServer, Seen
 

@@ -34,10 +34,10 @@ from yt_dlp.extractor.youtube.pot.utils import (
 from yt_dlp.utils import traverse_obj
 
 from ytsession._version import __version__
-from ytsession.auth.store import redact_url
 from ytsession.errors import YTSessionError
 from ytsession.innertube.potoken import ytdlp as bridge
 from ytsession.innertube.potoken.providers import DEFAULT_TTL
+from ytsession.store import redact_url
 
 __all__ = ["YTSessionPCSP", "YTSessionPTP"]
 

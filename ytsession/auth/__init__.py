@@ -1,4 +1,5 @@
-"""Authentication: browser cookies, profiles and signers (OAuth is :mod:`ytsession.oauth`).
+"""YouTube's sign-in: browser cookies and the signers (OAuth is :mod:`ytsession.oauth`, profiles
+:mod:`ytsession.store`).
 
 Names load lazily: importing this package does not import ``requests``.
 """
@@ -12,22 +13,17 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from .cookie_auth import CookieAuth
     from .cookies import YouTubeCookies
-    from .profiles import Profile, ProfileSettings
     from .signing import BearerAuth
 
 _EXPORTS = {
     "BearerAuth": ".signing",
     "CookieAuth": ".cookie_auth",
     "YouTubeCookies": ".cookies",
-    "Profile": ".profiles",
-    "ProfileSettings": ".profiles",
 }
 
 __all__ = [
     "BearerAuth",
     "CookieAuth",
-    "Profile",
-    "ProfileSettings",
     "YouTubeCookies",
 ]
 __getattr__ = lazy_getattr(__name__, _EXPORTS)

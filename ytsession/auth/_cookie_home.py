@@ -1,6 +1,6 @@
 """Where a cookie jar lives, and what its write-backs report.
 
-A jar's home is a :class:`~ytsession.auth.store.StoredItem` (a file of the user's, locked in
+A jar's home is a :class:`~ytsession.store.StoredItem` (a file of the user's, locked in
 our cache directory, or a profile's cookie item in a store); this module holds what the
 jar (:mod:`ytsession.auth.cookies`, which re-exports the public names) needs of it: the
 fingerprint that tells one content from another, reading a home, the jar rendered as the
@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
 from ..errors import CookieError, CookieFileChangedError, YTSessionError
+from ..store import COOKIES, FileItem, ProfileStore, StoredItem
 from ._cookie_formats import FileFormat, foreign_lines, render_browser_json, render_netscape
 from ._cookie_jar import LiveJar
-from .store import COOKIES, FileItem, ProfileStore, StoredItem
 
 log = logging.getLogger("ytsession.cookies")
 

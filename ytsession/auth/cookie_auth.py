@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     import requests
     from requests import PreparedRequest, Response
 
-    from .profiles import Profile, ProfileSettings
+    from ..store.profiles import Profile, ProfileSettings
 
 __all__ = ["MAX_REDIRECTS", "CookieAuth", "StalePolicy"]
 
@@ -215,7 +215,7 @@ class CookieAuth(InnerTubeAuth):
         :raises LoggedOutError: the cookies are not those of a logged-in browser.
         :raises ProfileError: the stored account index is not an account number.
         """
-        from .servers import profile_server
+        from ..store.servers import profile_server
 
         settings = settings or profile.load_settings()
         index = _stored_account_index(profile, settings.extra.get("account_index"))

@@ -13,7 +13,7 @@ The cookies live in a :class:`requests.cookies.RequestsCookieJar` holding only c
 ``youtube.com`` and its subdomains (others in a file are ignored), so the jar's own domain
 rules never hand them to another host. Cookies the server updates (``Set-Cookie``) are
 written back to where the jar lives (its home, a
-:class:`~ytsession.auth.store.StoredItem`): to their file atomically with mode 0600, in the
+:class:`~ytsession.store.StoredItem`): to their file atomically with mode 0600, in the
 file's own format (the lines of other sites in a ``cookies.txt`` are kept as they were), or
 to the cookie item of a profile in a store of any backend (file or Redis). The lock a
 write-back takes on a file of the user's lives in our cache directory, not beside the file.
@@ -31,6 +31,7 @@ from pathlib import Path
 
 from requests.cookies import RequestsCookieJar
 
+from ..store import COOKIES, ProfileStore, StoredItem
 from ._cookie_formats import (
     COOKIE_DOMAIN,
     TEXT_SOURCE,
@@ -78,7 +79,6 @@ from ._cookie_jar import (
     missing_for_login,
 )
 from .accounts import account_number
-from .store import COOKIES, ProfileStore, StoredItem
 
 __all__ = [
     "APISID_COOKIES",

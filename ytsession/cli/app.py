@@ -65,7 +65,7 @@ def run(argv: list[str]) -> int:
     status = EXIT_ERROR
     try:
         if getattr(args, "server", None):  # a bad URL is a usage error, before anything
-            from ..auth.servers import checked_server_url
+            from ..store.servers import checked_server_url
 
             args.server = checked_server_url(args.server, what="--server")
         return handler(args)
@@ -101,7 +101,7 @@ def _naming_the_profile(text: str, args: argparse.Namespace) -> str:
     command was about, so that following a hint never acts on another (the default) one."""
     name = getattr(args, "profile", None)
     if not name:
-        from ..auth._rules import choice_home, default_profile_name
+        from .._rules import choice_home, default_profile_name
 
         name = default_profile_name(
             choice_home(getattr(args, "home", None), getattr(args, "store", None))

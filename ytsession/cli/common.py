@@ -15,7 +15,7 @@ from ..errors import YTSessionError
 if TYPE_CHECKING:
     import argparse
 
-    from ..auth.profiles import Profile, ProfileSettings
+    from ..store.profiles import Profile, ProfileSettings
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Parents:
 
 
 def profile_of(args: argparse.Namespace) -> Profile:
-    from ..auth.profiles import Profile
+    from ..store.profiles import Profile
 
     one_store(args)
     return Profile.named(args.profile, home=args.home, store=args.store)
@@ -45,8 +45,8 @@ def one_store(args: argparse.Namespace) -> None:
 
 def flag(profile: Profile) -> str:
     """`` --profile NAME`` for hints about ``profile`` (nothing for the default one)."""
-    from ..auth._paths import default_profile_name
-    from ..auth.store import FileStore
+    from ..store import FileStore
+    from ..store._paths import default_profile_name
 
     home = profile.store.home if isinstance(profile.store, FileStore) else None
     return "" if profile.name == default_profile_name(home) else f" --profile {profile.name}"
@@ -58,7 +58,7 @@ def named_server_of(args: argparse.Namespace) -> str | None:
 
     :raises UsageError: the URL is unusable.
     """
-    from ..auth.servers import named_server
+    from ..store.servers import named_server
 
     return named_server(getattr(args, "server", None))
 
@@ -71,7 +71,7 @@ def profile_server_of(
     :raises ServerMismatchError: ``--server`` names another one (exit 2); a different
         ``$YTSESSION_SERVER`` is ignored with a notice.
     """
-    from ..auth.servers import server_for
+    from ..store.servers import server_for
 
     return server_for(settings, profile=profile.name, given=getattr(args, "server", None))
 
@@ -85,7 +85,7 @@ def login_server(
 
     :raises UsageError: the URL is unusable.
     """
-    from ..auth.servers import named_server, profile_server, same_server, shown_server
+    from ..store.servers import named_server, profile_server, same_server, shown_server
 
     named = named_server(getattr(args, "server", None))
     own = None
@@ -105,7 +105,7 @@ def login_server(
 
 def where(profile: Profile) -> str:
     """Where a profile lives, for the success line of a login (a password hidden)."""
-    from ..auth.store import FileStore
+    from ..store import FileStore
 
     return str(profile.store.home) if isinstance(profile.store, FileStore) else profile.store.url
 
@@ -138,8 +138,8 @@ def record_account(profile: Profile, settings: ProfileSettings, account: str | N
 
 def look_up_account(profile: Profile, settings: ProfileSettings) -> str | None:
     """The account right after a login: a failure here must not fail the login."""
-    from ..auth.servers import profile_server
     from ..errors import YTSessionError
+    from ..store.servers import profile_server
 
     try:
         account = account_of(profile, settings, profile_server(settings))

@@ -3,7 +3,7 @@
 The one place that reads a stored token without building a profile, for the command line's
 ``ytsession token`` before anything else is imported. The rules (default home, profile
 names, file names, the refresh margin) are the library's own
-(:mod:`ytsession.auth._rules`, :mod:`ytsession.oauth.rules`). For the file
+(:mod:`ytsession._rules`, :mod:`ytsession.oauth.rules`). For the file
 store it loads :mod:`os`, :mod:`time` and CPython's C JSON scanner, not ``re``, ``json``,
 ``pathlib``, ``typing`` or ``requests``; for a Redis store, redis-py and the store.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 
-from ..auth import _rules
+from .. import _rules
 from ..oauth import rules as oauth_rules
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -107,7 +107,7 @@ def _from_files(name: str, home: str | os.PathLike[str] | None) -> str | None:
 
 
 def _from_store(name: str, url: str) -> str | None:
-    from ..auth.store import SETTINGS, TOKEN, open_store
+    from ..store import SETTINGS, TOKEN, open_store
 
     with open_store(url) as opened:
         items = opened.read_many(name, (TOKEN, SETTINGS))

@@ -8,7 +8,7 @@ envelope with the time it was stored; an entry older than the TTL is a miss.
 
 The cache is an optimisation and never an error: a missing, corrupt, foreign or expired
 file is a miss (and is rewritten after the next fetch), and a file that cannot be written
-is logged and skipped. Each file is a :class:`~ytsession.auth.store.FileItem` (atomic
+is logged and skipped. Each file is a :class:`~ytsession.store.FileItem` (atomic
 writes, mode 0600); a profile's cache is its store's ``session-cache`` item. This module
 keeps only the envelope.
 """
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import _files
-from ..auth.store import SESSION_CACHE, FileItem, ProfileStore, StoredItem
 from ..errors import StoreError
+from ..store import SESSION_CACHE, FileItem, ProfileStore, StoredItem
 from .context import SessionData
 
 __all__ = [

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import _files
-from ..auth.store import FileItem, StoredItem
 from ..errors import InnerTubeError
+from ..store import FileItem, StoredItem
 
 if TYPE_CHECKING:
     import requests

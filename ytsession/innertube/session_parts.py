@@ -33,7 +33,7 @@ from .session_data import SessionDataKeeper
 if TYPE_CHECKING:
     import requests
 
-    from ..auth.store import ProfileStore
+    from ..store import ProfileStore
     from .potoken import ProviderChain
     from .potoken.chain import PoTokenProviders
 
@@ -199,9 +199,9 @@ def profile_options(
     :raises ProfileError: the profile is not a YouTube login.
     :raises ServerMismatchError: ``base_url`` names another server than the profile's.
     """
-    from ..auth.profiles import Profile
-    from ..auth.servers import server_for
-    from ..auth.store import FileStore
+    from ..store import FileStore
+    from ..store.profiles import Profile
+    from ..store.servers import server_for
 
     profile = Profile.named(name, home=home, store=store)
     auth = youtube_login(profile.name, store=profile.store)
@@ -243,8 +243,8 @@ def youtube_login(
     :raises NotLoggedInError: the profile has no login.
     :raises ProfileError: the profile is not a YouTube login (a PeerTube one).
     """
-    from ..auth.kinds import YOUTUBE
-    from ..auth.profiles import Profile
+    from ..store.kinds import YOUTUBE
+    from ..store.profiles import Profile
 
     profile = Profile.named(name, home=home, store=store)
     settings = profile.load_settings()

@@ -220,7 +220,7 @@ class RefreshingToken(OAuthToken):
     :param local_cache: the token file to keep in step with, if any (positional, as in
         ytmusicapi's ``RefreshingToken(credentials, _local_cache)``), or a
         :class:`~ytsession.oauth.cache.TokenCache` (a profile in a Redis store, say:
-        :meth:`Profile.token_cache() <ytsession.auth.profiles.Profile.token_cache>`).
+        :meth:`Profile.token_cache() <ytsession.store.profiles.Profile.token_cache>`).
         Unlike setting :attr:`local_cache` later, passing it here does not write it.
     """
 

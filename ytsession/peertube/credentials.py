@@ -48,8 +48,8 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from ..auth.profiles import ProfileSettings
     from ..oauth.token import OAuthToken, RefreshingToken
+    from ..store.profiles import ProfileSettings
 
 #: How many two-factor codes :meth:`PeerTubeCredentials.prompt_login` asks for before it
 #: gives up (the password is asked once).
@@ -156,7 +156,7 @@ class PeerTubeCredentials(Credentials):
 
     def profile_settings(self, username: str) -> ProfileSettings:
         """:return: the settings of a ``peertube`` profile for ``username`` on this instance."""
-        from ..auth.profiles import ProfileSettings
+        from ..store.profiles import ProfileSettings
 
         return ProfileSettings(
             kind=models.KIND,

@@ -1,16 +1,16 @@
 """The ``peertube`` login kind: a PeerTube password login, registered with
-:mod:`ytsession.auth.kinds` (which imports nothing from this package)."""
+:mod:`ytsession.store.kinds` (which imports nothing from this package)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..auth.kinds import LoginKind, register
 from ..errors import ProfileError
+from ..store.kinds import LoginKind, register
 from .models import KIND, SERVICE
 
 if TYPE_CHECKING:
-    from ..auth.profiles import Profile, ProfileSettings
+    from ..store.profiles import Profile, ProfileSettings
     from .credentials import PeerTubeCredentials
 
 #: The kind's name in a profile's settings.

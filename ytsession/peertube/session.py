@@ -26,7 +26,7 @@ from .errors import (
 from .models import ME_PATH, SERVICE
 
 if TYPE_CHECKING:
-    from ..auth.store import ProfileStore
+    from ..store import ProfileStore
 
 log = logging.getLogger("ytsession.peertube")
 
@@ -131,8 +131,8 @@ class PeerTubeSession:
         :raises ProfileError: the profile is not a PeerTube profile.
         :raises ServerMismatchError: ``instance_url`` names another instance.
         """
-        from ..auth.profiles import Profile
-        from ..auth.servers import server_for
+        from ..store.profiles import Profile
+        from ..store.servers import server_for
 
         profile = Profile.named(name, home=home, store=store)
         settings = profile.load_settings()

@@ -23,8 +23,8 @@ from ..common import (
 if TYPE_CHECKING:
     import argparse
 
-    from ...auth.profiles import Profile, ProfileSettings
     from ...oauth.credentials import OAuthCredentials
+    from ...store.profiles import Profile, ProfileSettings
     from ..common import Parents
 
 CLIENT_ID_ENV = "YTSESSION_CLIENT_ID"
@@ -44,11 +44,11 @@ def _oauth_client(
     """The OAuth client of a Google login: the flags, else the profile's own (a re-login),
     else the environment; the server likewise."""
     from ..._console import ask, say, stdin_is_tty
-    from ...auth.kinds import YOUTUBE
-    from ...auth.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, ProfileSettings, credentials_for
-    from ...auth.servers import profile_server, same_server
     from ...errors import InteractionRequiredError
     from ...oauth.credentials import OAuthCredentials, OAuthEndpoints
+    from ...store.kinds import YOUTUBE
+    from ...store.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, ProfileSettings, credentials_for
+    from ...store.servers import profile_server, same_server
     from ...youtube_kinds import GOOGLE_OAUTH, YOUTUBE_TV
 
     server = login_server(args, profile, previous, YOUTUBE)
@@ -146,7 +146,7 @@ def cmd_login(args: argparse.Namespace) -> int:
                 f"and run `ytsession login --cookies FILE{flag(profile)}`"
             )
         from ..._console import say
-        from ...auth.kinds import YOUTUBE
+        from ...store.kinds import YOUTUBE
 
         server = login_server(args, profile, previous, YOUTUBE)
         settings = cmd_login_cookies(args, profile)

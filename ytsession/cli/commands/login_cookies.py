@@ -12,8 +12,8 @@ from typing import Any
 from ..._console import say, stdin_is_tty
 from ...auth._cookie_formats import render_netscape
 from ...auth.cookies import YouTubeCookies
-from ...auth.profiles import KIND_COOKIES, Profile, ProfileSettings
 from ...errors import ProfileError
+from ...store.profiles import KIND_COOKIES, Profile, ProfileSettings
 
 _PASTE_HELP = (
     "Paste the request headers of a request to youtube.com made while logged in (developer "

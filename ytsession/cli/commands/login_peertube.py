@@ -14,9 +14,9 @@ from collections.abc import Callable
 from functools import partial
 
 from ..._console import ask, line_reader, say, stdin_is_tty
-from ...auth.profiles import Profile, ProfileSettings
 from ...errors import InteractionRequiredError
 from ...peertube.kind import PEERTUBE
+from ...store.profiles import Profile, ProfileSettings
 
 
 def _otp_reader(args: argparse.Namespace, tty: bool) -> Callable[[str], str]:
@@ -37,7 +37,7 @@ def _otp_reader(args: argparse.Namespace, tty: bool) -> Callable[[str], str]:
 def _instance(args: argparse.Namespace, previous: ProfileSettings | None) -> str:
     """The instance: ``--peertube URL``, else ``--server`` or ``$YTSESSION_SERVER``, else
     the profile's own (a re-login)."""
-    from ...auth.servers import checked_server_url, named_server
+    from ...store.servers import checked_server_url, named_server
 
     if args.peertube:
         if "://" in args.peertube:

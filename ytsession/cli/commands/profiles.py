@@ -17,7 +17,7 @@ from ..common import one_line, one_store
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ...auth.store import ProfileStore
+    from ...store import ProfileStore
     from ..common import Parents
 
 
@@ -76,7 +76,7 @@ def register(sub: Any, parents: Parents) -> None:
 def _default_home(store: ProfileStore) -> Path | None:
     """Where ``profiles use`` keeps the default profile of ``store`` (``None``: the user's
     default home, for a store that is not files)."""
-    from ...auth.store import FileStore
+    from ...store import FileStore
 
     return store.home if isinstance(store, FileStore) else None
 
@@ -85,8 +85,8 @@ def profile_rows(store: ProfileStore) -> list[dict[str, Any]]:
     """:return: one row per profile of ``store``: name, whether it is the default (the one
     used without ``--profile``), kind, account, server, store and state, read from the
     store only (no network request to a login server)."""
-    from ...auth._rules import default_profile_name
-    from ...auth.profiles import Profile
+    from ..._rules import default_profile_name
+    from ...store.profiles import Profile
 
     default = default_profile_name(_default_home(store))
     rows = []
@@ -114,7 +114,7 @@ def profile_rows(store: ProfileStore) -> list[dict[str, Any]]:
 
 def cmd_profiles(args: argparse.Namespace) -> int:
     """List the profiles of the store."""
-    from ...auth.store import open_store
+    from ...store import open_store
 
     one_store(args)
     with open_store(args.store, home=args.home) as store:
@@ -142,9 +142,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 def cmd_profiles_copy(args: argparse.Namespace) -> int:
     """Copy a profile from one store to another, checked first and written in one go."""
-    from ...auth import store as stores
-    from ...auth._paths import checked_name
-    from ...auth.profiles import Profile
+    from ... import store as stores
+    from ...store._paths import checked_name
+    from ...store.profiles import Profile
 
     if args.source is not None and args.store is not None:
         from ..._console import UsageError
@@ -192,8 +192,8 @@ def cmd_profiles_use(args: argparse.Namespace) -> int:
     import os
 
     from ..._files import atomic_write_text
-    from ...auth._paths import DEFAULT_PROFILE_FILE, PROFILE_ENV, checked_name, home_dir
-    from ...auth.store import SETTINGS, open_store
+    from ...store import SETTINGS, open_store
+    from ...store._paths import DEFAULT_PROFILE_FILE, PROFILE_ENV, checked_name, home_dir
 
     one_store(args)
     name = checked_name(args.name)

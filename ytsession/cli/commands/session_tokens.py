@@ -70,12 +70,12 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
     import json
 
     from ..._console import UsageError
-    from ...auth.servers import named_server
     from ...errors import PoTokenError
     from ...innertube.potoken.binding import PoTokenContext
     from ...innertube.potoken.providers import PoTokenRequest
     from ...innertube.potoken.ytdlp_args import ytdlp_extractor_args
     from ...session import Session
+    from ...store.servers import named_server
 
     args.base_url = named_server(args.base_url)
     try:

@@ -61,7 +61,7 @@ def _when(stamp: float, now: float) -> str:
 
 
 def _worded(fields: dict[str, Any]) -> dict[str, Any]:
-    """:return: a kind's :meth:`~ytsession.auth.kinds.LoginKind.status_fields` with its
+    """:return: a kind's :meth:`~ytsession.store.kinds.LoginKind.status_fields` with its
     times also in words, each after the field it words: ``access_token`` (a token's
     expiry), ``saved`` and ``expires`` (a cookie jar's)."""
     now = time.time()
@@ -127,7 +127,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     import json
 
     from ..._console import print_fields
-    from ...auth.store import LockState
+    from ...store import LockState
 
     info, dead = _status_info(args)
     if args.json:

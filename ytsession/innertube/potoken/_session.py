@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...auth.store import StoredItem
 from ...errors import PoTokenBindingError, PoTokenError
+from ...store import StoredItem
 from ..context import DEFAULT_BASE_URL
 from .binding import PoTokenContext
 from .cache import po_token_cache

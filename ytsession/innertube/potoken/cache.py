@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ...auth.store import PO_TOKENS, FileItem, ProfileStore, StoredItem
+from ...store import PO_TOKENS, FileItem, ProfileStore, StoredItem
 from .providers import PoToken
 
 __all__ = ["CACHE_FORMAT", "CACHE_VERSION", "default_cache_file", "po_token_cache"]

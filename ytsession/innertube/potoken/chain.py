@@ -21,8 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from ...auth.store import FileItem, StoredItem
 from ...errors import PoTokenBindingError, PoTokenError, YTSessionError
+from ...store import FileItem, StoredItem
 from .binding import ContentBinding
 from .cache import cache_document, parse_cache
 from .providers import DEFAULT_TTL, PoToken, PoTokenProvider, PoTokenRequest

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
-from ...auth.store import StoredItem
 from ...errors import PoTokenBindingError, PoTokenError
+from ...store import StoredItem
 from .binding import WEBPO_CLIENTS, PoTokenContext
 from .chain import ProviderChain
 from .providers import (
@@ -114,8 +114,8 @@ class PluginSettings:
             raise PoTokenError("youtubepot-ytsession:base_url must be an http(s) URL")
         profile = values.get("profile", "").strip() or None
         if profile is not None:
-            from ...auth._paths import checked_name
             from ...errors import ProfileError
+            from ...store._paths import checked_name
 
             try:
                 checked_name(profile)
@@ -198,8 +198,8 @@ def token_cache(settings: PluginSettings) -> StoredItem:
 
     if settings.profile is None and settings.store is None:
         return po_token_cache(host=settings.host)
-    from ...auth.profiles import Profile
-    from ...auth.store import PO_TOKENS
+    from ...store import PO_TOKENS
+    from ...store.profiles import Profile
 
     profile = Profile.named(settings.profile, store=settings.store)
     if not profile.exists():

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ... import _files
-from ..._items import StoredItem
-from ...oauth.cache import TokenCache
+from .. import _files
+from .._items import StoredItem
+from ..oauth.cache import TokenCache
 
 #: A profile's items: each is one text document (JSON, or a Netscape cookie file).
 SETTINGS = "settings"  # what the profile is: kind, client, endpoints (JSON)
@@ -83,12 +83,12 @@ class LockState:
 
 
 class ProfileStore(ABC):
-    """Where profiles live: a directory (:class:`~ytsession.auth.store.FileStore`) or a
-    Redis database (:class:`~ytsession.auth.store.RedisStore`).
+    """Where profiles live: a directory (:class:`~ytsession.store.FileStore`) or a
+    Redis database (:class:`~ytsession.store.RedisStore`).
 
     A profile is a set of text items under its name (:data:`SETTINGS`, :data:`TOKEN`,
     :data:`COOKIES`, :data:`SESSION_CACHE`, :data:`PO_TOKENS`). The store does not parse
-    them; :class:`~ytsession.auth.profiles.Profile` does. Every store promises:
+    them; :class:`~ytsession.store.profiles.Profile` does. Every store promises:
 
     - :meth:`write` is atomic per call for Redis (all items or none) and per item for files
       (each file is replaced whole; settings are written last, so a profile appears only
@@ -217,7 +217,7 @@ class StoreItem(StoredItem):
     the profile's store lock; under it, :meth:`~StoredItem.write` is fenced (refused when
     the lock was lost and another process wrote the item since it was read)::
 
-        from ytsession.auth.store import PO_TOKENS, StoreItem, open_store
+        from ytsession.store import PO_TOKENS, StoreItem, open_store
 
         tokens = StoreItem(open_store("redis://cache:6379/0"), "fleet", PO_TOKENS)
         tokens.update(lambda data: {**data, "gvs:abc": {"token": "...", "expires_at": 0}})

@@ -6,8 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import ProfileError
-from ._rules import (
+from .._rules import (
     DEFAULT_PROFILE,
     DEFAULT_PROFILE_FILE,
     HOME_ENV,
@@ -20,6 +19,7 @@ from ._rules import (
     default_profile_name,
     is_profile_name,
 )
+from ..errors import ProfileError
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -41,14 +41,14 @@ def home_dir(home: str | Path | None = None) -> Path:
     """The directory holding the file store's profiles.
 
     :return: ``home``, else ``$YTSESSION_HOME``, else the user data directory
-        (:func:`~ytsession.auth._rules.default_home`).
+        (:func:`~ytsession._rules.default_home`).
     """
     return Path(default_home(home))
 
 
 def checked_name(name: str | None, *, home: str | Path | None = None) -> str:
     """:return: ``name`` (or the default profile name when ``None``: see
-        :func:`~ytsession.auth._rules.default_profile_name`).
+        :func:`~ytsession._rules.default_profile_name`).
 
     :param home: the file store's directory, where ``ytsession profiles use`` keeps the
         default profile's name.

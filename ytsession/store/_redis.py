@@ -37,8 +37,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from ... import _files, _secrets
-from ...errors import (
+from .. import _files, _secrets
+from ..errors import (
     LockTimeoutError,
     ProfileError,
     StoreAuthError,
@@ -47,8 +47,8 @@ from ...errors import (
     StoreLockLostError,
     StoreUnreachableError,
 )
-from .._paths import checked_name
 from ._base import DEFAULT_LEASE, ITEMS, SETTINGS, TOKEN, LockState, ProfileStore, StoreLock
+from ._paths import checked_name
 
 if TYPE_CHECKING:
     import redis

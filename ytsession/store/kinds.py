@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from ..errors import ProfileError
 
 if TYPE_CHECKING:
+    from ..auth.cookie_auth import CookieAuth
     from ..oauth.credentials import Credentials
     from ..oauth.token import RefreshingToken
-    from .cookie_auth import CookieAuth
     from .profiles import Profile, ProfileSettings
 
 __all__ = [

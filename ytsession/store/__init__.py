@@ -22,9 +22,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..._items import FileItem, StoredItem
-from ...errors import ProfileError
-from .._paths import STORE_ENV
+from .._items import FileItem, StoredItem
+from ..errors import ProfileError
 from ._base import (
     COOKIES,
     DEFAULT_LEASE,
@@ -41,6 +40,7 @@ from ._base import (
     StoreTokenCache,
 )
 from ._file import FileStore
+from ._paths import STORE_ENV
 
 if TYPE_CHECKING:
     from ._redis import RedisStore

@@ -4,7 +4,7 @@
 in ytmusicapi's format, so ``YTMusic(".../oauth.json", oauth_credentials=...)`` loads it),
 ``cookies.txt``, ``session-cache.json`` and ``po-tokens.json``. Every file is replaced
 atomically with mode 0600 in 0700 directories (each is a
-:class:`~ytsession.auth.store.FileItem`); the lock is a lock file beside the token
+:class:`~ytsession.store.FileItem`); the lock is a lock file beside the token
 (``oauth.json.lock``), released by the operating system when its holder dies.
 
 Standard library only (``filelock`` is imported when a lock is taken).
@@ -18,10 +18,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from ... import _files
-from ..._items import FileItem
-from ...errors import StoreError
-from .._paths import SETTINGS_FILE, TOKEN_FILE, checked_name, home_dir
+from .. import _files
+from .._items import FileItem
+from ..errors import StoreError
 from ._base import (
     COOKIES,
     PO_TOKENS,
@@ -31,6 +30,7 @@ from ._base import (
     ProfileStore,
     StoreLock,
 )
+from ._paths import SETTINGS_FILE, TOKEN_FILE, checked_name, home_dir
 
 #: The file of each item.
 FILES = {

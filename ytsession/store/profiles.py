@@ -1,6 +1,6 @@
 """Named login profiles, kept in a profile store.
 
-A profile is a name in a :class:`~ytsession.auth.store.ProfileStore` with
+A profile is a name in a :class:`~ytsession.store.ProfileStore` with
 
 - its settings: everything the login needs besides the token (kind, client id and
   secret, endpoints, scope), as :class:`ProfileSettings`;
@@ -13,8 +13,8 @@ A profile is a name in a :class:`~ytsession.auth.store.ProfileStore` with
 
 The store is ``store`` when given (a store, a directory or a URL), else the file store in
 ``home``, else ``$YTSESSION_STORE``, else the file store in ``$YTSESSION_HOME`` or
-platformdirs' user data directory (see :func:`~ytsession.auth.store.open_store`). What a
-profile's kind means lives in :mod:`ytsession.auth.kinds`.
+platformdirs' user data directory (see :func:`~ytsession.store.open_store`). What a
+profile's kind means lives in :mod:`ytsession.store.kinds`.
 
 This module imports no HTTP library, so reading a fresh token stays fast.
 """
@@ -27,21 +27,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import store as _store
 from ..errors import NotLoggedInError, ProfileError, TokenFileError
 from ..oauth import tokenfile
 from ..oauth.models import StoredTokenDict
-from . import store as _store
 from ._paths import DEFAULT_PROFILE, checked_name, home_dir
 
 if TYPE_CHECKING:
+    from ..auth.cookies import YouTubeCookies
     from ..oauth.cache import TokenCache
     from ..oauth.credentials import Credentials, OAuthCredentials
     from ..oauth.token import RefreshingToken
-    from .cookies import YouTubeCookies
+    from . import ProfileStore
     from .kinds import LoginKind
-    from .store import ProfileStore
 
-#: Profile kinds of this package (others register in :mod:`ytsession.auth.kinds`).
+#: Profile kinds of this package (others register in :mod:`ytsession.store.kinds`).
 KIND_OAUTH = "oauth"  # Google device flow with the user's own client
 KIND_YOUTUBE_TV = "youtube-tv"  # Google device flow with the YouTube TV app's client
 KIND_COOKIES = "cookies"  # a logged-in browser's cookies (SAPISIDHASH), no OAuth client
@@ -171,7 +171,7 @@ class Profile:
             ``ytsession profiles use`` chose (kept beside the file store's ``profiles/``, or
             in the user data directory for other stores), else ``default``.
         :param home: the file store's directory (when ``store`` is not given).
-        :param store: the store: a :class:`~ytsession.auth.store.ProfileStore`, a directory
+        :param store: the store: a :class:`~ytsession.store.ProfileStore`, a directory
             or a URL (``redis://...``); default ``$YTSESSION_STORE`` or the file store.
 
         :raises ProfileError: the name is not 1-64 letters, digits, ``_``, ``.`` or ``-``,
@@ -261,7 +261,7 @@ class Profile:
         :raises NotLoggedInError: the profile has no cookies.
         :raises CookieError: the cookies are malformed.
         """
-        from .cookies import YouTubeCookies
+        from ..auth.cookies import YouTubeCookies
 
         text = self.store.read(self.name, _store.COOKIES)
         if text is None:
@@ -274,7 +274,7 @@ class Profile:
         return YouTubeCookies.from_store(self.store, self.name)
 
     def kind(self, settings: ProfileSettings | None = None) -> LoginKind:
-        """:return: the profile's login kind (see :mod:`ytsession.auth.kinds`)."""
+        """:return: the profile's login kind (see :mod:`ytsession.store.kinds`)."""
         from .kinds import kind_of
 
         return kind_of(settings or self.load_settings())
