@@ -53,6 +53,7 @@ __all__ = [
     "ProfileError",
     "RetryLaterError",
     "ServerMismatchError",
+    "ServerURLError",
     "SlowDownError",
     "StoreAuthError",
     "StoreDataError",
@@ -443,6 +444,11 @@ class ServerMismatchError(ProfileError, ValueError):
         super().__init__(message)
         self.profile_server = profile_server
         self.given_server = given_server
+
+
+class ServerURLError(YTSessionError, ValueError):
+    """A server URL (``--server``, ``$YTSESSION_SERVER``, ``base_url=``) is not the root
+    URL of an http:// or https:// server with a host; the message says how to write it."""
 
 
 class CookieError(YTSessionError, ValueError):

@@ -289,8 +289,10 @@ def test_the_old_refresh_token_is_refused_after_rotation(
     # a token file holding the dead refresh token is left exactly as it was
     path = _expiring_file(tmp_path / "peertube.json", dict(raw))
     before = path.read_bytes()
-    with pytest.raises(LoginRequiredError, match="ytsession login --peertube"):
+    with pytest.raises(LoginRequiredError, match=r"PeerTubeCredentials\.login") as again:
         RefreshingToken.from_file(path, peertube).access_token  # noqa: B018
+    assert "ytsession login" not in str(again.value)
+    assert "`ytsession login --peertube URL --username NAME`" in again.value.cli_message()
     assert path.read_bytes() == before
 
 

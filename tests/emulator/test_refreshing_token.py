@@ -65,9 +65,12 @@ def test_invalid_grant_raises_login_required_and_leaves_the_file(
     before = path.read_bytes()
     mtime = path.stat().st_mtime_ns
 
-    with pytest.raises(LoginRequiredError, match="ytsession login") as caught:
+    with pytest.raises(LoginRequiredError, match="prompt_for_token") as caught:
         token.access_token  # noqa: B018
     assert caught.value.error == "invalid_grant"
+    # advice in Python words for Python, the command's words for the command line
+    assert "ytsession login" not in str(caught.value)
+    assert caught.value.cli_message().endswith("; run `ytsession login` again")
     assert path.read_bytes() == before
     assert path.stat().st_mtime_ns == mtime
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == ["oauth.json"]

@@ -121,8 +121,10 @@ def test_a_corrupt_file_is_never_overwritten_by_a_refresh(
 def test_profile_layout_and_errors(tmp_path: Path) -> None:
     profile = Profile.named("music", home=tmp_path)
     assert profile.token_path == tmp_path / "profiles" / "music" / "oauth.json"
-    with pytest.raises(NotLoggedInError, match="ytsession login --profile music"):
+    with pytest.raises(NotLoggedInError, match=r"Profile\('music'\)\.save_login") as caught:
         profile.load_settings()
+    assert "ytsession login" not in str(caught.value)
+    assert "`ytsession login --profile music`" in caught.value.cli_message()
     with pytest.raises(NotLoggedInError):
         profile.load_token()
     for bad in ("../etc", ".hidden", "a/b", "", "x" * 65):

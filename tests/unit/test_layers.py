@@ -229,6 +229,7 @@ def test_the_command_line_is_one_package_without_circles_and_within_the_sizes() 
 LAYERS = {
     "ytsession._secrets": 0,
     "ytsession.errors": 0,
+    "ytsession._hints": 0,  # what to do next, in Python and CLI words: every layer's
     "ytsession._version": 0,
     "ytsession._lazy": 0,
     "ytsession._validate": 0,

@@ -52,6 +52,7 @@ def run(argv: list[str]) -> int:
         LoginRequiredError,
         NetworkError,
         ServerMismatchError,
+        ServerURLError,
         YTSessionError,
     )
     from .parser import build_parser
@@ -69,7 +70,7 @@ def run(argv: list[str]) -> int:
 
             args.server = checked_server_url(args.server, what="--server")
         return handler(args)
-    except (UsageError, ServerMismatchError) as exc:
+    except (UsageError, ServerMismatchError, ServerURLError) as exc:
         status, error = EXIT_USAGE, one_line(exc)
     except (LoginRequiredError, LoggedOutError) as exc:
         status, error = EXIT_LOGIN, one_line(exc)

@@ -20,6 +20,7 @@ import requests
 
 from .. import _secrets
 from .. import _validate as check
+from .._hints import LOG_IN_AGAIN
 from ..errors import (
     AccessDeniedError,
     AuthorizationPendingError,
@@ -503,7 +504,7 @@ _ERROR_TYPES: dict[str, tuple[type[OAuthServerError], str]] = {
     ),
     "invalid_grant": (
         LoginRequiredError,
-        "the refresh token was revoked or has expired; run `ytsession login` again",
+        "the refresh token was revoked or has expired",
     ),
     "invalid_client": (
         BadOAuthClientError,
@@ -518,6 +519,7 @@ _ERROR_TYPES: dict[str, tuple[type[OAuthServerError], str]] = {
 
 #: Advice that differs between Python and the command line, by OAuth error code.
 _ERROR_HINTS: dict[str, Hint] = {
+    "invalid_grant": LOG_IN_AGAIN,
     "invalid_client": Hint(
         python=" (a server other than Google's may want another client authentication: see "
         "OAuthEndpoints.client_auth)",

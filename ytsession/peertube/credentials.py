@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import requests
 
 from .. import _validate as check
+from .._hints import PEERTUBE_LOG_IN, PEERTUBE_LOG_IN_ANEW, PEERTUBE_LOG_IN_ANEW_OR
 from ..errors import InteractionRequiredError, ProfileError
 from ..oauth import tokenfile
 from ..oauth.credentials import Credentials
@@ -142,16 +143,17 @@ class PeerTubeCredentials(Credentials):
         :raises ProfileError: the settings name no instance, or an unusable one.
         """
         instance = settings.endpoints.get("instance_url") or settings.extra.get("instance_url")
-        again = "log in again with `ytsession login --peertube URL --username NAME`"
         if not isinstance(instance, str) or not instance:
-            raise ProfileError(f"the PeerTube profile names no instance; {again}")
+            raise ProfileError("the PeerTube profile names no instance").with_hint(
+                PEERTUBE_LOG_IN_ANEW
+            )
         try:
             url = normalize_instance_url(instance)
         except ProfileError:
             raise ProfileError(
                 f"the PeerTube profile's instance URL {instance!r} is not usable; fix it in the "
-                f"profile, or {again}"
-            ) from None
+                "profile"
+            ).with_hint(PEERTUBE_LOG_IN_ANEW_OR) from None
         return cls(url, settings.client_id or None, settings.client_secret or None)
 
     def profile_settings(self, username: str) -> ProfileSettings:
@@ -303,14 +305,14 @@ class PeerTubeCredentials(Credentials):
 
         :raises DeviceFlowUnsupportedError: always; use :meth:`login`.
         """
-        raise DeviceFlowUnsupportedError(_NO_DEVICE_FLOW)
+        raise DeviceFlowUnsupportedError(_NO_DEVICE_FLOW).with_hint(PEERTUBE_LOG_IN)
 
     def token_from_code(self, device_code: str) -> RefreshableTokenDict:
         """PeerTube has no device flow.
 
         :raises DeviceFlowUnsupportedError: always; use :meth:`login`.
         """
-        raise DeviceFlowUnsupportedError(_NO_DEVICE_FLOW)
+        raise DeviceFlowUnsupportedError(_NO_DEVICE_FLOW).with_hint(PEERTUBE_LOG_IN)
 
     def refresh_token(
         self, refresh_token: str, *, http: requests.Session | None = None
@@ -475,10 +477,7 @@ class PeerTubeCredentials(Credentials):
     __str__ = __repr__
 
 
-_NO_DEVICE_FLOW = (
-    "PeerTube has no device flow: log in with PeerTubeCredentials.login(username, password) "
-    "or `ytsession login --peertube URL --username NAME`"
-)
+_NO_DEVICE_FLOW = "PeerTube has no device flow"
 
 
 def _json(response: requests.Response) -> Any:

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .. import _secrets
+from .._hints import PEERTUBE_LOG_IN_AGAIN
 from ..errors import (
     BadOAuthClientError,
     InvalidTokenAnswerError,
@@ -226,11 +227,11 @@ _BY_CONTEXT: dict[tuple[str, str], tuple[type[PeerTubeError], str]] = {
     (CONTEXT_REFRESH, "invalid_grant"): (
         PeerTubeLoginRequiredError,
         "the PeerTube session is over (the refresh token was revoked, has expired, or was "
-        "already used); run `ytsession login --peertube URL --username NAME` again",
+        "already used)",
     ),
     (CONTEXT_REFRESH, "invalid_token"): (
         PeerTubeLoginRequiredError,
-        "the PeerTube session is over; run `ytsession login --peertube URL --username NAME` again",
+        "the PeerTube session is over",
     ),
 }
 
@@ -283,7 +284,8 @@ def error_from_answer(
 
     if code is not None and (context, code) in _BY_CONTEXT:
         kind, message = _BY_CONTEXT[(context, code)]
-        return kind(message + said, **fields)
+        error = kind(message + said, **fields)
+        return error.with_hint(PEERTUBE_LOG_IN_AGAIN) if context == CONTEXT_REFRESH else error
     if code is not None and code in _BY_CODE:
         kind, message = _BY_CODE[code]
         if kind is TwoFactorRequiredError:

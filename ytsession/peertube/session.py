@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from .. import _validate as check
+from .._hints import PEERTUBE_LOG_IN
 from ..auth.signing import BearerAuth
 from ..errors import ProfileError
 from ..oauth.token import OAuthToken
@@ -139,9 +140,8 @@ class PeerTubeSession:
         kind = profile.kind(settings)
         if kind.service != SERVICE:
             raise ProfileError(
-                f"profile '{profile.name}' is a {settings.kind} profile, not a PeerTube one; "
-                "log in with `ytsession login --peertube URL --username NAME`"
-            )
+                f"profile '{profile.name}' is a {settings.kind} profile, not a PeerTube one"
+            ).with_hint(PEERTUBE_LOG_IN)
         given = kwargs.pop("instance_url", None)
         given = normalize_instance_url(given) if given else None
         server_for(settings, profile=profile.name, given=given, what="instance_url")

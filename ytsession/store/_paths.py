@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .._hints import CHOOSE_DEFAULT_PROFILE
 from .._rules import (
     DEFAULT_PROFILE,
     DEFAULT_PROFILE_FILE,
@@ -58,9 +59,8 @@ def checked_name(name: str | None, *, home: str | Path | None = None) -> str:
         chosen = chosen_profile(home)
         if chosen is not None and not is_profile_name(chosen):
             raise ProfileError(
-                f"{Path(default_home(home)) / DEFAULT_PROFILE_FILE} does not name a usable "
-                "profile; choose the default again with `ytsession profiles use NAME`"
-            )
+                f"{Path(default_home(home)) / DEFAULT_PROFILE_FILE} does not name a usable profile"
+            ).with_hint(CHOOSE_DEFAULT_PROFILE)
     name = name or default_profile_name(home)
     if not is_profile_name(name):
         raise ProfileError(

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import store as _store
+from .._hints import log_in_first
 from ..errors import NotLoggedInError, ProfileError, TokenFileError
 from ..oauth import tokenfile
 from ..oauth.models import StoredTokenDict
@@ -234,9 +235,8 @@ class Profile:
         text = self.store.read(self.name, _store.SETTINGS)
         if text is None:
             raise NotLoggedInError(
-                f"there is no login for profile '{self.name}'{self._in_store()}; run "
-                f"`ytsession login{self._flag()}` first"
-            )
+                f"there is no login for profile '{self.name}'{self._in_store()}"
+            ).with_hint(log_in_first(self.name, self._flag()))
         where = self.store.where(self.name, _store.SETTINGS)
         data = tokenfile.parse_json_object(text, where=where, what="profile file")
         return ProfileSettings.from_dict(data, path=where)
@@ -247,9 +247,8 @@ class Profile:
         stored = self.token_cache().load()
         if stored is None:
             raise NotLoggedInError(
-                f"profile '{self.name}'{self._in_store()} has no token; run "
-                f"`ytsession login{self._flag()}` first"
-            )
+                f"profile '{self.name}'{self._in_store()} has no token"
+            ).with_hint(log_in_first(self.name, self._flag()))
         return stored
 
     def load_cookies(self) -> YouTubeCookies:
@@ -266,9 +265,8 @@ class Profile:
         text = self.store.read(self.name, _store.COOKIES)
         if text is None:
             raise NotLoggedInError(
-                f"profile '{self.name}'{self._in_store()} has no cookies; run "
-                f"`ytsession login --cookies FILE{self._flag()}` first"
-            )
+                f"profile '{self.name}'{self._in_store()} has no cookies"
+            ).with_hint(log_in_first(self.name, self._flag(), cookies=True))
         if isinstance(self.store, _store.FileStore):
             return YouTubeCookies.from_file(self.cookies_path)
         return YouTubeCookies.from_store(self.store, self.name)

@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..errors import ServerMismatchError
+from ..errors import ServerMismatchError, ServerURLError
 
 if TYPE_CHECKING:
     from .profiles import ProfileSettings
@@ -74,18 +74,16 @@ def checked_server_url(text: str, *, what: str = "--server") -> str:
     :param text: the URL, e.g. ``http://127.0.0.1:8765``.
     :param what: where it came from, for the message (``--server``, ``$YTSESSION_SERVER``).
     :return: the URL without a trailing ``/``.
-    :raises UsageError: not an http(s) URL with a host.
+    :raises ServerURLError: not an http(s) URL with a host.
     """
     from urllib.parse import urlsplit
-
-    from .._console import UsageError
 
     url = text.strip()
     if "://" not in url:
         host = url.split("/", 1)[0]
         host = host.rpartition("]")[0] + "]" if host.startswith("[") else host.split(":", 1)[0]
         if not _is_loopback(host):
-            raise UsageError(
+            raise ServerURLError(
                 f"{what} {text!r} has no scheme: write it as https://{url} (http:// is "
                 "assumed only for loopback addresses such as 127.0.0.1)"
             )
@@ -93,15 +91,15 @@ def checked_server_url(text: str, *, what: str = "--server") -> str:
     try:
         parts = urlsplit(url)
     except ValueError as exc:  # e.g. "Invalid IPv6 URL"
-        raise UsageError(f"{what} {text!r} is not a URL ({exc})") from None
+        raise ServerURLError(f"{what} {text!r} is not a URL ({exc})") from None
     try:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
-        raise UsageError(f"{what} {text!r} has an invalid port") from None
+        raise ServerURLError(f"{what} {text!r} has an invalid port") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{what} {text!r} is not an http:// or https:// URL with a host")
+        raise ServerURLError(f"{what} {text!r} is not an http:// or https:// URL with a host")
     if parts.query or parts.fragment:
-        raise UsageError(f"{what} {text!r}: give the server's root URL, without ? or #")
+        raise ServerURLError(f"{what} {text!r}: give the server's root URL, without ? or #")
     return url.rstrip("/")
 
 
@@ -112,7 +110,7 @@ def named_server(
     else ``$YTSESSION_SERVER``, checked by :func:`checked_server_url`; ``None`` when neither
     (YouTube and Google themselves).
 
-    :raises UsageError: the URL is unusable.
+    :raises ServerURLError: the URL is unusable.
     """
     if given:
         return checked_server_url(given, what=what)
