@@ -27,6 +27,12 @@ LOG_IN_AGAIN_REFUSED = Hint(
     cli=" (the credentials were refused even after a refresh; run `ytsession login` again)",
 )
 
+#: The YouTube TV app's OAuth client could not be found: use one's own.
+OWN_OAUTH_CLIENT = Hint(
+    python="; bring your own OAuth client: OAuthCredentials(client_id, client_secret)",
+    cli="; bring your own OAuth client with --client-id and --client-secret",
+)
+
 #: A PeerTube session is over: log in to the instance again.
 PEERTUBE_LOG_IN_AGAIN = Hint(
     python="; log in again with PeerTubeCredentials.login(username, password)",

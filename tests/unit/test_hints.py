@@ -44,3 +44,23 @@ def test_an_unusable_default_profile_file_names_no_command_in_python(tmp_path: P
     assert "ytsession profiles use" not in str(caught.value)
     assert "$YTSESSION_PROFILE" in str(caught.value)
     assert caught.value.cli_message().endswith("`ytsession profiles use NAME`")
+
+
+def test_a_tv_page_without_its_script_advises_an_own_client_in_both_words() -> None:
+    import requests
+
+    from ytsession.errors import OAuthServerError
+    from ytsession.oauth.tv_client import discover_youtube_tv_client
+
+    from tests._support.faulty_server import Answer, FaultyServer, answer
+
+    page = Answer(status=200, body=b"<html>no script here</html>", headers={})
+    with (
+        FaultyServer(answer(page)) as server,
+        requests.Session() as session,
+        pytest.raises(OAuthServerError) as caught,
+    ):
+        discover_youtube_tv_client(session, server.url + "/tv", timeout=5)
+    assert "--client-id" not in str(caught.value)
+    assert str(caught.value).endswith("OAuthCredentials(client_id, client_secret)")
+    assert caught.value.cli_message().endswith("with --client-id and --client-secret")

@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 
 import requests
 
+from .._hints import OWN_OAUTH_CLIENT
 from ..errors import OAuthServerError
 from ..transport import host_of, send
 
@@ -47,16 +48,13 @@ def discover_youtube_tv_client(
     match = _BASE_JS.search(page.text) or _BASE_JS_ALT.search(page.text)
     if not page.ok or match is None:
         raise OAuthServerError(
-            f"could not find the TV app's script on {host_of(tv_url)} "
-            f"(HTTP {page.status_code}); bring your own OAuth client with --client-id and "
-            "--client-secret"
-        )
+            f"could not find the TV app's script on {host_of(tv_url)} (HTTP {page.status_code})"
+        ).with_hint(OWN_OAUTH_CLIENT)
     script_url = urljoin(tv_url, match.group(1))
     script = send(session, "GET", script_url, headers=headers, timeout=timeout)
     found = _CLIENT_IDENTITY.search(script.text)
     if not script.ok or found is None:
         raise OAuthServerError(
-            "the TV app's script has no client identity in the expected place; bring your "
-            "own OAuth client with --client-id and --client-secret"
-        )
+            "the TV app's script has no client identity in the expected place"
+        ).with_hint(OWN_OAUTH_CLIENT)
     return found.group("id"), found.group("secret")
