@@ -21,6 +21,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,6 +79,12 @@ class StoredItem(ABC):
     @abstractmethod
     def unsaved_mark(self) -> str:
         """:return: where the "unsaved" mark lives, for messages."""
+
+    def now(self) -> float:
+        """The time (Unix seconds) in the clock that every reader of this item
+        shares, the one a time stored in it (an expiry) is written and read in: this
+        machine's for a file, the store's for a shared store (machines' clocks differ)."""
+        return time.time()
 
     def saved_at(self) -> float | None:
         """:return: when the item was last written (Unix time), if known."""

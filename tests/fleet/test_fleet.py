@@ -62,9 +62,11 @@ def machine_env(root: Path, store: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def warm(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+def warm(env: dict[str, str], *args: str, prelude: str = "") -> subprocess.Popen[str]:
+    """A warm process (:data:`WARM`) running ``ytsession ARGS``, after ``prelude`` (Python
+    code run first, e.g. to shift its clock)."""
     process = subprocess.Popen(
-        [sys.executable, "-c", WARM, *args],
+        [sys.executable, "-c", prelude + WARM, *args],
         env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

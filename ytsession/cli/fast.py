@@ -5,7 +5,8 @@ The one place that reads a stored token without building a profile, for the comm
 names, file names, the refresh margin) are the library's own
 (:mod:`ytsession._rules`, :mod:`ytsession.oauth.rules`). For the file
 store it loads :mod:`os`, :mod:`time` and CPython's C JSON scanner, not ``re``, ``json``,
-``pathlib``, ``typing`` or ``requests``; for a Redis store, redis-py and the store.
+``pathlib``, ``typing`` or ``requests``; for a Redis store, redis-py and the store, and the
+expiry is measured by the store's clock (Redis ``TIME``), as the library measures it.
 
 Anything unusual (no settings, an expiring token, a file that is not plainly a token, a
 store that fails) is ``None``: the library then refreshes, or reports the problem in its
@@ -111,14 +112,19 @@ def _from_store(name: str, url: str) -> str | None:
 
     with open_store(url) as opened:
         items = opened.read_many(name, (TOKEN, SETTINGS))
-    text = items[TOKEN]
-    return _fresh(text) if text is not None and items[SETTINGS] is not None else None
+        text = items[TOKEN]
+        if text is None or items[SETTINGS] is None:
+            return None
+        return _fresh(text, now=opened.now())  # the store's clock, as the library's
 
 
-def _fresh(text: str) -> str | None:
-    """:return: the access token of token JSON ``text`` when it is plainly a token and fresh."""
-    import time
+def _fresh(text: str, *, now: float | None = None) -> str | None:
+    """:return: the access token of token JSON ``text`` when it is plainly a token and fresh
+    at ``now`` (the store's clock; default this machine's, a file store's)."""
+    if now is None:
+        import time
 
+        now = time.time()
     stored = _json_object(text)
     if stored is None:
         return None
@@ -128,7 +134,7 @@ def _fresh(text: str) -> str | None:
         return None
     if not isinstance(refresh, str) or type(expires_at) is not int or type(lifetime) is not int:
         return None
-    return access if expires_at - time.time() > oauth_rules.refresh_margin(lifetime) else None
+    return access if expires_at - now > oauth_rules.refresh_margin(lifetime) else None
 
 
 class _JSONContext:

@@ -77,6 +77,12 @@ class TokenCache:
         """:return: a context manager holding the lock other processes refresh under."""
         return self.item.locked(_files.LOCK_TIMEOUT)
 
+    def now(self) -> float:
+        """The time (Unix seconds) the stored token's ``expires_at`` is written
+        and read in: the store's clock, which every machine sharing the token reads (see
+        :meth:`StoredItem.now <ytsession._items.StoredItem.now>`)."""
+        return self.item.now()
+
     def describe(self) -> str:
         """:return: where the token is kept, for messages and cache keys (no secret)."""
         return self.item.describe()

@@ -20,15 +20,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     import requests
 
+    from .credentials import Credentials
+
 from .. import _secrets
 from .. import _validate as check
 from ..errors import InvalidTokenAnswerError, TokenFileError, TokenWriteError
 from . import rules, tokenfile
 from .cache import FileTokenCache, TokenCache
 from .models import BaseTokenDict, StoredTokenDict
-
-if TYPE_CHECKING:
-    from .credentials import Credentials
 
 log = logging.getLogger("ytsession.auth")
 
@@ -38,9 +37,7 @@ REFRESH_MARGIN = rules.REFRESH_MARGIN
 #: Where :meth:`OAuthToken.update` says an unusable answer came from.
 _ANSWER = tokenfile.answer_source("the OAuth server")
 _IN_MEMORY = check.Source(
-    "the token in memory",
-    "load or log in again",
-    lambda m: TokenFileError(m, path="<memory>"),
+    "the token in memory", "load or log in again", lambda m: TokenFileError(m, path="<memory>")
 )
 _SECRET_FIELDS = frozenset({"access_token", "_access_token", "refresh_token"})
 
@@ -118,12 +115,15 @@ class OAuthToken:
     @property
     def is_expiring(self) -> bool:
         """Whether the access token expires within :attr:`refresh_margin` seconds."""
-        return self.expires_at - time.time() <= rules.refresh_margin(self.expires_in)
+        return self.expires_at - self._now() <= rules.refresh_margin(self.expires_in)
 
     @property
     def expired(self) -> bool:
         """Whether the access token has expired already."""
-        return self.expires_at <= time.time()
+        return self.expires_at <= self._now()
+
+    def _now(self) -> float:  # the clock expires_at is in (a store's: see TokenCache.now)
+        return time.time()
 
     def update(self, fresh: BaseTokenDict | Mapping[str, Any]) -> None:
         """Take a refresh answer in place, all or nothing.
@@ -137,14 +137,12 @@ class OAuthToken:
         """
         self._adopt(self._next_state(fresh))
 
-    def _next_state(
-        self, fresh: BaseTokenDict | Mapping[str, Any], *, now: float | None = None
-    ) -> StoredTokenDict:
+    def _next_state(self, fresh: BaseTokenDict | Mapping[str, Any]) -> StoredTokenDict:
         """Validate a token answer and compute the token it makes, changing nothing."""
         if not isinstance(fresh, Mapping):
             raise _ANSWER.fail(f"is a {type(fresh).__name__}, not an object")
         answer = tokenfile.parse_token_answer(fresh, _ANSWER)
-        stamp = int(time.time() if now is None else now)
+        stamp = int(self._now())  # the clock expires_at is read in
         return {
             "scope": answer.get("scope") or self.scope,
             "token_type": answer.get("token_type") or self.token_type,
@@ -270,6 +268,9 @@ class RefreshingToken(OAuthToken):
 
     def _raw_access_token(self) -> str:
         return self._access_token
+
+    def _now(self) -> float:  # where it is kept: a shared store's clock (Redis TIME)
+        return self._cache.now() if self._cache is not None else time.time()
 
     def _set_access_token(self, value: str) -> None:
         self._access_token = value

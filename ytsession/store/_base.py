@@ -7,6 +7,7 @@ Standard library only: the ``ytsession token`` fast path imports it.
 from __future__ import annotations
 
 import contextlib
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -187,6 +188,12 @@ class ProfileStore(ABC):
         """:return: where the "unsaved" mark of an item lives, for messages."""
         return f"the unsaved mark of {self.where(profile, item)}"
 
+    def now(self) -> float:
+        """The store's time (Unix seconds): the clock in which every machine
+        sharing the store writes and reads the expiry of a stored token, so that their
+        own clocks need not agree. A file store is on one machine: its clock."""
+        return time.time()
+
     def lock_state(self, profile: str) -> LockState | None:
         """Who holds the lock of ``profile``, and its fence counter.
 
@@ -261,6 +268,9 @@ class StoreItem(StoredItem):
 
     def unsaved_mark(self) -> str:
         return self.store.unsaved_mark(self.profile, self.item)
+
+    def now(self) -> float:
+        return self.store.now()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.store.url!r}, {self.profile!r}, {self.item!r})"

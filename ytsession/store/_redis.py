@@ -63,6 +63,9 @@ DEFAULT_PREFIX = "ytsession:"
 SOCKET_TIMEOUT = 5.0
 #: Seconds between two attempts to take a lock another process holds.
 _POLL = 0.05
+#: Seconds a measured difference between this machine's clock and the store's is used
+#: before it is measured again (one ``TIME`` command).
+CLOCK_RECHECK = 60.0
 
 _ACQUIRE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return false end
@@ -231,6 +234,9 @@ class RedisStore(ProfileStore):
             raise ProfileError(
                 f"store URL {self._url} is not usable ({self._scrub(str(exc))})"
             ) from None
+        self._clock = threading.Lock()
+        self._offset: float | None = None  # the store's clock minus this machine's
+        self._offset_until = 0.0  # time.monotonic() after which it is measured again
         self._scripts = {
             name: self._redis.register_script(body)
             for name, body in (
@@ -328,6 +334,44 @@ class RedisStore(ProfileStore):
     def delete(self, profile: str) -> None:
         keys = [self.key(profile, part) for part in ("data", "lock", "fence", "unsaved")]
         self._call(lambda: self._redis.delete(*keys), where=keys[0])
+
+    # --- the clock -----------------------------------------------------------------------
+
+    def now(self) -> float:
+        """The store's time: this machine's clock plus the difference to Redis's ``TIME``,
+        measured once every :data:`CLOCK_RECHECK` seconds (so a read costs no round trip).
+        An ACL user refused ``TIME`` falls back to this machine's clock, with a warning."""
+        with self._clock:
+            if self._offset is None or time.monotonic() >= self._offset_until:
+                self._offset = self._measure_offset()
+                self._offset_until = time.monotonic() + CLOCK_RECHECK
+            return time.time() + self._offset
+
+    def _measure_offset(self) -> float:
+        """:return: the store's clock minus this machine's (seconds), measured with
+        ``TIME`` against the midpoint of the round trip."""
+        errors = self._errors
+
+        def ask() -> tuple[int, int] | None:
+            try:
+                seconds, micros = self._redis.time()
+            except errors.ResponseError as exc:
+                if isinstance(exc, errors.NoPermissionError) or str(exc).startswith("NOPERM"):
+                    return None
+                raise
+            return int(seconds), int(micros)
+
+        before = time.time()
+        answer = self._call(ask, where="TIME")
+        after = time.time()
+        if answer is None:
+            log.warning(
+                "the profile store %s refused TIME; expiries are measured by this "
+                "machine's clock (allow +time in the store user's ACL)",
+                self._url,
+            )
+            return 0.0
+        return answer[0] + answer[1] / 1e6 - (before + after) / 2
 
     # --- the lock ------------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ Standard library only at import time: the ``ytsession token`` fast path imports 
 from __future__ import annotations
 
 import importlib
-import time
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..errors import ProfileError
@@ -123,7 +122,7 @@ class LoginKind:
     def state(self, profile: Profile, settings: ProfileSettings) -> str:
         """:return: the login's state as far as the store tells (no network request)."""
         token = profile.load_token()
-        left = token["expires_at"] - time.time()
+        left = token["expires_at"] - profile.store.now()
         return "access token valid" if left > 0 else "access token expired (renewed on use)"
 
     def status_fields(self, profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
