@@ -13,6 +13,12 @@ from __future__ import annotations
 
 from .errors import Hint
 
+#: The BotGuard JavaScript packages must be installed (said after what is missing).
+INSTALL_BOTGUARD = Hint(
+    python="; install them with ytsession.innertube.potoken.botguard.install_node_packages()",
+    cli="; run `ytsession botguard-setup`",
+)
+
 #: A YouTube/Google refresh token was revoked or expired: a new login is needed.
 LOG_IN_AGAIN = Hint(
     python="; log in again: RefreshingToken.prompt_for_token(credentials) or "
@@ -61,6 +67,22 @@ PEERTUBE_LOG_IN_ANEW_OR = Hint(
 CHOOSE_DEFAULT_PROFILE = Hint(
     python="; name the profile (profile=) or set $YTSESSION_PROFILE, or remove that file",
     cli="; choose the default again with `ytsession profiles use NAME`",
+)
+
+
+#: A profile of another service was named where a YouTube one is needed.
+NAME_A_YOUTUBE_PROFILE = Hint(
+    python="; name a YouTube profile (ytsession.store.profiles.list_profiles() lists them), "
+    "or sign in to YouTube "
+    "under a new name",
+    cli="; name a YouTube profile (`ytsession profiles` lists them), or log in to YouTube "
+    "under a new name",
+)
+
+#: A cookie profile's settings are unusable: fix them, or store the cookies again.
+COOKIES_LOG_IN_AGAIN = Hint(
+    python=", or store the cookies again: Profile(name).save_login(settings, cookies=...)",
+    cli=", or log in again with `ytsession login --cookies FILE --account-index N`",
 )
 
 

@@ -114,6 +114,8 @@ def test_a_hanging_server_ends_in_a_timeout(emu: Emulator) -> None:
 
 
 def test_missing_packages_say_to_run_setup(tmp_path: Path) -> None:
-    with pytest.raises(BotGuardError, match="ytsession botguard-setup") as caught:
+    with pytest.raises(BotGuardError, match="install_node_packages") as caught:
         BotGuardProvider(node_dir=tmp_path / "empty").mint([VIDEO])
     assert caught.value.code == "not_installed"
+    assert "ytsession botguard-setup" not in str(caught.value)
+    assert caught.value.cli_message().endswith("; run `ytsession botguard-setup`")

@@ -493,7 +493,7 @@ def test_a_revoked_login_raises_login_required_and_tells_auth_error_listeners(
     session.on("auth_error", errors.append)
     emu.google.revoke_all()
 
-    with pytest.raises(LoginRequiredError, match="ytsession login"):
+    with pytest.raises(LoginRequiredError, match="prompt_for_token"):
         session.call("browse")
 
     assert len(errors) == 1 and isinstance(errors[0], LoginRequiredError)

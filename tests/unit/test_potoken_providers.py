@@ -107,8 +107,10 @@ def test_the_only_provider_failing_raises_its_error() -> None:
 def test_every_provider_declining_gives_none_or_a_clear_error() -> None:
     chain = ProviderChain([Counting(Clock(), decline=True)])
     assert chain.get(GVS) is None
-    with pytest.raises(PoTokenError, match=r"every provider declined \(tried: counting\)"):
+    with pytest.raises(PoTokenError, match=r"every provider declined \(tried: counting\)") as no:
         chain.require(GVS)
+    assert "install_node_packages()" in str(no.value) and "botguard-setup" not in str(no.value)
+    assert "`ytsession botguard-setup`" in no.value.cli_message()
 
 
 def test_clients_without_po_tokens_ask_no_provider() -> None:

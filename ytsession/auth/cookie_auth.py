@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from .. import _validate as check
+from .._hints import COOKIES_LOG_IN_AGAIN
 from ..errors import (
     CookiesRefusedError,
     CookiesRotatedOutError,
@@ -539,6 +540,6 @@ def _stored_account_index(profile: Profile, value: object) -> int | None:
         raise ProfileError(
             f"profile '{profile.name}' ({profile.location}) holds an account_index that is not "
             "an account number (0 for the browser's first account, 1, ... in ASCII digits); "
-            "fix it, or log in again with `ytsession login --cookies FILE --account-index N`"
-        )
+            "fix it"
+        ).with_hint(COOKIES_LOG_IN_AGAIN)
     return index

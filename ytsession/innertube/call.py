@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _validate as check
+from .._hints import LOG_IN_AGAIN_REFUSED
 from ..errors import (
     ClientNotSupportedError,
     ClientNotSupportedWarning,
@@ -262,12 +263,9 @@ def answer_error(
         text += f": {message}"
     if status == 400 and signer is not None and not signer.accepts(profile):
         text += f" ({profile.name} does not accept {signer.kind} sign-in; use a TV client)"
-    elif status == 401:
-        text += (
-            " (the credentials were refused even after a refresh; run `ytsession login` again)"
-            if signer is not None
-            else " (this endpoint needs a signed-in session)"
-        )
+    elif status == 401 and signer is None:
+        text += " (this endpoint needs a signed-in session)"
     elif status in RETRY_STATUSES:
         text += " (still failing after retries; try again later)"
-    return InnerTubeError(text, status=status, message=message, endpoint=endpoint, reason=reason)
+    error = InnerTubeError(text, status=status, message=message, endpoint=endpoint, reason=reason)
+    return error.with_hint(LOG_IN_AGAIN_REFUSED) if status == 401 and signer is not None else error

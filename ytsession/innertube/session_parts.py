@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._hints import NAME_A_YOUTUBE_PROFILE
 from ..auth.cookie_auth import CookieAuth
 from ..auth.cookies import YouTubeCookies
 from ..auth.signing import BearerAuth, InnerTubeAuth
@@ -252,10 +253,9 @@ def youtube_login(
     if kind.service != YOUTUBE:
         what = "PeerTube" if kind.service == "peertube" else settings.kind
         raise ProfileError(
-            f"profile '{profile.name}' is a {what} login, not a YouTube one; name a YouTube "
-            "profile (`ytsession profiles` lists them), or log in to YouTube under a new "
-            f"name (logging in to '{profile.name}' would replace its {what} login)"
-        )
+            f"profile '{profile.name}' is a {what} login, not a YouTube one (logging in to "
+            f"'{profile.name}' would replace its {what} login)"
+        ).with_hint(NAME_A_YOUTUBE_PROFILE)
     return kind.signer(profile, settings)
 
 

@@ -124,8 +124,8 @@ def _end_previous_session(profile: Profile, previous: ProfileSettings | None) ->
         ended = PEERTUBE.end_session(profile, previous)
     except YTSessionError as exc:
         say(
-            f"Could not end the previous session at {where} ({exc}); it ends when its "
-            "tokens expire."
+            f"Could not end the previous session at {where} ({exc.cli_message()}); it ends "
+            "when its tokens expire."
         )
         return
     if ended:

@@ -81,7 +81,9 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
     try:
         providers = _providers(args)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        from ..common import one_line
+
+        raise UsageError(one_line(exc)) from None
     options: dict[str, Any] = {
         "client": args.client,
         "lang": args.lang,

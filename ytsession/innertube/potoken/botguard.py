@@ -35,6 +35,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..._hints import INSTALL_BOTGUARD
 from ...errors import BotGuardError, Hint, NodeMissingError, PoTokenError
 from .binding import ContentBinding
 from .providers import DEFAULT_TTL, PoToken, PoTokenProvider, PoTokenRequest
@@ -169,9 +170,9 @@ def install_node_packages(
     npm_path = shutil.which(str(npm) if npm is not None else "npm")
     if npm_path is None:
         raise NodeMissingError(
-            "npm was not found; install Node.js (it comes with npm), then run "
-            "`ytsession botguard-setup` again"
-        )
+            "npm was not found; install Node.js (it comes with npm), then install the "
+            "packages again"
+        ).with_hint(INSTALL_BOTGUARD)
     directory.mkdir(parents=True, exist_ok=True)
     with _shipped(_PACKAGE_JSON) as shipped:
         shutil.copyfile(shipped, directory / _PACKAGE_JSON)
@@ -374,10 +375,10 @@ class BotGuardProvider(PoTokenProvider):
         if missing:
             raise BotGuardError(
                 f"the BotGuard packages {', '.join(missing)} are not installed in "
-                f"{self.node_dir}; run `ytsession botguard-setup` (needs npm) or set "
-                f"{NODE_DIR_ENV} to where they are",
+                f"{self.node_dir} (set {NODE_DIR_ENV} to where they are, or install them: "
+                "it needs npm)",
                 code="not_installed",
-            )
+            ).with_hint(INSTALL_BOTGUARD)
         payload = {
             "protocol": _PROTOCOL,
             "node_dir": str(self.node_dir),
@@ -474,7 +475,7 @@ def setup(node_dir: str | Path | None = None, *, check_only: bool = False) -> in
             install_node_packages(directory, echo=say)
         versions = BotGuardProvider(node_dir=directory).check()
     except PoTokenError as exc:
-        say(f"ytsession: {exc}")
+        say(f"ytsession: {exc.cli_message()}")  # a command: its words
         return 1
     shown = ", ".join(f"{k} {v}" for k, v in versions.items())
     say(f"BotGuard provider ready: {node} ({shown}) in {directory}")

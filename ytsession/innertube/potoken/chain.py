@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from ...errors import PoTokenBindingError, PoTokenError, YTSessionError
+from ...errors import Hint, PoTokenBindingError, PoTokenError, YTSessionError
 from ...store import FileItem, StoredItem
 from .binding import ContentBinding
 from .cache import cache_document, parse_cache
@@ -36,6 +36,15 @@ REFRESH_MARGIN = 300
 
 #: What a session takes as its providers: a chain, one provider, or providers in order.
 PoTokenProviders: TypeAlias = "ProviderChain | PoTokenProvider | Sequence[PoTokenProvider]"
+
+
+#: What to do when every provider declined: BotGuard's packages are installed differently.
+_ADD_A_PROVIDER = Hint(
+    python=". Add a provider that serves it, e.g. BotGuardProvider (its packages: "
+    "ytsession.innertube.potoken.botguard.install_node_packages()) or ColdStartProvider",
+    cli=". Add a provider that serves it, e.g. BotGuardProvider (see `ytsession "
+    "botguard-setup`) or ColdStartProvider",
+)
 
 
 class ProviderChain:
@@ -135,10 +144,8 @@ class ProviderChain:
             names = ", ".join(p.name for p in self._providers) or "none"
             raise PoTokenError(
                 f"no PO token for the {request.client} client's {request.context.value} "
-                f"context: every provider declined (tried: {names}). Add a provider that "
-                "serves it, e.g. BotGuardProvider (see `ytsession botguard-setup`) or "
-                "ColdStartProvider"
-            )
+                f"context: every provider declined (tried: {names})"
+            ).with_hint(_ADD_A_PROVIDER)
         return token
 
     def cached(self, request: PoTokenRequest) -> PoToken | None:
