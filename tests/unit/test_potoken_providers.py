@@ -100,8 +100,9 @@ def test_missing_node_falls_back_to_cold_start(caplog: pytest.LogCaptureFixture)
 
 def test_the_only_provider_failing_raises_its_error() -> None:
     chain = ProviderChain([BotGuardProvider(node="/nonexistent/node-for-ytsession-tests")])
-    with pytest.raises(NodeMissingError, match="botguard-setup"):
+    with pytest.raises(NodeMissingError, match=r"install_node_packages\(\)") as missing:
         chain.get(GVS)
+    assert missing.value.cli_message().endswith("then run `ytsession botguard-setup`")
 
 
 def test_every_provider_declining_gives_none_or_a_clear_error() -> None:

@@ -128,7 +128,8 @@ def find_node(node: str | Path | None = None) -> str:
             "https://nodejs.org)"
         ).with_hint(
             Hint(
-                python=", or pass node= its path; then run `ytsession botguard-setup`",
+                python=", or pass node= its path; then install the packages with "
+                "install_node_packages()",
                 cli=", or pass --node PATH; then run `ytsession botguard-setup`",
             )
         )
