@@ -148,28 +148,43 @@ def test_three_machines_of_four_processes_refresh_once_per_expiry(
         assert not (Path(env["HOME"]) / "data").exists()
 
 
-def test_a_holder_killed_mid_refresh_loses_the_lock_after_its_lease(
+#: Seconds within which the others must take over from a holder that was killed or stopped:
+#: the issue's 5 s, plus a margin for a loaded 2-core machine (benchmarks/fleet.py measures).
+TAKEOVER_BOUND = 8.0
+
+
+def holder_mid_refresh(
+    emu: Emulator, store: str, home: Path, hold: float
+) -> subprocess.Popen[bytes]:
+    """A `ytsession token` whose refresh the token server holds open for ``hold`` seconds:
+    returned once its refresh request has arrived (so it holds the profile's lock)."""
+    emu.inject_delay("/token", hold)
+    seen = len(emu.requests_to("/token"))
+    holder = subprocess.Popen(
+        [*CLI, "token"],
+        env=machine_env(home, store),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while len(emu.requests_to("/token")) == seen and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(emu.requests_to("/token")) > seen, "the holder never sent its refresh"
+    return holder
+
+
+def test_a_holder_killed_mid_refresh_loses_the_lock_within_seconds(
     emu: Emulator, credentials: OAuthCredentials, redis_server: RedisServer, tmp_path: Path
 ) -> None:
-    lease = 2.0
-    store = f"{redis_server.url}?lease={lease:g}"
+    store = redis_server.url  # the default lease
     emu.google.token_lifetime = LIFETIME
     emu.google.rotate_refresh_tokens = True
     profile = fleet_login(emu, credentials, store)
     before = profile.load_token()
     others = [warm(machine_env(tmp_path / f"m{m}", store), "token") for m in range(1, 3)]
     wait_until_expiring(profile)
-    emu.inject_delay("/token", lease + 3)  # the holder's refresh hangs at the server
-    holder = subprocess.Popen(
-        [*CLI, "token"],
-        env=machine_env(tmp_path / "m0", store),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while not emu.requests_to("/token")[1:] and time.monotonic() < deadline:
-        time.sleep(0.02)
+    holder = holder_mid_refresh(emu, store, tmp_path / "m0", hold=TAKEOVER_BOUND + 3)
     assert redis_server.client().get("ytsession:profile:fleet:lock"), "the holder has the lock"
     holder.send_signal(signal.SIGKILL)
     holder.wait(10)
@@ -180,15 +195,48 @@ def test_a_holder_killed_mid_refresh_loses_the_lock_after_its_lease(
     assert len({out for _, out, _ in results}) == 1
     token = results[0][1].strip()
     assert emu.google.access_token_valid(token)
-    assert took <= lease + 1.0, f"the others waited {took:.1f} s"
+    assert took < TAKEOVER_BOUND, f"the others waited {took:.1f} s"
     # The killed refresh was dropped by the server; no rotation was lost and none replayed.
-    time.sleep(max(0.0, killed_at + lease + 3.5 - time.monotonic()))
+    time.sleep(max(0.0, killed_at + TAKEOVER_BOUND + 3.5 - time.monotonic()))
     assert emu.google.refresh_count == 1 and emu.google.replay_count == 0
     stored = profile.load_token()
     assert stored["access_token"] == token and stored["refresh_token"] != before["refresh_token"]
     again = profile.refreshing_token()
     again.refresh(force=True)  # the stored, rotated refresh token still works
     assert emu.google.access_token_valid(again.access_token)
+
+
+def test_a_holder_stopped_mid_refresh_is_taken_over_and_cannot_clobber_when_resumed(
+    emu: Emulator, credentials: OAuthCredentials, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    store = redis_server.url  # the default lease
+    emu.google.token_lifetime = LIFETIME
+    profile = fleet_login(emu, credentials, store)
+    other = warm(machine_env(tmp_path / "m1", store), "token")
+    wait_until_expiring(profile)
+    # The server answers the holder's refresh only after the other has taken over.
+    holder = holder_mid_refresh(emu, store, tmp_path / "m0", hold=TAKEOVER_BOUND + 2)
+    holder.send_signal(signal.SIGSTOP)
+    try:
+        stopped_at = time.monotonic()
+        [(code, out, err)] = go([other])
+        took = time.monotonic() - stopped_at
+        assert code == 0, err
+        assert took < TAKEOVER_BOUND, f"the other waited {took:.1f} s"
+        newer = out.strip()
+        assert emu.google.access_token_valid(newer)
+        stamp = profile.store.last_refresh("fleet")
+    finally:
+        holder.send_signal(signal.SIGCONT)
+    # Resumed, the stale holder gets its refresh answer; its write is fenced off.
+    _, err_bytes = holder.communicate(timeout=60)
+    stderr = err_bytes.decode()
+    assert holder.returncode != 0
+    assert "lock ran out" in stderr and "Traceback" not in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert emu.google.refresh_count == 2  # both refreshes reached the server
+    assert profile.load_token()["access_token"] == newer  # the newer token stays
+    assert profile.store.last_refresh("fleet") == stamp  # and so does its record
 
 
 def test_redis_stopped_mid_run_is_a_network_error_and_the_next_run_works(

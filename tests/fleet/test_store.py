@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,7 @@ from ytsession.testing import Emulator
 
 from tests._support.redis_support import RedisServer, free_port
 from tests._support.support import login
+from tests.fleet.test_fleet import machine_env, run
 
 
 def _stored_login(emu: Emulator, credentials: OAuthCredentials, profile: Profile) -> dict[str, Any]:
@@ -105,6 +109,33 @@ def test_two_processes_refreshing_at_once_refresh_once_with_rotation(
     assert emu.google.refresh_count == 1 and emu.google.replay_count == 0
     stored = Profile.named("cron", store=store_url).load_token()
     assert stored["access_token"] == results[0]
+
+
+@pytest.mark.slow
+def test_status_and_profiles_show_when_the_token_was_last_refreshed_and_by_which_host(
+    emu: Emulator, credentials: OAuthCredentials, store_url: str, tmp_path: Path
+) -> None:
+    profile = Profile.named("fleet", store=store_url)
+    _stored_login(emu, credentials, profile)
+    env = machine_env(tmp_path / "m", store_url)
+    logged_in = json.loads(run(env, "status", "--offline", "--json").stdout)
+    time.sleep(1.1)  # shown to the second
+    before = time.time()
+    profile.refreshing_token().refresh(force=True)
+    after = time.time()
+    status = json.loads(run(env, "status", "--offline", "--json").stdout)
+    (row,) = json.loads(run(env, "profiles", "--json").stdout)
+    words = run(env, "status", "--offline").stdout
+    at = datetime.fromisoformat(status["refreshed_at"]).timestamp()
+    assert before - 1 <= at <= after + 1
+    assert at > datetime.fromisoformat(logged_in["refreshed_at"]).timestamp()
+    # Redis records the writer's host with the token; a file store has no host to record
+    host = socket.gethostname() if store_url.startswith("redis") else None
+    assert status["refreshed_by"] == host
+    assert (row["refreshed_at"], row["refreshed_by"]) == (status["refreshed_at"], host)
+    shown = datetime.fromtimestamp(at, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    by = f" by {host}" if host else ""
+    assert re.search(rf"^last refresh +{re.escape(shown + by)}$", words, re.M), words
 
 
 def test_a_corrupt_token_is_reported_and_never_overwritten(
@@ -201,6 +232,14 @@ def test_a_write_under_a_lost_lock_never_clobbers_a_newer_token(
     with pytest.raises(StoreLockLostError):
         store.write("p", {stores.TOKEN: "stale"}, lock=stale, expect_token="newer")
     assert store.read("p", stores.TOKEN) == "newer"
+    # The record of the last refresh went with the newer token; the refused writes left it.
+    stamp = client.hget("ytsession:profile:p:data", "refreshed")
+    store.write("p", {stores.TOKEN: "newer"})
+    assert client.hget("ytsession:profile:p:data", "refreshed") != stamp
+    stamp = client.hget("ytsession:profile:p:data", "refreshed")
+    with pytest.raises(StoreLockLostError):
+        store.write("p", {stores.TOKEN: "stale"}, lock=stale, expect_token="newer")
+    assert client.hget("ytsession:profile:p:data", "refreshed") == stamp
 
 
 def test_a_key_of_the_wrong_shape_is_a_typed_error_and_left_alone(
@@ -282,7 +321,7 @@ def test_everything_of_a_profile_is_under_one_prefix(
     keys = sorted(redis_server.client().keys("*"))
     assert keys == ["fleet:profile:cron:data", "fleet:profile:cron:fence"]
     data = redis_server.client().hgetall("fleet:profile:cron:data")
-    assert set(data) == {"settings", "token"}
+    assert set(data) == {"settings", "token", "refreshed"}  # the record of the last refresh
     assert json.loads(data["token"])["access_token"] == token.access_token
 
 

@@ -11,6 +11,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import ClassVar
 
 from .. import _files
@@ -25,8 +26,10 @@ SESSION_CACHE = "session-cache"  # InnerTube session data (visitor data, ...) (J
 PO_TOKENS = "po-tokens"  # cached proof-of-origin tokens (JSON)
 ITEMS = (SETTINGS, TOKEN, COOKIES, SESSION_CACHE, PO_TOKENS)
 
-#: Seconds a lock is held at most by a process that stopped renewing it (killed, hung).
-DEFAULT_LEASE = 30.0
+#: Seconds a lock is held at most by a process that stopped renewing it (killed, stopped,
+#: hung): its holder renews it every third of this while it works, so another process
+#: takes over a few seconds after the holder stops.
+DEFAULT_LEASE = 3.0
 
 
 @dataclass
@@ -81,6 +84,30 @@ class LockState:
             return f"free (fence {self.fence})"
         who = f"{self.host} pid {self.pid}" if self.host else "a process of an older version"
         return f"held by {who}, {self.lease_left or 0:.1f} s of lease left (fence {self.fence})"
+
+
+@dataclass(frozen=True)
+class LastRefresh:
+    """When a profile's token was last written (by a refresh, or the login), and by which
+    host, for ``status`` and ``profiles --json``.
+
+    :ivar at: when, in seconds since the epoch: the Redis server's clock (``TIME``, taken in
+        the write itself), or a file store's token file modification time.
+    :ivar host: the writer's host name; ``None`` where it is not recorded (a file store).
+    """
+
+    at: float
+    host: str | None = None
+
+    def fields(self) -> dict[str, object]:
+        """:return: ``refreshed_at`` (ISO 8601, UTC) and ``refreshed_by`` (the host)."""
+        when = datetime.fromtimestamp(self.at, tz=timezone.utc)
+        return {"refreshed_at": when.isoformat(timespec="seconds"), "refreshed_by": self.host}
+
+    def describe(self) -> str:
+        """:return: the last refresh in words, for ``status``."""
+        when = datetime.fromtimestamp(self.at, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return f"{when} by {self.host}" if self.host else when
 
 
 class ProfileStore(ABC):
@@ -200,6 +227,15 @@ class ProfileStore(ABC):
         :return: the state, in a store that records it (Redis); ``None`` in one that does
             not (files: the operating system holds the lock and releases it when its
             holder dies).
+        """
+        return None
+
+    def last_refresh(self, profile: str) -> LastRefresh | None:
+        """When the token of ``profile`` was last written (refreshed, or logged in), and
+        by which host.
+
+        :return: what the store records; ``None`` when the profile has no token.
+        :raises StoreError: the store failed.
         """
         return None
 

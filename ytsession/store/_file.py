@@ -27,6 +27,7 @@ from ._base import (
     SESSION_CACHE,
     SETTINGS,
     TOKEN,
+    LastRefresh,
     ProfileStore,
     StoreLock,
 )
@@ -125,6 +126,19 @@ class FileStore(ProfileStore):
     def lock(self, profile: str, *, timeout: float = _files.LOCK_TIMEOUT) -> Iterator[StoreLock]:
         with self.item(profile, TOKEN).locked(timeout):
             yield StoreLock(profile=profile)
+
+    def last_refresh(self, profile: str) -> LastRefresh | None:
+        """The token file's modification time (a write replaces the file whole, so it is
+        the time of the last write); the host is not recorded: ``None``."""
+        try:
+            return LastRefresh(at=self.token_path(profile).stat().st_mtime)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot read {self.token_path(profile)} ({exc.strerror or exc}); check its "
+                "permissions"
+            ) from None
 
     def profiles(self) -> list[str]:
         root = self.home / "profiles"

@@ -47,7 +47,16 @@ from ..errors import (
     StoreLockLostError,
     StoreUnreachableError,
 )
-from ._base import DEFAULT_LEASE, ITEMS, SETTINGS, TOKEN, LockState, ProfileStore, StoreLock
+from ._base import (
+    DEFAULT_LEASE,
+    ITEMS,
+    SETTINGS,
+    TOKEN,
+    LastRefresh,
+    LockState,
+    ProfileStore,
+    StoreLock,
+)
 from ._paths import checked_name
 
 if TYPE_CHECKING:
@@ -61,8 +70,10 @@ _T = TypeVar("_T")
 DEFAULT_PREFIX = "ytsession:"
 #: Seconds one Redis command may take (connecting included).
 SOCKET_TIMEOUT = 5.0
-#: Seconds between two attempts to take a lock another process holds.
-_POLL = 0.05
+#: Seconds between two attempts to take a lock another process holds: the first wait,
+#: doubled after each failed attempt up to the last (each one jittered by +-50%).
+_POLL_FIRST = 0.02
+_POLL_MAX = 0.25
 #: Seconds a measured difference between this machine's clock and the store's is used
 #: before it is measured again (one ``TIME`` command).
 CLOCK_RECHECK = 60.0
@@ -85,8 +96,11 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 # KEYS: data, lock, unsaved marks. ARGV: owner ('' = unfenced), the field whose text is
-# expected, its expected text ('\0' = none), then the number of fields to set, the
-# field/value pairs, and the fields to delete. Every field written loses its mark.
+# expected, its expected text ('\0' = none), '<seconds> <host>' of the writer when a
+# token is written ('' = not; the seconds are used where TIME is refused), then the
+# number of fields to set, the field/value pairs, and the fields to delete. Every field
+# written loses its mark; a token written stamps the field "refreshed" with the server's
+# clock and the host.
 _WRITE = """
 if ARGV[1] ~= '' then
   local holder = redis.call('GET', KEYS[2])
@@ -97,13 +111,24 @@ if ARGV[1] ~= '' then
     if stored ~= ARGV[3] then return 0 end
   end
 end
-local n = tonumber(ARGV[4])
-if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + 2 * n)) end
-if #ARGV > 4 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 5 + 2 * n)) end
-for i = 0, n - 1 do redis.call('HDEL', KEYS[3], ARGV[5 + 2 * i]) end
-if #ARGV > 4 + 2 * n then redis.call('HDEL', KEYS[3], unpack(ARGV, 5 + 2 * n)) end
+local n = tonumber(ARGV[5])
+if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 6, 5 + 2 * n)) end
+if #ARGV > 5 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 6 + 2 * n)) end
+for i = 0, n - 1 do redis.call('HDEL', KEYS[3], ARGV[6 + 2 * i]) end
+if #ARGV > 5 + 2 * n then redis.call('HDEL', KEYS[3], unpack(ARGV, 6 + 2 * n)) end
+if ARGV[4] ~= '' then
+  local at, host = string.match(ARGV[4], '^(%S+) (.*)$')
+  local now = redis.pcall('TIME')
+  if type(now) == 'table' and now[1] then
+    at = now[1] .. '.' .. string.format('%06d', now[2])
+  end
+  redis.call('HSET', KEYS[1], 'refreshed', at .. ' ' .. host)
+end
 return 1
 """
+#: The field of ``...:data`` that records the last token write: ``<seconds> <host>``, the
+#: seconds by the Redis server's clock (not an item: written with the token, in its script).
+REFRESHED = "refreshed"
 
 
 #: Query parameters holding a secret: hidden in :func:`redact_url` and scrubbed from messages.
@@ -182,7 +207,8 @@ class RedisStore(ProfileStore):
 
     :param url: ``redis://[user:password@]host:port/db`` or ``rediss://...`` (TLS), with
         optional query parameters ``prefix`` (key prefix, default ``ytsession:``),
-        ``lease`` (seconds a killed lock holder keeps the lock, default 30), and redis-py's
+        ``lease`` (seconds a killed or stopped lock holder keeps the lock, default 3: its
+        holder renews it every third of that while it works), and redis-py's
         connection options (``ssl_ca_certs``, ``ssl_certfile``, ``ssl_keyfile``,
         ``ssl_password``, ``ssl_cert_reqs``, ``ssl_check_hostname`` (default true), ... for
         ``rediss://``), passed through to redis-py.
@@ -284,10 +310,14 @@ class RedisStore(ProfileStore):
         data, lock_key, marks = (self.key(profile, part) for part in ("data", "lock", "unsaved"))
         pairs = [part for item, text in items.items() if text is not None for part in (item, text)]
         removed = [item for item, text in items.items() if text is None]
+        # The store's clock, or this machine's where an ACL user may not run TIME
+        written = items.get(TOKEN) is not None
+        stamp = f"{time.time():.6f} {socket.gethostname()}" if written else ""
         args: list[str | int] = [
             lock.owner if lock is not None else "",
             expect_item,
             expect_token if expect_token is not None else "\0",
+            stamp,
             len(pairs) // 2,
             *pairs,
             *removed,
@@ -381,6 +411,7 @@ class RedisStore(ProfileStore):
         lease_ms = max(1, int(self.lease * 1000))
         deadline = time.monotonic() + timeout
         nonce = f"{secrets.token_hex(8)}@{socket.gethostname()}:{os.getpid()}"
+        wait = _POLL_FIRST
         while True:
             owner = self._call(
                 lambda: self._scripts["acquire"](
@@ -398,7 +429,9 @@ class RedisStore(ProfileStore):
                     where=f"{self._url} key {lock_key}",
                     timeout=timeout,
                 )
-            time.sleep(_POLL * (0.5 + secrets.randbelow(100) / 100))
+            left = deadline - time.monotonic()
+            time.sleep(min(left, wait * (0.5 + secrets.randbelow(100) / 100)))
+            wait = min(_POLL_MAX, wait * 2)
         held = StoreLock(
             profile=profile, fence=int(str(owner).partition(":")[0]), lease=self.lease, owner=owner
         )
@@ -450,12 +483,32 @@ class RedisStore(ProfileStore):
             fence=int(fence_text),
         )
 
+    def last_refresh(self, profile: str) -> LastRefresh | None:
+        key = self.key(profile)
+        text = _text(self._call(lambda: self._redis.hget(key, REFRESHED), where=key))
+        if text is None:
+            return None
+        seconds, _, host = text.partition(" ")
+        try:
+            at = float(seconds) if seconds.isascii() else float("nan")
+        except ValueError:
+            at = float("nan")
+        if not (0 <= at < 1e11) or not (host.isprintable() and 0 < len(host) <= 255):
+            raise StoreDataError(
+                f"{self._url} key {key} field {REFRESHED} is not what ytsession stores there; "
+                "it was left as it is (the next refresh rewrites it)",
+                where=f"{self._url} {key}",
+            )
+        return LastRefresh(at=at, host=host)
+
     def _renew(self, lock_key: str, owner: str, lease_ms: int, stop: threading.Event) -> None:
-        """Extend the lease every third of it while the holder works."""
+        """Extend the lease every third of it while the holder works and still owns the
+        lock (a holder that was stopped past its lease finds it gone and stops renewing; its
+        fenced write then says so, in one line)."""
         while not stop.wait(self.lease / 3):
             try:
                 if not self._scripts["renew"](keys=[lock_key], args=[owner, lease_ms]):
-                    log.warning("lost the lock %s: its lease ran out", lock_key)
+                    log.debug("lost the lock %s: its lease ran out", lock_key)
                     return
             except self._errors.RedisError as exc:
                 log.warning("could not renew the lock %s (%s)", lock_key, type(exc).__name__)

@@ -96,6 +96,10 @@ def profile_rows(store: ProfileStore) -> list[dict[str, Any]]:
         lock = store.lock_state(name)  # the Redis store records its holder
         if lock is not None:
             row.update(lock.fields())
+        refreshed = store.last_refresh(name)
+        row.update(
+            refreshed.fields() if refreshed else {"refreshed_at": None, "refreshed_by": None}
+        )
         try:
             settings = profile.load_settings()
             kind = profile.kind(settings)

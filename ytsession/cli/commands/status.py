@@ -115,6 +115,10 @@ def _status_info(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             info["login"] = f"valid (the server accepted the {kind.credential} just now)"
             if kind.has_token:  # the check may have renewed it
                 info.update(_worded(kind.status_fields(profile, settings)))
+    # Read after the check, which may have refreshed; shown in words or as JSON fields
+    refreshed = profile.store.last_refresh(profile.name) if kind.has_token else None
+    if refreshed is not None:
+        info["last_refresh"] = refreshed
     return info, dead
 
 
@@ -127,12 +131,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     import json
 
     from ..._console import print_fields
-    from ...store import LockState
+    from ...store import LastRefresh, LockState
 
     info, dead = _status_info(args)
     if args.json:
         if isinstance(info.get("lock"), LockState):
             info.update(info.pop("lock").fields())
+        if isinstance(info.get("last_refresh"), LastRefresh):
+            info.update(info.pop("last_refresh").fields())
         info["login_ok"] = None if args.offline else not dead
         print(json.dumps(info, indent=2))
     else:
@@ -142,6 +148,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             info["logged_in"] = shown_logged_in(info, flag(profile_of(args)))
         if isinstance(info.get("lock"), LockState):
             info["lock"] = info["lock"].describe()
+        if isinstance(info.get("last_refresh"), LastRefresh):
+            info["last_refresh"] = info["last_refresh"].describe()
         print_fields(
             info, hide=("access_token_expires_at", "saved_at", "soonest_expiry", "soonest_expiring")
         )
