@@ -104,7 +104,7 @@ def test_no_qr_and_no_browser(emu: Emulator, tmp_path: Path) -> None:
     emu.google.approve(emu.google.wait_for_user_code(timeout=30))
     terminal.expect("Logged in as")
     assert terminal.finish() == 0, terminal.screen
-    assert "QR" not in terminal.screen and "\u2588" not in terminal.screen, terminal.screen
+    assert "QR code" not in terminal.screen and "\u2588" not in terminal.screen, terminal.screen
     assert "Press Enter" not in terminal.screen and not opened.exists(), terminal.screen
 
 
