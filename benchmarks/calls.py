@@ -49,7 +49,7 @@ from ytsession import (
     Session,
     YouTubeCookies,
 )
-from ytsession.innertube.context import build_headers
+from ytsession.youtube.innertube.context import build_headers
 
 PAYLOAD = {"browseId": "FEwhat_to_watch"}
 VISITOR_DATA = "CgtBQkNERUZHSElKSyiAgICABg%3D%3D"

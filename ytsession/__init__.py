@@ -2,8 +2,8 @@
 
 The root exports the user's story (a session, the credentials and tokens that sign it,
 cookies, PeerTube, the transport, profiles, the errors one catches); everything else is
-imported from its package (:mod:`ytsession.errors`, :mod:`ytsession.innertube`,
-:mod:`ytsession.innertube.potoken`, :mod:`ytsession.peertube`, :mod:`ytsession.transport`,
+imported from its package (:mod:`ytsession.errors`, :mod:`ytsession.youtube.innertube`,
+:mod:`ytsession.youtube.innertube.potoken`, :mod:`ytsession.peertube`, :mod:`ytsession.transport`,
 :mod:`ytsession.oauth`, :mod:`ytsession.store`).
 
 Names are imported lazily on first use, so ``import ytsession`` stays cheap for cron jobs:
@@ -21,15 +21,15 @@ from ._version import __version__
 #: the type checkers' imports below name the same.
 _EXPORTS = {
     # the session and what signs it
-    "Session": ".session",
+    "Session": ".youtube.session",
     "Credentials": ".oauth.credentials",
     "OAuthCredentials": ".oauth.credentials",
     "OAuthEndpoints": ".oauth.endpoints",
     "OAuthToken": ".oauth.token",
     "RefreshingToken": ".oauth.token",
-    "BearerAuth": ".auth.signing",
-    "CookieAuth": ".auth.cookie_auth",
-    "YouTubeCookies": ".auth.cookies",
+    "BearerAuth": ".youtube.signing",
+    "CookieAuth": ".youtube.cookies.signer",
+    "YouTubeCookies": ".youtube.cookies.jar",
     # PeerTube
     "PeerTubeCredentials": ".peertube.credentials",
     "PeerTubeSession": ".peertube.session",
@@ -60,9 +60,6 @@ __all__ = ["__version__", *_EXPORTS]
 
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:  # for type checkers only: the same names as _EXPORTS
-    from .auth.cookie_auth import CookieAuth as CookieAuth
-    from .auth.cookies import YouTubeCookies as YouTubeCookies
-    from .auth.signing import BearerAuth as BearerAuth
     from .errors import AuthError as AuthError
     from .errors import CookieError as CookieError
     from .errors import InnerTubeError as InnerTubeError
@@ -83,12 +80,15 @@ if TYPE_CHECKING:  # for type checkers only: the same names as _EXPORTS
     from .peertube.credentials import PeerTubeCredentials as PeerTubeCredentials
     from .peertube.errors import PeerTubeError as PeerTubeError
     from .peertube.session import PeerTubeSession as PeerTubeSession
-    from .session import Session as Session
     from .store.profiles import Profile as Profile
     from .store.profiles import ProfileSettings as ProfileSettings
     from .transport import AuthorizedSession as AuthorizedSession
     from .transport import RetryPolicy as RetryPolicy
     from .transport import Transport as Transport
+    from .youtube.cookies.jar import YouTubeCookies as YouTubeCookies
+    from .youtube.cookies.signer import CookieAuth as CookieAuth
+    from .youtube.session import Session as Session
+    from .youtube.signing import BearerAuth as BearerAuth
 
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
 
@@ -96,8 +96,8 @@ __getattr__ = lazy_getattr(__name__, _EXPORTS)
 #: imported when a profile of that kind is first used: the package root is the one place
 #: that knows every layer, so ``auth`` names no module above it.
 LOGIN_KIND_MODULES = {
-    "oauth": "ytsession.youtube_kinds",
-    "youtube-tv": "ytsession.youtube_kinds",
-    "cookies": "ytsession.youtube_kinds",
+    "oauth": "ytsession.youtube.kinds",
+    "youtube-tv": "ytsession.youtube.kinds",
+    "cookies": "ytsession.youtube.kinds",
     "peertube": "ytsession.peertube.kind",
 }

@@ -15,7 +15,9 @@ from .errors import Hint
 
 #: The BotGuard JavaScript packages must be installed (said after what is missing).
 INSTALL_BOTGUARD = Hint(
-    python="; install them with ytsession.innertube.potoken.botguard.install_node_packages()",
+    python=(
+        "; install them with ytsession.youtube.innertube.potoken.botguard.install_node_packages()"
+    ),
     cli="; run `ytsession botguard-setup`",
 )
 

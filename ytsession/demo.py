@@ -14,14 +14,14 @@ import threading
 import time
 from typing import TextIO
 
-from .auth.signing import BearerAuth
 from .errors import LoginRequiredError
-from .innertube.account import ACCOUNTS_LIST, current_account
 from .oauth.credentials import OAuthCredentials, OAuthEndpoints
 from .oauth.token import RefreshingToken
-from .session import Session
 from .store.profiles import Profile, ProfileSettings
 from .testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
+from .youtube.innertube.account import ACCOUNTS_LIST, current_account
+from .youtube.session import Session
+from .youtube.signing import BearerAuth
 
 #: Seconds the demo waits before approving the login by itself.
 AUTO_APPROVE_DELAY = 3.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from ytsession.errors import PoTokenError
-from ytsession.innertube.potoken.botguard import BotGuardProvider
+from ytsession.youtube.innertube.potoken.botguard import BotGuardProvider
 
 from tests._support.support import unavailable
 

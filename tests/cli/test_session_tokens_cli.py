@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from ytsession.cli import main
-from ytsession.innertube.potoken import decode_cold_start_token
-from ytsession.innertube.potoken.ytdlp_args import ytdlp_extractor_args
 from ytsession.testing import Emulator
+from ytsession.youtube.innertube.potoken import decode_cold_start_token
+from ytsession.youtube.innertube.potoken.ytdlp_args import ytdlp_extractor_args
 
 from tests._support.botguard_support import require_botguard_runtime
 from tests._support.peers_support import require_yt_dlp, ytdlp_youtube_extractor

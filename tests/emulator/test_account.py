@@ -12,7 +12,9 @@ import pytest
 
 from ytsession import CookieAuth, OAuthCredentials, Session, YouTubeCookies
 from ytsession.cli import main
-from ytsession.innertube.account import (
+from ytsession.store.profiles import Profile, ProfileSettings
+from ytsession.testing import EMULATED_ACCOUNT_NAME, EMULATED_USER_EMAIL, Emulator
+from ytsession.youtube.innertube.account import (
     ACCOUNT_MENU,
     ACCOUNTS_LIST,
     Account,
@@ -20,8 +22,6 @@ from ytsession.innertube.account import (
     current_account,
     read_account,
 )
-from ytsession.store.profiles import Profile, ProfileSettings
-from ytsession.testing import EMULATED_ACCOUNT_NAME, EMULATED_USER_EMAIL, Emulator
 
 from tests._support.support import logged_in_token
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from ytsession.errors import BotGuardError
-from ytsession.innertube.potoken import BotGuardProvider, PoTokenRequest, ProviderChain
-from ytsession.innertube.visitor import encode_visitor_data
 from ytsession.testing import Emulator
+from ytsession.youtube.innertube.potoken import BotGuardProvider, PoTokenRequest, ProviderChain
+from ytsession.youtube.innertube.visitor import encode_visitor_data
 
 from tests._support.botguard_support import require_botguard_runtime
 

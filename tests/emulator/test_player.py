@@ -14,8 +14,12 @@ from typing import Any
 import pytest
 
 from ytsession import InnerTubeError, Session
-from ytsession.innertube.player import PLAYER_TTL, parse_player_id, parse_signature_timestamp
 from ytsession.testing import Emulator
+from ytsession.youtube.innertube.player import (
+    PLAYER_TTL,
+    parse_player_id,
+    parse_signature_timestamp,
+)
 
 VIDEO = "dQw4w9WgXcQ"
 IFRAME_API = "/iframe_api"

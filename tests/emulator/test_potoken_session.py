@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from ytsession import CookieAuth, PoTokenError, Session, YouTubeCookies
-from ytsession.innertube.potoken import (
+from ytsession.testing import EMULATED_USER_SESSION_ID, Emulator
+from ytsession.youtube.innertube.potoken import (
     BindingKind,
     BotGuardProvider,
     ColdStartProvider,
@@ -19,7 +20,6 @@ from ytsession.innertube.potoken import (
     decode_cold_start_token,
     encode_cold_start_token,
 )
-from ytsession.testing import EMULATED_USER_SESSION_ID, Emulator
 
 from tests._support.botguard_support import require_botguard_runtime
 

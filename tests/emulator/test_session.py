@@ -26,8 +26,8 @@ from ytsession import (
     Session,
 )
 from ytsession.errors import ClientNotSupportedError, ClientNotSupportedWarning, UnknownClientError
-from ytsession.innertube import SessionCache, decode_visitor_data
 from ytsession.testing import EMULATED_ACCOUNT_NAME, Emulator
+from ytsession.youtube.innertube import SessionCache, decode_visitor_data
 
 from tests._support.support import logged_in_token
 
@@ -163,7 +163,7 @@ def test_a_second_run_of_a_cron_job_reuses_the_cached_session_data(
     (cache_file,) = cache_dir.glob("session-*.json")
     assert stat.S_IMODE(os.stat(cache_file).st_mode) == 0o600
     envelope = json.loads(cache_file.read_text())
-    assert envelope["format"] == "ytsession.session-data"
+    assert envelope["format"] == "ytsession.youtube.session-data"
     assert envelope["version"] == 1
     assert envelope["key"]["client"] == "WEB"
 
@@ -204,7 +204,7 @@ def test_cached_session_data_older_than_the_ttl_is_fetched_again(
         "",
         "{not json",
         "[1, 2, 3]",
-        '{"format": "ytsession.session-data", "version": 1, "key": {}, "data": {}}',
+        '{"format": "ytsession.youtube.session-data", "version": 1, "key": {}, "data": {}}',
         "\x00\xff\xfe",
     ],
 )

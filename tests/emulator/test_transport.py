@@ -36,7 +36,6 @@ from ytsession import (
     _files,
 )
 from ytsession.errors import DeadlineExceededError
-from ytsession.innertube.potoken import BotGuardProvider
 from ytsession.oauth.tv_client import discover_youtube_tv_client
 from ytsession.peertube import PeerTubeRateLimitError
 from ytsession.peertube.credentials import fetch_local_client
@@ -48,6 +47,7 @@ from ytsession.testing import (
     PEERTUBE_USERNAME,
     Emulator,
 )
+from ytsession.youtube.innertube.potoken import BotGuardProvider
 
 from tests._support.botguard_support import require_botguard_runtime
 from tests._support.faulty_server import Answer, FaultyServer, RecordingProxy, answer, drip, drop
@@ -443,7 +443,7 @@ def test_sharing_one_session_between_credentials_and_signer_does_not_recurse(
 def test_signing_in_and_out_re_keys_the_session_cache(
     emu: Emulator, credentials: OAuthCredentials, tmp_path: Path, no_cache: Path
 ) -> None:
-    from ytsession.innertube.cache import SessionCache
+    from ytsession.youtube.innertube.cache import SessionCache
 
     session = Session.create(base_url=emu.url, client="TVHTML5")
     anonymous = session._data.key

@@ -37,7 +37,6 @@ from ytsession import (
 from ytsession._console import show_device_code
 from ytsession.cli import EXIT_USAGE, main
 from ytsession.errors import CookiesRefusedError
-from ytsession.innertube.player import parse_signature_timestamp
 from ytsession.testing import (
     EMULATOR_CLIENT_ID,
     EMULATOR_CLIENT_SECRET,
@@ -46,6 +45,7 @@ from ytsession.testing import (
     Emulator,
 )
 from ytsession.transport import RetryPolicy
+from ytsession.youtube.innertube.player import parse_signature_timestamp
 
 # --- strategies ----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from ytsession.innertube.visitor import (
+from ytsession.youtube.innertube.visitor import (
     VisitorData,
     decode_visitor_data,
     encode_visitor_data,

@@ -13,15 +13,15 @@ import time
 import pytest
 import requests
 
-from ytsession.innertube import CLIENTS
-from ytsession.innertube.potoken import decode_cold_start_token, encode_cold_start_token
-from ytsession.innertube.visitor import (
+from ytsession.testing import Emulator
+from ytsession.youtube.innertube import CLIENTS
+from ytsession.youtube.innertube.potoken import decode_cold_start_token, encode_cold_start_token
+from ytsession.youtube.innertube.visitor import (
     decode_visitor_data,
     encode_visitor_data,
     new_visitor_id,
     parse_sw_js_data,
 )
-from ytsession.testing import Emulator
 
 from tests._support.peers_support import run_node
 

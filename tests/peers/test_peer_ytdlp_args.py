@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ytsession.innertube.potoken.ytdlp_args import YTDLP_CLIENT_NAMES, ytdlp_extractor_args
+from ytsession.youtube.innertube.potoken.ytdlp_args import YTDLP_CLIENT_NAMES, ytdlp_extractor_args
 
 from tests._support.peers_support import require_yt_dlp, ytdlp_youtube_extractor
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from ytsession.errors import PoTokenBindingError
-from ytsession.innertube.potoken import BindingKind, PoTokenContext, content_binding
-from ytsession.innertube.visitor import encode_visitor_data
+from ytsession.youtube.innertube.potoken import BindingKind, PoTokenContext, content_binding
+from ytsession.youtube.innertube.visitor import encode_visitor_data
 
 from tests._support.peers_support import require_yt_dlp
 
@@ -174,7 +174,7 @@ def test_the_experiment_is_read_as_yt_dlp_reads_it(ytcfg: dict[str, Any]) -> Non
     import yt_dlp
     from yt_dlp.extractor.youtube.pot.provider import PoTokenContext as YtdlpContext
 
-    from ytsession.innertube.potoken import gvs_bound_to_video_by_experiments
+    from ytsession.youtube.innertube.potoken import gvs_bound_to_video_by_experiments
 
     class Director:
         request: Any = None

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from ytsession.innertube import CLIENTS
-from ytsession.innertube.clients import SW_JS_DATA, YOUTUBE_JS, YT_DLP
+from ytsession.youtube.innertube import CLIENTS
+from ytsession.youtube.innertube.clients import SW_JS_DATA, YOUTUBE_JS, YT_DLP
 
 from tests._support.peers_support import PEERS_DIR, require_yt_dlp
 
@@ -40,7 +40,7 @@ def test_the_table_names_the_installed_peer_releases() -> None:
 
 @pytest.mark.parametrize("profile", FROM_YT_DLP, ids=lambda p: p.name)
 def test_a_row_taken_from_yt_dlp_is_yt_dlps(profile: object) -> None:
-    from ytsession.innertube import ClientProfile
+    from ytsession.youtube.innertube import ClientProfile
 
     assert isinstance(profile, ClientProfile)
     key = profile.version_source.partition(": ")[2]

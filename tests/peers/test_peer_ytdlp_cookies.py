@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ytsession.auth.sapisidhash import sapisidhash
+from ytsession.youtube.cookies.sapisidhash import sapisidhash
 
 from tests._support.peers_support import require_yt_dlp
 
@@ -96,7 +96,7 @@ def test_cookies_txt_we_write_is_loaded_by_yt_dlps_jar(tmp_path: Path) -> None:
     require_yt_dlp()
     from yt_dlp.cookies import YoutubeDLCookieJar
 
-    from ytsession.auth.cookies import YouTubeCookies
+    from ytsession.youtube.cookies.jar import YouTubeCookies
 
     rng = random.Random(7)
     for round_ in range(30):
@@ -117,7 +117,7 @@ def test_a_file_with_a_bad_line_loads_the_same_cookies_in_both(tmp_path: Path) -
     require_yt_dlp()
     from yt_dlp.cookies import YoutubeDLCookieJar
 
-    from ytsession.auth.cookies import YouTubeCookies
+    from ytsession.youtube.cookies.jar import YouTubeCookies
 
     good = [
         "#HttpOnly_.youtube.com\tTRUE\t/\tTRUE\t2000000000\tSID\tsid-value",
@@ -145,7 +145,7 @@ def test_cookies_yt_dlp_writes_are_read_by_us(tmp_path: Path) -> None:
     require_yt_dlp()
     from yt_dlp.cookies import YoutubeDLCookieJar
 
-    from ytsession.auth.cookies import YouTubeCookies
+    from ytsession.youtube.cookies.jar import YouTubeCookies
 
     jar = YoutubeDLCookieJar(str(tmp_path / "theirs.txt"))
     for name, value in (("SID", "a"), ("SAPISID", "b/c"), ("LOGIN_INFO", "d:e="), ("YSC", "f")):

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from ytsession.innertube.potoken.cache import default_cache_file
-from ytsession.innertube.visitor import encode_visitor_data
 from ytsession.store.profiles import ProfileSettings
 from ytsession.testing import Emulator
+from ytsession.youtube.innertube.potoken.cache import default_cache_file
+from ytsession.youtube.innertube.visitor import encode_visitor_data
 
 from tests._support.paths import REPO
 from tests._support.peers_support import require_yt_dlp, run_node
@@ -519,7 +519,7 @@ def test_a_profile_sessions_tokens_are_the_plugins_and_back(
 ) -> None:
     from ytsession import Profile, RefreshingToken, Session
     from ytsession import store as stores
-    from ytsession.innertube.potoken import ColdStartProvider
+    from ytsession.youtube.innertube.potoken import ColdStartProvider
 
     from tests._support.support import login
 

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from ytsession.innertube.potoken.coldstart import (
+from ytsession.youtube.innertube.potoken.coldstart import (
     MAX_BINDING_BYTES,
     ColdStartToken,
     decode_cold_start_token,

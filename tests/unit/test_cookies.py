@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from ytsession import CookieError, YouTubeCookies
-from ytsession.auth.cookies import (
+from ytsession.errors import LoggedOutError
+from ytsession.youtube.cookies.jar import (
     detect_format,
     parse_cookie_header,
     parse_netscape,
     parse_request_headers,
 )
-from ytsession.errors import LoggedOutError
 
 FUTURE = int(time.time()) + 30 * 24 * 3600
 SOON = int(time.time()) + 3600
@@ -523,7 +523,7 @@ def test_the_cached_cookie_header_is_the_standard_librarys() -> None:
     import random
     import urllib.request
 
-    from ytsession.auth.cookies import make_cookie
+    from ytsession.youtube.cookies.jar import make_cookie
 
     rng = random.Random(1026)
     domains = [".youtube.com", "youtube.com", "www.youtube.com", "music.youtube.com"]

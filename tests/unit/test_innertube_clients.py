@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ytsession.errors import UnknownClientError
-from ytsession.innertube import (
+from ytsession.youtube.innertube import (
     CLIENTS,
     ContextSettings,
     build_context,
@@ -140,7 +140,7 @@ def test_utc_offset_follows_daylight_saving_time() -> None:
 
 def test_importing_the_client_table_loads_no_http_library() -> None:
     code = (
-        "import sys, ytsession.innertube as it; it.CLIENTS; it.build_context; "
+        "import sys, ytsession.youtube.innertube as it; it.CLIENTS; it.build_context; "
         "print('requests' in sys.modules)"
     )
     result = subprocess.run(

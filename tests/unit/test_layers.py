@@ -49,17 +49,37 @@ def _imports(
 
 
 def test_the_import_reader_resolves_relative_imports() -> None:
-    # The reader itself must be able to fail: cookie_auth.py's own imports, resolved.
-    modules = {name for _, name in _imports(PACKAGE / "auth" / "cookie_auth.py")}
-    assert "ytsession.auth.signing" in modules and "ytsession.errors" in modules
+    # The reader itself must be able to fail: the cookie signer's own imports, resolved.
+    modules = {name for _, name in _imports(PACKAGE / "youtube" / "cookies" / "signer.py")}
+    assert "ytsession.youtube.signing" in modules and "ytsession.errors" in modules
 
 
-def test_auth_imports_nothing_from_peertube_or_innertube() -> None:
+def test_cookies_and_signers_import_nothing_from_peertube_or_innertube() -> None:
+    youtube = PACKAGE / "youtube"
     offences = [
         f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
-        for path in sorted((PACKAGE / "auth").rglob("*.py"))
+        for path in sorted([*(youtube / "cookies").rglob("*.py"), youtube / "signing.py"])
         for line, name in _imports(path)
-        if name.startswith(("ytsession.peertube", "ytsession.innertube"))
+        if name.startswith(("ytsession.peertube", "ytsession.youtube.innertube"))
+    ]
+    assert offences == []
+
+
+#: Imports between the two services still left, each with its reason.
+KNOWN_SERVICE_IMPORTS = {
+    ("ytsession.peertube.session", "ytsession.youtube.signing"): "BearerAuth, bound for oauth"
+}
+
+
+def test_youtube_and_peertube_do_not_import_each_other() -> None:
+    # Two services side by side in one layer: what they share lives below them.
+    offences = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
+        for mine, theirs in (("youtube", "peertube"), ("peertube", "youtube"))
+        for path in sorted((PACKAGE / mine).rglob("*.py"))
+        for line, name in _imports(path, packages=False)
+        if name.startswith(f"ytsession.{theirs}")
+        and (_module_name(path), name.rpartition(".")[0]) not in KNOWN_SERVICE_IMPORTS
     ]
     assert offences == []
 
@@ -241,10 +261,7 @@ LAYERS = {
     "ytsession.oauth": 2,
     "ytsession._rules": 0,  # profile names and files, stdlib only: the token fast path's
     "ytsession.store": 3,
-    "ytsession.auth": 4,  # what is left of it is YouTube's: cookies and signers
-    "ytsession.innertube": 4,
-    "ytsession.session": 4,
-    "ytsession.youtube_kinds": 4,
+    "ytsession.youtube": 4,  # cookies, signers, InnerTube, the Session, the YouTube kinds
     "ytsession.peertube": 4,
     "ytsession.cli": 5,
     "ytsession.testing": 5,
@@ -256,8 +273,8 @@ LAYERS = {
 #: Imports that still point up, each with the reason it is left (issue 19's store step
 #: takes the profile format's knowledge of cookies and of the kinds' modules out of it).
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("ytsession.store.profiles", "ytsession.auth.cookies"): "Profile.load_cookies",
-    ("ytsession.store.kinds", "ytsession.auth.cookie_auth"): "LoginKind.signer's type",
+    ("ytsession.store.profiles", "ytsession.youtube.cookies.jar"): "Profile.load_cookies",
+    ("ytsession.store.kinds", "ytsession.youtube.cookies.signer"): "LoginKind.signer's type",
 }
 
 
@@ -280,7 +297,8 @@ def test_every_module_has_a_layer() -> None:
     # A new folder (or an old module left where it was) must be placed on purpose.
     assert [name for name in _library_modules() if _layer(name) is None] == []
     assert (PACKAGE / "transport").is_dir() and (PACKAGE / "oauth").is_dir()
-    assert (PACKAGE / "store").is_dir() and not list((PACKAGE / "auth").rglob("store/*.py"))
+    assert (PACKAGE / "store").is_dir() and not list((PACKAGE / "auth").rglob("*.py"))
+    assert (PACKAGE / "youtube").is_dir() and not list((PACKAGE / "innertube").rglob("*.py"))
 
 
 def test_lower_layers_never_import_higher_ones() -> None:
@@ -308,16 +326,7 @@ def test_oauth_knows_no_profile_store_or_youtube() -> None:
         f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
         for path in sorted(oauth.rglob("*.py"))
         for line, name in _imports(path, packages=False)
-        if name.startswith(
-            (
-                "ytsession.auth",
-                "ytsession.store",
-                "ytsession.youtube",
-                "ytsession.innertube",
-                "ytsession.session",
-                "ytsession.peertube",
-            )
-        )
+        if name.startswith(("ytsession.store", "ytsession.youtube", "ytsession.peertube"))
     ]
     assert offences == []
 
@@ -326,8 +335,21 @@ def test_oauth_knows_no_profile_store_or_youtube() -> None:
 #: and the profile asks the registry for its kind (the store step of issue 19 gives the
 #: kinds a protocol of their own and takes the cookie signer out of their signatures).
 KNOWN_CYCLES = {
-    frozenset({"ytsession.auth.cookie_auth", "ytsession.store.profiles", "ytsession.store.kinds"}),
+    frozenset(
+        {"ytsession.youtube.cookies.signer", "ytsession.store.profiles", "ytsession.store.kinds"}
+    ),
     frozenset({"ytsession.store.profiles", "ytsession.store.kinds"}),
+    frozenset(
+        {
+            "ytsession.store.kinds",
+            "ytsession.store.profiles",
+            "ytsession.store.servers",
+            "ytsession.youtube.cookies.signer",
+        }
+    ),
+    frozenset(
+        {"ytsession.store.kinds", "ytsession.store.servers", "ytsession.youtube.cookies.signer"}
+    ),
 }
 
 

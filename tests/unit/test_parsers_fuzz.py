@@ -35,15 +35,19 @@ from ytsession import (
     _secrets,
 )
 from ytsession import _validate as check
-from ytsession.auth.cookies import parse_cookie_header, parse_netscape, parse_request_headers
 from ytsession.errors import VisitorDataError
-from ytsession.innertube.call import answer_error as innertube_error
-from ytsession.innertube.clients import client_profile
-from ytsession.innertube.visitor import decode_visitor_data, parse_embed_page, parse_sw_js_data
 from ytsession.oauth import tokenfile
 from ytsession.oauth.credentials import Credentials, oauth_error
 from ytsession.peertube.errors import CONTEXT_API, CONTEXT_REFRESH, error_from_answer
 from ytsession.store.profiles import Profile
+from ytsession.youtube.cookies.jar import parse_cookie_header, parse_netscape, parse_request_headers
+from ytsession.youtube.innertube.call import answer_error as innertube_error
+from ytsession.youtube.innertube.clients import client_profile
+from ytsession.youtube.innertube.visitor import (
+    decode_visitor_data,
+    parse_embed_page,
+    parse_sw_js_data,
+)
 
 # --- strategies ----------------------------------------------------------------------------
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from ytsession.errors import PoTokenBindingError
-from ytsession.innertube.potoken import (
+from ytsession.youtube.innertube.potoken import (
     BindingKind,
     ContentBinding,
     PoTokenContext,
     content_binding,
     data_sync_session_id,
 )
-from ytsession.innertube.visitor import encode_visitor_data
+from ytsession.youtube.innertube.visitor import encode_visitor_data
 
 VISITOR_DATA = encode_visitor_data("Vis1tor_Id-", 1750000000)
 VIDEO = "dQw4w9WgXcQ"

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ytsession.errors import YTSessionError
-from ytsession.innertube.potoken import ColdStartProvider, PoTokenRequest, ProviderChain
-from ytsession.innertube.potoken.cache import CACHE_FORMAT
-from ytsession.innertube.visitor import encode_visitor_data
+from ytsession.youtube.innertube.potoken import ColdStartProvider, PoTokenRequest, ProviderChain
+from ytsession.youtube.innertube.potoken.cache import CACHE_FORMAT
+from ytsession.youtube.innertube.visitor import encode_visitor_data
 
 VISITOR_DATA = encode_visitor_data("Vis1tor_Id-", 1750000000)
 VIDEO = "dQw4w9WgXcQ"

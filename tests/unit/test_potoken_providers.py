@@ -11,7 +11,7 @@ import pytest
 
 from ytsession import PoTokenError
 from ytsession.errors import NodeMissingError, PoTokenBindingError
-from ytsession.innertube.potoken import (
+from ytsession.youtube.innertube.potoken import (
     BindingKind,
     BotGuardProvider,
     ColdStartProvider,
@@ -26,7 +26,7 @@ from ytsession.innertube.potoken import (
     decode_cold_start_token,
     encode_cold_start_token,
 )
-from ytsession.innertube.visitor import encode_visitor_data
+from ytsession.youtube.innertube.visitor import encode_visitor_data
 
 VISITOR_DATA = encode_visitor_data("Vis1tor_Id-", 1750000000)
 VIDEO = "dQw4w9WgXcQ"

@@ -29,10 +29,14 @@ import requests
 
 from ytsession import CookieAuth, Session, YouTubeCookies
 from ytsession.errors import CookiesRotatedOutWarning, LoggedOutError
-from ytsession.innertube.account import ACCOUNTS_LIST, Account, current_account
-from ytsession.innertube.player import fetch_player_id
-from ytsession.innertube.visitor import EMBED_VIDEO_ID, decode_visitor_data, encode_visitor_data
 from ytsession.testing import CookieChecker, Emulator, Response, Router, Service
+from ytsession.youtube.innertube.account import ACCOUNTS_LIST, Account, current_account
+from ytsession.youtube.innertube.player import fetch_player_id
+from ytsession.youtube.innertube.visitor import (
+    EMBED_VIDEO_ID,
+    decode_visitor_data,
+    encode_visitor_data,
+)
 
 from tests._support.paths import REPO
 from tests._support.support import unavailable

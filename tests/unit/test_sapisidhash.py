@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from ytsession.auth.accounts import DataSyncId, find_datasync_id, parse_datasync_id
-from ytsession.auth.sapisidhash import sapisidhash, sapisidhash_part
+from ytsession.youtube.cookies.accounts import DataSyncId, find_datasync_id, parse_datasync_id
+from ytsession.youtube.cookies.sapisidhash import sapisidhash, sapisidhash_part
 
 TS = 1700000000
 ORIGIN = "https://www.youtube.com"

@@ -2,7 +2,7 @@
 
 yt-dlp's plugin loader imports this module from the ``yt_dlp_plugins`` namespace package;
 registering the classes below adds the provider and its cache spec to yt-dlp's registries.
-The work is done by :mod:`ytsession.innertube.potoken.ytdlp`; this module only translates
+The work is done by :mod:`ytsession.youtube.innertube.potoken.ytdlp`; this module only translates
 between yt-dlp's request and response objects and ytsession's.
 
 Extractor arguments: ``--extractor-args "youtubepot-ytsession:profile=NAME;store=DIR;
@@ -35,9 +35,9 @@ from yt_dlp.utils import traverse_obj
 
 from ytsession._version import __version__
 from ytsession.errors import YTSessionError
-from ytsession.innertube.potoken import ytdlp as bridge
-from ytsession.innertube.potoken.providers import DEFAULT_TTL
 from ytsession.store import redact_url
+from ytsession.youtube.innertube.potoken import ytdlp as bridge
+from ytsession.youtube.innertube.potoken.providers import DEFAULT_TTL
 
 __all__ = ["YTSessionPCSP", "YTSessionPTP"]
 

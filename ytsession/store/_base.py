@@ -260,7 +260,7 @@ class StoreItem(StoredItem):
     the profile's store lock; under it, :meth:`~StoredItem.write` is fenced (refused when
     the lock was lost and another process wrote the item since it was read)::
 
-        from ytsession.store import PO_TOKENS, StoreItem, open_store
+        from . import PO_TOKENS, StoreItem, open_store
 
         tokens = StoreItem(open_store("redis://cache:6379/0"), "fleet", PO_TOKENS)
         tokens.update(lambda data: {**data, "gvs:abc": {"token": "...", "expires_at": 0}})

@@ -10,7 +10,7 @@ Each kind registers itself from the layer that knows its service (:func:`registe
 package root's ``LOGIN_KIND_MODULES`` (or :func:`register_lazy`) names the module that
 does so, imported on first use:
 the YouTube kinds (Google OAuth, YouTube TV, browser cookies) live in
-:mod:`ytsession.youtube_kinds`, the PeerTube kind in :mod:`ytsession.peertube.kind`. So
+:mod:`ytsession.youtube.kinds`, the PeerTube kind in :mod:`ytsession.peertube.kind`. So
 ``auth`` imports nothing from ``innertube`` or ``peertube``.
 
 Standard library only at import time: the ``ytsession token`` fast path imports it.
@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from ..errors import ProfileError
 
 if TYPE_CHECKING:
-    from ..auth.cookie_auth import CookieAuth
     from ..oauth.credentials import Credentials
     from ..oauth.token import RefreshingToken
+    from ..youtube.cookies.signer import CookieAuth
     from .profiles import Profile, ProfileSettings
 
 __all__ = [

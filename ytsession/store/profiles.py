@@ -35,10 +35,10 @@ from ..oauth.models import StoredTokenDict
 from ._paths import DEFAULT_PROFILE, checked_name, home_dir
 
 if TYPE_CHECKING:
-    from ..auth.cookies import YouTubeCookies
     from ..oauth.cache import TokenCache
     from ..oauth.credentials import Credentials, OAuthCredentials
     from ..oauth.token import RefreshingToken
+    from ..youtube.cookies.jar import YouTubeCookies
     from . import ProfileStore
     from .kinds import LoginKind
 
@@ -255,12 +255,12 @@ class Profile:
         """Return the browser cookies of a ``cookies`` profile. Cookies the server rotates
         are written back to the store they came from, of any backend (in the file store, to
         the profile's ``cookies.txt``), under the same rules (see
-        :meth:`~ytsession.auth.cookies.YouTubeCookies.apply_set_cookie`).
+        :meth:`~ytsession.youtube.cookies.jar.YouTubeCookies.apply_set_cookie`).
 
         :raises NotLoggedInError: the profile has no cookies.
         :raises CookieError: the cookies are malformed.
         """
-        from ..auth.cookies import YouTubeCookies
+        from ..youtube.cookies.jar import YouTubeCookies
 
         text = self.store.read(self.name, _store.COOKIES)
         if text is None:

@@ -57,7 +57,7 @@ def cmd_call(args: argparse.Namespace) -> int:
 
     from ..._console import UsageError
     from ...errors import NotLoggedInError, YTSessionError
-    from ...session import Session, youtube_login
+    from ...youtube.session import Session, youtube_login
 
     payload = _call_payload(args.data)
     auth = None

@@ -33,7 +33,7 @@ CLIENT_SECRET_ENV = "YTSESSION_CLIENT_SECRET"
 
 def _cached_tv_client(previous: ProfileSettings | None, tv_url: str) -> OAuthCredentials | None:
     """The YouTube TV client identity a previous login of this profile discovered."""
-    from ...youtube_kinds import YOUTUBE_TV
+    from ...youtube.kinds import YOUTUBE_TV
 
     return YOUTUBE_TV.cached_client(previous, tv_url=tv_url)
 
@@ -49,7 +49,7 @@ def _oauth_client(
     from ...store.kinds import YOUTUBE
     from ...store.profiles import KIND_OAUTH, KIND_YOUTUBE_TV, ProfileSettings, credentials_for
     from ...store.servers import profile_server, same_server
-    from ...youtube_kinds import GOOGLE_OAUTH, YOUTUBE_TV
+    from ...youtube.kinds import GOOGLE_OAUTH, YOUTUBE_TV
 
     server = login_server(args, profile, previous, YOUTUBE)
     extra: dict[str, Any] = {"server": server} if server else {}
@@ -224,7 +224,7 @@ def _login_google(
 def _account_index(text: str) -> int:
     import argparse
 
-    from ...auth.accounts import account_number
+    from ...youtube.cookies.accounts import account_number
 
     number = account_number(text)
     if number is None:  # not int(): it takes "٣" for 3, and isdigit() takes "²"

@@ -10,10 +10,10 @@ import time
 from typing import Any
 
 from ..._console import say, stdin_is_tty
-from ...auth._cookie_formats import render_netscape
-from ...auth.cookies import YouTubeCookies
 from ...errors import ProfileError
 from ...store.profiles import KIND_COOKIES, Profile, ProfileSettings
+from ...youtube.cookies._formats import render_netscape
+from ...youtube.cookies.jar import YouTubeCookies
 
 _PASTE_HELP = (
     "Paste the request headers of a request to youtube.com made while logged in (developer "

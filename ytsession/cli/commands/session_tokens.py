@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..._console import say
 
 if TYPE_CHECKING:
-    from ...innertube.potoken.providers import PoToken, PoTokenProvider
+    from ...youtube.innertube.potoken.providers import PoToken, PoTokenProvider
     from ..common import Parents
 
 __all__ = ["PROVIDER_NAMES", "cmd_botguard_setup", "cmd_session_tokens", "register"]
@@ -22,7 +22,7 @@ PROVIDER_NAMES = ("botguard", "coldstart", "static")
 
 
 def _providers(args: argparse.Namespace) -> list[PoTokenProvider]:
-    from ...innertube.potoken.providers import ColdStartProvider, StaticProvider
+    from ...youtube.innertube.potoken.providers import ColdStartProvider, StaticProvider
 
     names = [n.strip().lower() for n in args.provider.split(",") if n.strip()]
     unknown = [n for n in names if n not in PROVIDER_NAMES]
@@ -36,7 +36,7 @@ def _providers(args: argparse.Namespace) -> list[PoTokenProvider]:
     providers: list[PoTokenProvider] = []
     for name in names:
         if name == "botguard":
-            from ...innertube.potoken.botguard import DEFAULT_TIMEOUT, BotGuardProvider
+            from ...youtube.innertube.potoken.botguard import DEFAULT_TIMEOUT, BotGuardProvider
 
             providers.append(
                 BotGuardProvider(
@@ -71,11 +71,11 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
 
     from ..._console import UsageError
     from ...errors import PoTokenError
-    from ...innertube.potoken.binding import PoTokenContext
-    from ...innertube.potoken.providers import PoTokenRequest
-    from ...innertube.potoken.ytdlp_args import ytdlp_extractor_args
-    from ...session import Session
     from ...store.servers import named_server
+    from ...youtube.innertube.potoken.binding import PoTokenContext
+    from ...youtube.innertube.potoken.providers import PoTokenRequest
+    from ...youtube.innertube.potoken.ytdlp_args import ytdlp_extractor_args
+    from ...youtube.session import Session
 
     args.base_url = named_server(args.base_url)
     try:
@@ -153,7 +153,7 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
 
 def cmd_botguard_setup(args: argparse.Namespace) -> int:
     """Install (or check) the Node.js packages of the BotGuard provider."""
-    from ...innertube.potoken.botguard import setup
+    from ...youtube.innertube.potoken.botguard import setup
 
     return setup(args.node_dir, check_only=args.check)
 

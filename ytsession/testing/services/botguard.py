@@ -204,7 +204,7 @@ def verify_po_token(
             raise ValueError("the PO token's binding is not UTF-8") from None
         return VerifiedPoToken("botguard", binding, expires_at)
     if raw[:1] == bytes([_COLD_START_TAG]):
-        from ytsession.innertube.potoken.coldstart import decode_cold_start_token
+        from ytsession.youtube.innertube.potoken.coldstart import decode_cold_start_token
 
         return VerifiedPoToken("coldstart", decode_cold_start_token(token).binding)
     raise ValueError("not a PO token this emulator knows")
@@ -240,7 +240,7 @@ def po_token_problem(
     from urllib.parse import unquote
 
     from ytsession.errors import PoTokenBindingError
-    from ytsession.innertube.potoken.binding import content_binding
+    from ytsession.youtube.innertube.potoken.binding import content_binding
 
     try:
         binding = content_binding(

@@ -28,8 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ytsession.auth.sapisidhash import DEFAULT_ORIGIN, sapisidhash_part
 from ytsession.testing.kit import Request, Response
+from ytsession.youtube.cookies.sapisidhash import DEFAULT_ORIGIN, sapisidhash_part
 
 __all__ = [
     "EMULATED_BRAND_ACCOUNT_ID",
