@@ -39,7 +39,7 @@ _EXPORTS = {
     "AuthorizedSession": ".transport",
     # profiles
     "Profile": ".store.profiles",
-    "ProfileSettings": ".store.profiles",
+    "ProfileSettings": ".store.settings",
     # the errors one catches (the rest: ytsession.errors, ytsession.peertube)
     "YTSessionError": ".errors",
     "AuthError": ".errors",
@@ -81,7 +81,7 @@ if TYPE_CHECKING:  # for type checkers only: the same names as _EXPORTS
     from .peertube.errors import PeerTubeError as PeerTubeError
     from .peertube.session import PeerTubeSession as PeerTubeSession
     from .store.profiles import Profile as Profile
-    from .store.profiles import ProfileSettings as ProfileSettings
+    from .store.settings import ProfileSettings as ProfileSettings
     from .transport import AuthorizedSession as AuthorizedSession
     from .transport import RetryPolicy as RetryPolicy
     from .transport import Transport as Transport
@@ -91,13 +91,3 @@ if TYPE_CHECKING:  # for type checkers only: the same names as _EXPORTS
     from .youtube.signing import BearerAuth as BearerAuth
 
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
-
-#: The module that registers each built-in login kind (see :mod:`ytsession.store.kinds`),
-#: imported when a profile of that kind is first used: the package root is the one place
-#: that knows every layer, so ``auth`` names no module above it.
-LOGIN_KIND_MODULES = {
-    "oauth": "ytsession.youtube.kinds",
-    "youtube-tv": "ytsession.youtube.kinds",
-    "cookies": "ytsession.youtube.kinds",
-    "peertube": "ytsession.peertube.kind",
-}

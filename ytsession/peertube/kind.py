@@ -10,7 +10,8 @@ from ..store.kinds import LoginKind, register
 from .models import KIND, SERVICE
 
 if TYPE_CHECKING:
-    from ..store.profiles import Profile, ProfileSettings
+    from ..store.kinds import StoredProfile
+    from ..store.settings import ProfileSettings
     from .credentials import PeerTubeCredentials
 
 #: The kind's name in a profile's settings.
@@ -31,7 +32,7 @@ class PeerTubeKind(LoginKind):
         return PeerTubeCredentials.from_settings(settings)
 
     def ask_account(
-        self, profile: Profile, settings: ProfileSettings, server: str | None
+        self, profile: StoredProfile, settings: ProfileSettings, server: str | None
     ) -> str | None:
         from .session import PeerTubeSession
 
@@ -46,7 +47,7 @@ class PeerTubeKind(LoginKind):
     def where_fields(self, settings: ProfileSettings, server: str | None) -> dict[str, Any]:
         return {"instance": settings.endpoints.get("instance_url", "")}
 
-    def end_session(self, profile: Profile, settings: ProfileSettings) -> bool:
+    def end_session(self, profile: StoredProfile, settings: ProfileSettings) -> bool:
         """End the profile's session at the instance (refreshing an expired access token
         first: PeerTube revokes by access token).
 
@@ -60,7 +61,7 @@ class PeerTubeKind(LoginKind):
             raise ProfileError(f"profile '{profile.name}' is not a PeerTube profile")
         return credentials.logout(token)
 
-    def logout(self, profile: Profile, settings: ProfileSettings) -> str:
+    def logout(self, profile: StoredProfile, settings: ProfileSettings) -> str:
         if self.end_session(profile, settings):
             return "Revoked the token at the server."
         return "The session had already ended at the server; nothing to revoke."

@@ -6,40 +6,77 @@ build its OAuth client, what signs requests for it, what its stored login is mad
 to sign out. (How the command line words a kind is the command line's: ``ytsession.cli``.)
 Code elsewhere asks the registry (:func:`kind_of`) and never compares kind names.
 
-Each kind registers itself from the layer that knows its service (:func:`register`); the
-package root's ``LOGIN_KIND_MODULES`` (or :func:`register_lazy`) names the module that
-does so, imported on first use:
-the YouTube kinds (Google OAuth, YouTube TV, browser cookies) live in
-:mod:`ytsession.youtube.kinds`, the PeerTube kind in :mod:`ytsession.peertube.kind`. So
-``auth`` imports nothing from ``innertube`` or ``peertube``.
+Each kind is defined by the layer that knows its service: the YouTube kinds (Google OAuth,
+YouTube TV, browser cookies) in :mod:`ytsession.youtube.kinds`, the PeerTube kind in
+:mod:`ytsession.peertube.kind`. The registry names none of them: a kind is added with
+:func:`register`, or declared as an entry point of the group ``ytsession.login_kinds``
+(``name = module:object``, in the package's metadata; ytsession declares its own four
+there), which is loaded the first time a profile of that kind is used. So the store
+imports nothing above it, and another package can add a kind the same way.
+
+A kind sees a profile through :class:`StoredProfile` (a
+:class:`~ytsession.store.profiles.Profile` is one), so the kinds and the profiles that ask
+for them do not import each other.
 
 Standard library only at import time: the ``ytsession token`` fast path imports it.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from ..errors import ProfileError
 
 if TYPE_CHECKING:
+    from ..oauth.cache import TokenCache
     from ..oauth.credentials import Credentials
+    from ..oauth.models import StoredTokenDict
     from ..oauth.token import RefreshingToken
-    from ..youtube.cookies.signer import CookieAuth
-    from .profiles import Profile, ProfileSettings
+    from ..transport.signing import Signer
+    from ._base import ProfileStore
+    from .settings import ProfileSettings
 
 __all__ = [
+    "ENTRY_POINTS",
     "YOUTUBE",
     "LoginKind",
+    "StoredProfile",
     "kind_of",
     "known_kinds",
     "register",
     "register_lazy",
 ]
 
+#: The entry point group that declares login kinds (``name = module:object``).
+ENTRY_POINTS = "ytsession.login_kinds"
+
 #: Services a kind signs in to.
 YOUTUBE = "youtube"
+
+
+class StoredProfile(Protocol):
+    """What a kind reads of a profile: its name, its store, its settings, its token."""
+
+    @property
+    def name(self) -> str:
+        """The profile's name."""
+
+    @property
+    def store(self) -> ProfileStore:
+        """The store it lives in."""
+
+    @property
+    def location(self) -> str:
+        """Where it lives, for messages (its directory, or its store's URL)."""
+
+    def load_settings(self) -> ProfileSettings:
+        """:return: the stored settings (:raises NotLoggedInError: there are none)."""
+
+    def load_token(self) -> StoredTokenDict:
+        """:return: the stored token (:raises NotLoggedInError: there is none)."""
+
+    def token_cache(self) -> TokenCache:
+        """:return: where the token is kept, for a refreshing token."""
 
 
 class LoginKind:
@@ -69,7 +106,9 @@ class LoginKind:
         """
         raise ProfileError(f"a {self.name} profile has no OAuth client")
 
-    def refreshing_token(self, profile: Profile, settings: ProfileSettings) -> RefreshingToken:
+    def refreshing_token(
+        self, profile: StoredProfile, settings: ProfileSettings
+    ) -> RefreshingToken:
         """:return: the profile's token, refreshing itself and kept in step with the store.
 
         :raises NotLoggedInError: no token is stored.
@@ -80,11 +119,22 @@ class LoginKind:
         stored = profile.load_token()
         return RefreshingToken(credentials, local_cache=profile.token_cache(), **stored)
 
-    def signer(self, profile: Profile, settings: ProfileSettings) -> RefreshingToken | CookieAuth:
-        """:return: what signs this profile's requests (a token, or a cookie signer)."""
+    def signer(self, profile: StoredProfile, settings: ProfileSettings) -> RefreshingToken | Signer:
+        """What signs this profile's requests.
+
+        :return: a token, or a signer (such as the cookie signer).
+        """
         return self.refreshing_token(profile, settings)
 
-    def access_token(self, profile: Profile, settings: ProfileSettings) -> str:
+    def load_cookies(self, profile: StoredProfile) -> Any:
+        """:return: the browser cookies the login is made of (the ``cookies`` kind's
+            :class:`~ytsession.YouTubeCookies`).
+
+        :raises ProfileError: the kind holds no cookies.
+        """
+        raise ProfileError(f"a {self.name} login holds no browser cookies")
+
+    def access_token(self, profile: StoredProfile, settings: ProfileSettings) -> str:
         """:return: a valid access token (``ytsession token``), refreshed when expiring."""
         return self.refreshing_token(profile, settings).access_token
 
@@ -107,7 +157,7 @@ class LoginKind:
         return f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
 
     def ask_account(
-        self, profile: Profile, settings: ProfileSettings, server: str | None
+        self, profile: StoredProfile, settings: ProfileSettings, server: str | None
     ) -> str | None:
         """Ask the server which account the login belongs to, with one request signed by
         the stored access token (refreshed first only when it is expiring, and once more
@@ -119,13 +169,13 @@ class LoginKind:
         """
         return None
 
-    def state(self, profile: Profile, settings: ProfileSettings) -> str:
+    def state(self, profile: StoredProfile, settings: ProfileSettings) -> str:
         """:return: the login's state as far as the store tells (no network request)."""
         token = profile.load_token()
         left = token["expires_at"] - profile.store.now()
         return "access token valid" if left > 0 else "access token expired (renewed on use)"
 
-    def status_fields(self, profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
+    def status_fields(self, profile: StoredProfile, settings: ProfileSettings) -> dict[str, Any]:
         """What a login is made of, read from the store: names and times (``*_at``: Unix
         time), never a secret. (The command line's ``status`` shows them in words.)
 
@@ -148,7 +198,7 @@ class LoginKind:
         """:return: the server ``ytsession status`` names for the login."""
         return {"server": server or "YouTube (www.youtube.com)"}
 
-    def logout(self, profile: Profile, settings: ProfileSettings) -> str:
+    def logout(self, profile: StoredProfile, settings: ProfileSettings) -> str:
         """End the login at the server (revoke it).
 
         :return: what was done, one sentence for the user.
@@ -163,7 +213,8 @@ class LoginKind:
 
 
 _KINDS: dict[str, LoginKind] = {}
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {}  # kind name -> "module:object" or "module" (registers itself)
+_declared: dict[str, str] | None = None  # the entry points, read once
 
 
 _K = TypeVar("_K", bound="LoginKind")
@@ -181,10 +232,13 @@ def register(kind: _K) -> _K:
     return kind
 
 
-def register_lazy(name: str, module: str) -> None:
-    """Name the module that registers kind ``name``: it is imported on first use."""
+def register_lazy(name: str, target: str) -> None:
+    """Name where kind ``name`` is defined, loaded on first use: ``"module:object"`` (the
+    object is the kind, registered then), or ``"module"`` (importing it registers the
+    kind). An entry point of :data:`ENTRY_POINTS` does the same from a package's metadata.
+    """
     if name not in _KINDS:
-        _LAZY[name] = module
+        _LAZY[name] = target
 
 
 def kind_of(settings: ProfileSettings | str) -> LoginKind:
@@ -194,10 +248,8 @@ def kind_of(settings: ProfileSettings | str) -> LoginKind:
     """
     name = settings if isinstance(settings, str) else settings.kind
     kind = _KINDS.get(name)
-    module = _LAZY.get(name) or _root_table().get(name)
-    if kind is None and module:
-        importlib.import_module(module)
-        kind = _KINDS.get(name)
+    if kind is None:
+        kind = _load(name)
     if kind is None:
         raise ProfileError(
             f"profile kind {name!r} is not known to this version of ytsession; "
@@ -207,12 +259,38 @@ def kind_of(settings: ProfileSettings | str) -> LoginKind:
 
 
 def known_kinds() -> list[str]:
-    """:return: the names of every registered kind."""
-    return sorted({*_KINDS, *_LAZY, *_root_table()})
+    """:return: the names of every registered or declared kind."""
+    return sorted({*_KINDS, *_LAZY, *_entry_points()})
 
 
-def _root_table() -> dict[str, str]:
-    """The package root's table of the modules that register the built-in kinds."""
-    root = importlib.import_module(__name__.split(".")[0])
-    table = getattr(root, "LOGIN_KIND_MODULES", {})
-    return dict(table) if isinstance(table, dict) else {}
+def _load(name: str) -> LoginKind | None:
+    """Load kind ``name`` from where it was declared (:func:`register_lazy`, else the
+    entry points); ``None`` when it is declared nowhere."""
+    import importlib
+
+    target = _LAZY.get(name) or _entry_points().get(name)
+    if not target:
+        return None
+    module, _, attribute = target.partition(":")
+    loaded = importlib.import_module(module.strip())
+    if attribute:
+        found = loaded
+        for part in attribute.strip().split("."):
+            found = getattr(found, part)
+        if isinstance(found, LoginKind) and found.name == name:
+            register(found)
+    return _KINDS.get(name)
+
+
+def _entry_points() -> dict[str, str]:
+    """The kinds declared in installed packages' metadata (group :data:`ENTRY_POINTS`),
+    read once per process; the first of a name wins."""
+    global _declared
+    if _declared is None:
+        from importlib.metadata import entry_points
+
+        declared: dict[str, str] = {}
+        for point in entry_points(group=ENTRY_POINTS):
+            declared.setdefault(point.name, point.value)
+        _declared = declared
+    return _declared

@@ -23,134 +23,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import store as _store
 from .._hints import log_in_first
-from ..errors import NotLoggedInError, ProfileError, TokenFileError
+from ..errors import NotLoggedInError, ProfileError
 from ..oauth import tokenfile
 from ..oauth.models import StoredTokenDict
 from ._paths import DEFAULT_PROFILE, checked_name, home_dir
+from .kinds import kind_of
+from .settings import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV, ProfileSettings
 
 if TYPE_CHECKING:
     from ..oauth.cache import TokenCache
-    from ..oauth.credentials import Credentials, OAuthCredentials
+    from ..oauth.credentials import Credentials
     from ..oauth.token import RefreshingToken
-    from ..youtube.cookies.jar import YouTubeCookies
     from . import ProfileStore
     from .kinds import LoginKind
 
-#: Profile kinds of this package (others register in :mod:`ytsession.store.kinds`).
-KIND_OAUTH = "oauth"  # Google device flow with the user's own client
-KIND_YOUTUBE_TV = "youtube-tv"  # Google device flow with the YouTube TV app's client
-KIND_COOKIES = "cookies"  # a logged-in browser's cookies (SAPISIDHASH), no OAuth client
-
 #: The cookie file of a ``cookies`` profile in the file store.
 COOKIES_FILE = "cookies.txt"
-
-
-_SETTINGS_VERSION = 1
-
-
-@dataclass
-class ProfileSettings:
-    """What a profile needs besides its token.
-
-    :ivar kind: how the profile logs in (``oauth``, ``youtube-tv``, ...).
-    :ivar client_id: the OAuth client id.
-    :ivar client_secret: the OAuth client secret (stored, never shown).
-    :ivar endpoints: URLs by name (``device_code_url``, ``token_url``, ``revoke_url``, ...).
-    :ivar scope: the scope the login asked for.
-    :ivar extra: kind-specific settings.
-    """
-
-    kind: str
-    client_id: str = ""
-    client_secret: str = field(default="", repr=False)
-    endpoints: dict[str, str] = field(default_factory=dict)
-    scope: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def of_client(
-        cls,
-        credentials: OAuthCredentials,
-        kind: str = KIND_OAUTH,
-        *,
-        extra: Mapping[str, Any] | None = None,
-    ) -> ProfileSettings:
-        """The settings of a profile that logs in with ``credentials`` (the inverse of
-        :func:`credentials_for`). Here, not on the credentials: OAuth knows no profile.
-
-        :param credentials: the OAuth client.
-        :param kind: ``"oauth"`` (the user's own client) or ``"youtube-tv"``.
-        :param extra: kind-specific settings, e.g. the TV page's URL.
-        :return: the profile settings.
-        """
-        return cls(
-            kind=kind,
-            client_id=credentials.client_id,
-            client_secret=credentials.client_secret,
-            endpoints=credentials.endpoints.as_dict(),
-            scope=credentials.scope,
-            extra=dict(extra or {}),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """:return: the JSON form, with a format version."""
-        return {
-            "version": _SETTINGS_VERSION,
-            "kind": self.kind,
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-            "endpoints": dict(self.endpoints),
-            "scope": self.scope,
-            "extra": dict(self.extra),
-        }
-
-    def to_json(self) -> str:
-        """:return: the stored text of the settings."""
-        return json.dumps(self.to_dict(), indent=2) + "\n"
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], *, path: str) -> ProfileSettings:
-        """Parse the JSON form.
-
-        :raises TokenFileError: a field is missing or of the wrong type.
-        """
-
-        def text(key: str) -> str:
-            value = data.get(key, "")
-            if not isinstance(value, str):
-                raise TokenFileError(
-                    f"profile file {path}: '{key}' must be a string; fix the file or log in again",
-                    path=path,
-                )
-            return value
-
-        endpoints = data.get("endpoints", {})
-        extra = data.get("extra", {})
-        if not isinstance(endpoints, dict) or not all(
-            isinstance(v, str) for v in endpoints.values()
-        ):
-            raise TokenFileError(
-                f"profile file {path}: 'endpoints' must map names to URLs", path=path
-            )
-        if not isinstance(extra, dict):
-            raise TokenFileError(f"profile file {path}: 'extra' must be an object", path=path)
-        kind = text("kind")
-        if not kind:
-            raise TokenFileError(f"profile file {path} names no 'kind'", path=path)
-        return cls(
-            kind=kind,
-            client_id=text("client_id"),
-            client_secret=text("client_secret"),
-            endpoints=dict(endpoints),
-            scope=text("scope"),
-            extra=dict(extra),
-        )
 
 
 @dataclass(frozen=True)
@@ -251,30 +145,20 @@ class Profile:
             ).with_hint(log_in_first(self.name, self._flag()))
         return stored
 
-    def load_cookies(self) -> YouTubeCookies:
-        """Return the browser cookies of a ``cookies`` profile. Cookies the server rotates
-        are written back to the store they came from, of any backend (in the file store, to
-        the profile's ``cookies.txt``), under the same rules (see
-        :meth:`~ytsession.youtube.cookies.jar.YouTubeCookies.apply_set_cookie`).
+    def load_cookies(self) -> Any:
+        """Return the browser cookies of a ``cookies`` profile, a
+        :class:`~ytsession.YouTubeCookies` (read by the ``cookies`` login kind, which lives
+        with YouTube). Cookies the server rotates are written back to the store they came
+        from, of any backend (in the file store, to the profile's ``cookies.txt``), under the
+        same rules (see :meth:`~ytsession.youtube.cookies.jar.YouTubeCookies.apply_set_cookie`).
 
         :raises NotLoggedInError: the profile has no cookies.
         :raises CookieError: the cookies are malformed.
         """
-        from ..youtube.cookies.jar import YouTubeCookies
-
-        text = self.store.read(self.name, _store.COOKIES)
-        if text is None:
-            raise NotLoggedInError(
-                f"profile '{self.name}'{self._in_store()} has no cookies"
-            ).with_hint(log_in_first(self.name, self._flag(), cookies=True))
-        if isinstance(self.store, _store.FileStore):
-            return YouTubeCookies.from_file(self.cookies_path)
-        return YouTubeCookies.from_store(self.store, self.name)
+        return kind_of(KIND_COOKIES).load_cookies(self)
 
     def kind(self, settings: ProfileSettings | None = None) -> LoginKind:
         """:return: the profile's login kind (see :mod:`ytsession.store.kinds`)."""
-        from .kinds import kind_of
-
         return kind_of(settings or self.load_settings())
 
     def token_cache(self) -> TokenCache:
@@ -342,10 +226,20 @@ class Profile:
         self.store.delete(self.name)
 
     def _flag(self) -> str:
-        return "" if self.name == DEFAULT_PROFILE else f" --profile {self.name}"
+        return flag_of(self.name)
 
     def _in_store(self) -> str:
-        return "" if isinstance(self.store, _store.FileStore) else f" in {self.store.url}"
+        return in_store(self.store)
+
+
+def flag_of(name: str) -> str:
+    """:return: the ``--profile`` option that names profile ``name`` (none for the default)."""
+    return "" if name == DEFAULT_PROFILE else f" --profile {name}"
+
+
+def in_store(store: ProfileStore) -> str:
+    """:return: `` in <store URL>`` for messages about a profile outside the file store."""
+    return "" if isinstance(store, _store.FileStore) else f" in {store.url}"
 
 
 def list_profiles(
@@ -365,8 +259,6 @@ def credentials_for(settings: ProfileSettings) -> Credentials:
     :raises ProfileError: the kind is unknown to this version of ytsession, or has no
         OAuth client (browser cookies).
     """
-    from .kinds import kind_of
-
     return kind_of(settings).credentials(settings)
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from ..errors import ServerMismatchError, ServerURLError
 
 if TYPE_CHECKING:
-    from .profiles import ProfileSettings
+    from .settings import ProfileSettings
 
 __all__ = [
     "SERVER_ENV",

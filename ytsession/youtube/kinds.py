@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import Hint, ProfileError
 from ..store.kinds import LoginKind, register
-from ..store.profiles import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV
+from ..store.settings import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV
 
 if TYPE_CHECKING:
     from ..oauth.credentials import Credentials, OAuthCredentials
     from ..oauth.token import RefreshingToken
-    from ..store.profiles import Profile, ProfileSettings
+    from ..store.kinds import StoredProfile
+    from ..store.settings import ProfileSettings
+    from .cookies.jar import YouTubeCookies
     from .cookies.signer import CookieAuth
 
 __all__ = ["COOKIES", "GOOGLE_OAUTH", "YOUTUBE_TV", "CookiesKind", "GoogleOAuthKind"]
@@ -52,7 +54,7 @@ class GoogleOAuthKind(LoginKind):
         return OAuthCredentials(settings.client_id, settings.client_secret, **kwargs)
 
     def ask_account(
-        self, profile: Profile, settings: ProfileSettings, server: str | None
+        self, profile: StoredProfile, settings: ProfileSettings, server: str | None
     ) -> str | None:
         return _youtube_account(self.refreshing_token(profile, settings), server)
 
@@ -87,12 +89,12 @@ class CookiesKind(LoginKind):
             "(use Session.from_profile(), or CookieAuth(profile.load_cookies()))"
         )
 
-    def signer(self, profile: Profile, settings: ProfileSettings) -> CookieAuth:
+    def signer(self, profile: StoredProfile, settings: ProfileSettings) -> CookieAuth:
         from .cookies.signer import CookieAuth
 
         return CookieAuth.from_profile(profile, settings)
 
-    def access_token(self, profile: Profile, settings: ProfileSettings) -> str:
+    def access_token(self, profile: StoredProfile, settings: ProfileSettings) -> str:
         raise ProfileError(
             f"profile '{profile.name}' signs in with browser cookies: cookie profiles have no "
             "bearer token"
@@ -108,31 +110,36 @@ class CookiesKind(LoginKind):
         return super().server(settings) or "https://www.youtube.com"
 
     def ask_account(
-        self, profile: Profile, settings: ProfileSettings, server: str | None
+        self, profile: StoredProfile, settings: ProfileSettings, server: str | None
     ) -> str | None:
         # the signer sends the cookies to the profile's server (an alias of YouTube)
         return _youtube_account(self.signer(profile, settings), server)
 
-    def state(self, profile: Profile, settings: ProfileSettings) -> str:
-        fresh = profile.load_cookies().freshness()
+    def load_cookies(self, profile: StoredProfile) -> YouTubeCookies:
+        from .cookies.jar import profile_cookies
+
+        return profile_cookies(profile)
+
+    def state(self, profile: StoredProfile, settings: ProfileSettings) -> str:
+        fresh = self.load_cookies(profile).freshness()
         return "cookies logged in" if fresh.logged_in else "cookies logged out"
 
-    def status_fields(self, profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
+    def status_fields(self, profile: StoredProfile, settings: ProfileSettings) -> dict[str, Any]:
         info = _cookie_status(profile, settings)
         return {k: v for k, v in info.items() if k not in ("profile", "kind")}
 
-    def logout(self, profile: Profile, settings: ProfileSettings) -> str:
+    def logout(self, profile: StoredProfile, settings: ProfileSettings) -> str:
         return (
             "Its browser session stays signed in (cookies cannot be revoked from here): sign "
             "out in the browser to end it."
         )
 
 
-def _cookie_status(profile: Profile, settings: ProfileSettings) -> dict[str, Any]:
+def _cookie_status(profile: StoredProfile, settings: ProfileSettings) -> dict[str, Any]:
     """:return: what a cookie profile is made of: logged-in state, account index, cookie
     freshness (``*_at`` and ``soonest_expiry``: Unix time). Names and times only, never a
     value."""
-    cookies = profile.load_cookies()
+    cookies = COOKIES.load_cookies(profile)
     fresh = cookies.freshness()
     info: dict[str, Any] = {
         "profile": profile.name,

@@ -28,10 +28,13 @@ import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from requests.cookies import RequestsCookieJar
 
-from ...store import COOKIES, ProfileStore, StoredItem
+from ..._hints import log_in_first
+from ...errors import NotLoggedInError
+from ...store import COOKIES, FileStore, ProfileStore, StoredItem
 from ._formats import (
     COOKIE_DOMAIN,
     TEXT_SOURCE,
@@ -80,6 +83,9 @@ from ._live import (
 )
 from .accounts import account_number
 
+if TYPE_CHECKING:
+    from ...store.kinds import StoredProfile
+
 __all__ = [
     "APISID_COOKIES",
     "AUTH_COOKIES",
@@ -100,6 +106,7 @@ __all__ = [
     "parse_cookie_header",
     "parse_netscape",
     "parse_request_headers",
+    "profile_cookies",
     "render_netscape",
 ]
 
@@ -505,3 +512,23 @@ class YouTubeCookies:
         return f"YouTubeCookies({where}cookies={len(self)}, logged_in={self.is_logged_in()})"
 
     __str__ = __repr__
+
+
+def profile_cookies(profile: StoredProfile) -> YouTubeCookies:
+    """Read the cookies of a ``cookies`` profile (any store; in the file store, its
+    ``cookies.txt``), written back where they came from as the server rotates them (what
+    :meth:`Profile.load_cookies <ytsession.store.profiles.Profile.load_cookies>` returns).
+
+    :raises NotLoggedInError: the profile has no cookies.
+    :raises CookieError: the cookies are malformed.
+    """
+    from ...store.profiles import flag_of, in_store
+
+    name, store = profile.name, profile.store
+    if store.read(name, COOKIES) is None:
+        raise NotLoggedInError(f"profile '{name}'{in_store(store)} has no cookies").with_hint(
+            log_in_first(name, flag_of(name), cookies=True)
+        )
+    if isinstance(store, FileStore):
+        return YouTubeCookies.from_file(store.path(name, COOKIES))
+    return YouTubeCookies.from_store(store, name)

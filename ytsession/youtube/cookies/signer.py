@@ -67,14 +67,15 @@ from .accounts import (
     find_datasync_id,
     parse_datasync_id,
 )
-from .jar import YouTubeCookies, is_youtube_domain
+from .jar import YouTubeCookies, is_youtube_domain, profile_cookies
 from .sapisidhash import sapisidhash
 
 if TYPE_CHECKING:
     import requests
     from requests import PreparedRequest, Response
 
-    from ...store.profiles import Profile, ProfileSettings
+    from ...store.kinds import StoredProfile
+    from ...store.settings import ProfileSettings
 
 __all__ = ["MAX_REDIRECTS", "CookieAuth", "StalePolicy"]
 
@@ -205,7 +206,9 @@ class CookieAuth(InnerTubeAuth):
         )
 
     @classmethod
-    def from_profile(cls, profile: Profile, settings: ProfileSettings | None = None) -> CookieAuth:
+    def from_profile(
+        cls, profile: StoredProfile, settings: ProfileSettings | None = None
+    ) -> CookieAuth:
         """Sign with a ``cookies`` profile (``ytsession login --cookies``): its cookie file
         (written back as the server rotates it), account index and brand account. When the
         login was made on another server than YouTube (an emulator), that server stands for
@@ -223,7 +226,7 @@ class CookieAuth(InnerTubeAuth):
         behalf = settings.extra.get("on_behalf_of_user")
         server = profile_server(settings)
         return cls(
-            profile.load_cookies(),
+            profile_cookies(profile),
             account_index=index,
             on_behalf_of_user=behalf if isinstance(behalf, str) and behalf else None,
             host_aliases={urlsplit(server).netloc: "www.youtube.com"} if server else None,
@@ -527,7 +530,7 @@ def _set_cookie_values(response: Response) -> list[str]:
     return [value] if value else []
 
 
-def _stored_account_index(profile: Profile, value: object) -> int | None:
+def _stored_account_index(profile: StoredProfile, value: object) -> int | None:
     """The account index a profile's settings hold: a number, or ASCII digits in a file
     edited by hand; ``None`` when there is none.
 

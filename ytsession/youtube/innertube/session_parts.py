@@ -257,7 +257,13 @@ def youtube_login(
             f"profile '{profile.name}' is a {what} login, not a YouTube one (logging in to "
             f"'{profile.name}' would replace its {what} login)"
         ).with_hint(NAME_A_YOUTUBE_PROFILE)
-    return kind.signer(profile, settings)
+    signer = kind.signer(profile, settings)
+    if not isinstance(signer, RefreshingToken | CookieAuth):
+        raise ProfileError(
+            f"profile '{profile.name}' is a {settings.kind} login, whose signer "
+            f"({type(signer).__name__}) an InnerTube session does not take"
+        )
+    return signer
 
 
 def as_auth(auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None) -> InnerTubeAuth | None:
