@@ -3,6 +3,7 @@ first use; another package's kind is found the same way, an unknown one is a typ
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -70,3 +71,32 @@ def test_a_kind_named_by_module_and_object_is_loaded_on_first_use(
 def test_an_unknown_kind_is_a_profile_error_that_says_what_to_do() -> None:
     with pytest.raises(ProfileError, match="not known to this version of ytsession; upgrade"):
         kinds.kind_of("no-such-kind")
+
+
+def test_a_copy_without_package_metadata_says_to_reinstall(tmp_path: Path) -> None:
+    # The package's files on sys.path without its metadata (a checkout that was never
+    # installed, or installed before the kinds were entry points): a typed error that says
+    # what to do, not "unknown kind".
+    shutil.copytree(Path(kinds.__file__).parents[1], tmp_path / "ytsession")
+    probe = textwrap.dedent(
+        """
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        from ytsession.errors import ProfileError
+        from ytsession.store.kinds import kind_of
+        try:
+            kind_of("oauth")
+        except ProfileError as error:
+            print(error)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", probe, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert "declares no login kinds" in result.stdout
+    assert "reinstall ytsession" in result.stdout

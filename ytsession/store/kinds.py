@@ -250,6 +250,12 @@ def kind_of(settings: ProfileSettings | str) -> LoginKind:
     kind = _KINDS.get(name)
     if kind is None:
         kind = _load(name)
+    if kind is None and not _entry_points():
+        raise ProfileError(
+            f"profile kind {name!r} cannot be looked up: ytsession's package metadata declares "
+            f"no login kinds (entry points {ENTRY_POINTS!r}); reinstall ytsession "
+            "(`pip install -e .` in a checkout of its source)"
+        )
     if kind is None:
         raise ProfileError(
             f"profile kind {name!r} is not known to this version of ytsession; "
