@@ -214,3 +214,10 @@ OWN_SERVER = (
     "the server the profile was logged in on (the default); its login is sent nowhere "
     "else, so naming another server is an error"
 )
+
+
+def locale_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--lang`` and ``--location``: the language and region an InnerTube context
+    names (``hl`` and ``gl``), the same for every command that makes one."""
+    parser.add_argument("--lang", default="en", help="interface language, hl (default en)")
+    parser.add_argument("--location", default="US", help="content region, gl (default US)")

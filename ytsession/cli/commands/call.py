@@ -7,7 +7,14 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ..common import flag, named_server_of, profile_of, profile_server_of, server_option
+from ..common import (
+    flag,
+    locale_options,
+    named_server_of,
+    profile_of,
+    profile_server_of,
+    server_option,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -116,8 +123,7 @@ def register(sub: Any, parents: Parents) -> None:
     )
     call.add_argument("--client", metavar="NAME", help="client for this call, e.g. WEB, TVHTML5")
     call.add_argument("--client-version", metavar="VERSION", help="override the client version")
-    call.add_argument("--lang", default="en", help="interface language, hl (default en)")
-    call.add_argument("--location", default="US", help="content region, gl (default US)")
+    locale_options(call)
     call.add_argument("--tz", default="UTC", help="IANA time zone (default UTC)")
     call.add_argument("--po-token", metavar="TOKEN", help="PO token for player calls")
     server_option(

@@ -10,6 +10,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from ..._console import say
+from ..common import locale_options
 
 if TYPE_CHECKING:
     from ...youtube.innertube.potoken.providers import PoToken, PoTokenProvider
@@ -197,8 +198,7 @@ def register(sub: Any, parents: Parents) -> None:
         action="store_true",
         help="bind the session token to the visitor id instead of the whole visitor data",
     )
-    tokens.add_argument("--lang", default="en", help="interface language, hl (default en)")
-    tokens.add_argument("--location", default="US", help="content region, gl (default US)")
+    locale_options(tokens)
     tokens.add_argument(
         "--server",
         "--base-url",
