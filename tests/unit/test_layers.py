@@ -351,3 +351,30 @@ def test_the_root_exports_the_story_in_thirty_names_each_listed_once() -> None:
     assert all(getattr(ytsession, name) is not None for name in names)
     # ytmusicapi's names keep working from the root.
     assert {"Credentials", "OAuthCredentials", "OAuthToken", "RefreshingToken"} <= set(names)
+
+
+def test_every_package_lists_each_name_it_exports_once() -> None:
+    # The packages that load names lazily keep one table (`_EXPORTS`): `__all__` is made
+    # from it, the type checkers' imports name the same, and every name loads.
+    import importlib
+
+    tables = 0
+    for path in sorted(PACKAGE.rglob("__init__.py")):
+        module = importlib.import_module(_module_name(path))
+        exports = vars(module).get("_EXPORTS")
+        if exports is None:
+            continue
+        tables += 1
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for_checkers = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+            for sub in ast.walk(node)
+            if isinstance(sub, ast.ImportFrom)
+            for alias in sub.names
+        }
+        assert set(module.__all__) - {"__version__"} == set(exports), path
+        assert for_checkers >= set(exports), path
+        assert all(getattr(module, name) is not None for name in exports), path
+    assert tables >= 6  # the root, oauth, peertube, youtube (and its cookies), innertube, potoken

@@ -21,10 +21,13 @@ from .._lazy import lazy_getattr
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from .cache import FileTokenCache, TokenCache
-    from .credentials import Credentials, OAuthCredentials
-    from .endpoints import OAuthEndpoints
-    from .token import OAuthToken, RefreshingToken
+    from .cache import FileTokenCache as FileTokenCache
+    from .cache import TokenCache as TokenCache
+    from .credentials import Credentials as Credentials
+    from .credentials import OAuthCredentials as OAuthCredentials
+    from .endpoints import OAuthEndpoints as OAuthEndpoints
+    from .token import OAuthToken as OAuthToken
+    from .token import RefreshingToken as RefreshingToken
 
 #: Each public name and the module it lives in (the lazy loader's table).
 _EXPORTS = {
@@ -37,13 +40,5 @@ _EXPORTS = {
     "FileTokenCache": ".cache",
 }
 
-__all__ = [
-    "Credentials",
-    "FileTokenCache",
-    "OAuthCredentials",
-    "OAuthEndpoints",
-    "OAuthToken",
-    "RefreshingToken",
-    "TokenCache",
-]
+__all__ = sorted(_EXPORTS)
 __getattr__ = lazy_getattr(__name__, _EXPORTS)

@@ -14,21 +14,20 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from .credentials import PeerTubeCredentials, fetch_local_client
-    from .errors import (
-        DeviceFlowUnsupportedError,
-        InvalidLoginError,
-        InvalidTwoFactorError,
-        PeerTubeAuthError,
-        PeerTubeBadAnswerError,
-        PeerTubeBadClientError,
-        PeerTubeError,
-        PeerTubeLoginRequiredError,
-        PeerTubeRateLimitError,
-        PeerTubeServerError,
-        TwoFactorRequiredError,
-    )
-    from .session import PeerTubeSession
+    from .credentials import PeerTubeCredentials as PeerTubeCredentials
+    from .credentials import fetch_local_client as fetch_local_client
+    from .errors import DeviceFlowUnsupportedError as DeviceFlowUnsupportedError
+    from .errors import InvalidLoginError as InvalidLoginError
+    from .errors import InvalidTwoFactorError as InvalidTwoFactorError
+    from .errors import PeerTubeAuthError as PeerTubeAuthError
+    from .errors import PeerTubeBadAnswerError as PeerTubeBadAnswerError
+    from .errors import PeerTubeBadClientError as PeerTubeBadClientError
+    from .errors import PeerTubeError as PeerTubeError
+    from .errors import PeerTubeLoginRequiredError as PeerTubeLoginRequiredError
+    from .errors import PeerTubeRateLimitError as PeerTubeRateLimitError
+    from .errors import PeerTubeServerError as PeerTubeServerError
+    from .errors import TwoFactorRequiredError as TwoFactorRequiredError
+    from .session import PeerTubeSession as PeerTubeSession
 
 _EXPORTS = {
     "PeerTubeCredentials": ".credentials",
@@ -47,21 +46,6 @@ _EXPORTS = {
     "TwoFactorRequiredError": ".errors",
 }
 
-__all__ = [
-    "DeviceFlowUnsupportedError",
-    "InvalidLoginError",
-    "InvalidTwoFactorError",
-    "PeerTubeAuthError",
-    "PeerTubeBadAnswerError",
-    "PeerTubeBadClientError",
-    "PeerTubeCredentials",
-    "PeerTubeError",
-    "PeerTubeLoginRequiredError",
-    "PeerTubeRateLimitError",
-    "PeerTubeServerError",
-    "PeerTubeSession",
-    "TwoFactorRequiredError",
-    "fetch_local_client",
-]
+__all__ = sorted(_EXPORTS)
 
 __getattr__ = lazy_getattr(__name__, _EXPORTS)

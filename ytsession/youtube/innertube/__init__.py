@@ -11,25 +11,24 @@ from typing import TYPE_CHECKING
 from ..._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from ..signing import InnerTubeAuth
-    from .auth import TokenAuth
-    from .cache import CacheKey, SessionCache
-    from .clients import CLIENTS, ClientProfile, client_profile
-    from .context import (
-        ContextSettings,
-        SessionData,
-        build_context,
-        build_headers,
-        endpoint_url,
-        utc_offset_minutes,
-    )
-    from .visitor import (
-        VisitorData,
-        decode_visitor_data,
-        encode_visitor_data,
-        fetch_session_data,
-        generate_visitor_data,
-    )
+    from ..signing import InnerTubeAuth as InnerTubeAuth
+    from .auth import TokenAuth as TokenAuth
+    from .cache import CacheKey as CacheKey
+    from .cache import SessionCache as SessionCache
+    from .clients import CLIENTS as CLIENTS
+    from .clients import ClientProfile as ClientProfile
+    from .clients import client_profile as client_profile
+    from .context import ContextSettings as ContextSettings
+    from .context import SessionData as SessionData
+    from .context import build_context as build_context
+    from .context import build_headers as build_headers
+    from .context import endpoint_url as endpoint_url
+    from .context import utc_offset_minutes as utc_offset_minutes
+    from .visitor import VisitorData as VisitorData
+    from .visitor import decode_visitor_data as decode_visitor_data
+    from .visitor import encode_visitor_data as encode_visitor_data
+    from .visitor import fetch_session_data as fetch_session_data
+    from .visitor import generate_visitor_data as generate_visitor_data
 
 _EXPORTS = {
     "CLIENTS": ".clients",
@@ -52,24 +51,5 @@ _EXPORTS = {
     "TokenAuth": ".auth",
 }
 
-__all__ = [
-    "CLIENTS",
-    "CacheKey",
-    "ClientProfile",
-    "ContextSettings",
-    "InnerTubeAuth",
-    "SessionCache",
-    "SessionData",
-    "TokenAuth",
-    "VisitorData",
-    "build_context",
-    "build_headers",
-    "client_profile",
-    "decode_visitor_data",
-    "encode_visitor_data",
-    "endpoint_url",
-    "fetch_session_data",
-    "generate_visitor_data",
-    "utc_offset_minutes",
-]
+__all__ = sorted(_EXPORTS)
 __getattr__ = lazy_getattr(__name__, _EXPORTS)

@@ -11,37 +11,30 @@ from typing import TYPE_CHECKING
 from ...._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from .binding import (
-        WEBPO_CLIENTS,
-        BindingKind,
-        ContentBinding,
-        PoTokenContext,
-        content_binding,
-        data_sync_session_id,
-        gvs_bound_to_video_by_experiments,
-    )
-    from .botguard import (
-        BotGuardProvider,
-        MintResult,
-        default_node_dir,
-        find_node,
-        install_node_packages,
-    )
-    from .chain import ProviderChain
-    from .coldstart import (
-        ColdStartToken,
-        decode_cold_start_token,
-        encode_cold_start_token,
-        is_cold_start_token,
-    )
-    from .providers import (
-        ColdStartProvider,
-        PoToken,
-        PoTokenProvider,
-        PoTokenRequest,
-        StaticProvider,
-    )
-    from .urls import add_pot_to_caption_url, add_pot_to_stream_url
+    from .binding import WEBPO_CLIENTS as WEBPO_CLIENTS
+    from .binding import BindingKind as BindingKind
+    from .binding import ContentBinding as ContentBinding
+    from .binding import PoTokenContext as PoTokenContext
+    from .binding import content_binding as content_binding
+    from .binding import data_sync_session_id as data_sync_session_id
+    from .binding import gvs_bound_to_video_by_experiments as gvs_bound_to_video_by_experiments
+    from .botguard import BotGuardProvider as BotGuardProvider
+    from .botguard import MintResult as MintResult
+    from .botguard import default_node_dir as default_node_dir
+    from .botguard import find_node as find_node
+    from .botguard import install_node_packages as install_node_packages
+    from .chain import ProviderChain as ProviderChain
+    from .coldstart import ColdStartToken as ColdStartToken
+    from .coldstart import decode_cold_start_token as decode_cold_start_token
+    from .coldstart import encode_cold_start_token as encode_cold_start_token
+    from .coldstart import is_cold_start_token as is_cold_start_token
+    from .providers import ColdStartProvider as ColdStartProvider
+    from .providers import PoToken as PoToken
+    from .providers import PoTokenProvider as PoTokenProvider
+    from .providers import PoTokenRequest as PoTokenRequest
+    from .providers import StaticProvider as StaticProvider
+    from .urls import add_pot_to_caption_url as add_pot_to_caption_url
+    from .urls import add_pot_to_stream_url as add_pot_to_stream_url
 
 _EXPORTS = {
     "WEBPO_CLIENTS": ".binding",
@@ -70,30 +63,5 @@ _EXPORTS = {
     "add_pot_to_stream_url": ".urls",
 }
 
-__all__ = [
-    "WEBPO_CLIENTS",
-    "BindingKind",
-    "BotGuardProvider",
-    "ColdStartProvider",
-    "ColdStartToken",
-    "ContentBinding",
-    "MintResult",
-    "PoToken",
-    "PoTokenContext",
-    "PoTokenProvider",
-    "PoTokenRequest",
-    "ProviderChain",
-    "StaticProvider",
-    "add_pot_to_caption_url",
-    "add_pot_to_stream_url",
-    "content_binding",
-    "data_sync_session_id",
-    "decode_cold_start_token",
-    "default_node_dir",
-    "encode_cold_start_token",
-    "find_node",
-    "gvs_bound_to_video_by_experiments",
-    "install_node_packages",
-    "is_cold_start_token",
-]
+__all__ = sorted(_EXPORTS)
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
