@@ -27,7 +27,7 @@ _EXPORTS = {
     "OAuthEndpoints": ".oauth.endpoints",
     "OAuthToken": ".oauth.token",
     "RefreshingToken": ".oauth.token",
-    "BearerAuth": ".youtube.signing",
+    "BearerAuth": ".oauth.bearer",
     "CookieAuth": ".youtube.cookies.signer",
     "YouTubeCookies": ".youtube.cookies.jar",
     # PeerTube
@@ -72,6 +72,7 @@ if TYPE_CHECKING:  # for type checkers only: the same names as _EXPORTS
     from .errors import StoreError as StoreError
     from .errors import TokenFileError as TokenFileError
     from .errors import YTSessionError as YTSessionError
+    from .oauth.bearer import BearerAuth as BearerAuth
     from .oauth.credentials import Credentials as Credentials
     from .oauth.credentials import OAuthCredentials as OAuthCredentials
     from .oauth.endpoints import OAuthEndpoints as OAuthEndpoints
@@ -88,6 +89,5 @@ if TYPE_CHECKING:  # for type checkers only: the same names as _EXPORTS
     from .youtube.cookies.jar import YouTubeCookies as YouTubeCookies
     from .youtube.cookies.signer import CookieAuth as CookieAuth
     from .youtube.session import Session as Session
-    from .youtube.signing import BearerAuth as BearerAuth
 
 __getattr__ = lazy_getattr(__name__, _EXPORTS)

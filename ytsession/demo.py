@@ -15,13 +15,13 @@ import time
 from typing import TextIO
 
 from .errors import LoginRequiredError
+from .oauth.bearer import BearerAuth
 from .oauth.credentials import OAuthCredentials, OAuthEndpoints
 from .oauth.token import RefreshingToken
 from .store.profiles import Profile, ProfileSettings
 from .testing import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, Emulator
 from .youtube.innertube.account import ACCOUNTS_LIST, current_account
 from .youtube.session import Session
-from .youtube.signing import BearerAuth
 
 #: Seconds the demo waits before approving the login by itself.
 AUTO_APPROVE_DELAY = 3.0

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+import ytsession
+import ytsession.youtube
 from ytsession import (
     InnerTubeError,
     LoginRequiredError,
@@ -401,6 +403,30 @@ def test_a_session_signed_with_oauth_uses_tvhtml5_and_its_bearer_is_accepted(
     request = innertube_requests(emu, "account/account_menu")[-1]
     assert request.header("Authorization") == f"Bearer {token.access_token}"
     assert request.header("X-YouTube-Client-Name") == "7"
+
+
+def test_the_one_bearer_signer_is_oauths_and_a_session_reads_it_as_a_token(
+    emu: Emulator, cache_dir: Path, open_sessions: list[Session], token: RefreshingToken
+) -> None:
+    # The Bearer signer knows no InnerTube client; what it means to a session (the TV
+    # clients only, TVHTML5 by default, its data cached per token file) is YouTube's.
+    from ytsession.oauth.bearer import BearerAuth
+
+    assert ytsession.BearerAuth is BearerAuth is ytsession.youtube.BearerAuth
+    assert not {"accepts", "default_client", "kind", "account_key"} & set(dir(BearerAuth))
+    bearer = BearerAuth(token)
+
+    session = make(emu, open_sessions, auth=bearer)
+
+    assert session.auth is bearer and session.client_name == "TVHTML5"
+    session.call("account/account_menu")
+    request = innertube_requests(emu, "account/account_menu")[-1]
+    assert request.header("Authorization") == f"Bearer {token.access_token}"
+    with pytest.raises(ClientNotSupportedError, match=r"not accept OAuth \(Bearer\) tokens"):
+        session.call("browse", client="WEB")
+    make(emu, open_sessions, auth=BearerAuth(token))  # the same token file: a cache hit
+    make(emu, open_sessions, auth=token)
+    assert len(emu.requests_to("/sw.js_data")) == 1
 
 
 @pytest.mark.slow

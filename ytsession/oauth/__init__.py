@@ -8,6 +8,8 @@
   refreshes itself (the device flow's polling is :meth:`RefreshingToken.prompt_for_token`);
 - :mod:`~ytsession.oauth.tokenfile`: ytmusicapi's ``oauth.json`` format, read strictly;
 - :mod:`~ytsession.oauth.cache`: :class:`TokenCache`, where a refreshing token keeps itself;
+- :mod:`~ytsession.oauth.bearer`: :class:`BearerAuth`, the one Bearer signer (InnerTube,
+  PeerTube and plain :mod:`requests` alike);
 - :mod:`~ytsession.oauth.models`: TypedDicts of the wire JSON;
 - :mod:`~ytsession.oauth.rules`: the refresh margin.
 
@@ -21,6 +23,7 @@ from .._lazy import lazy_getattr
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
+    from .bearer import BearerAuth as BearerAuth
     from .cache import FileTokenCache as FileTokenCache
     from .cache import TokenCache as TokenCache
     from .credentials import Credentials as Credentials
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 
 #: Each public name and the module it lives in (the lazy loader's table).
 _EXPORTS = {
+    "BearerAuth": ".bearer",
     "Credentials": ".credentials",
     "OAuthCredentials": ".credentials",
     "OAuthEndpoints": ".endpoints",

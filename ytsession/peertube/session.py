@@ -13,10 +13,10 @@ import requests
 from .. import _validate as check
 from .._hints import PEERTUBE_LOG_IN
 from ..errors import ProfileError
+from ..oauth.bearer import BearerAuth
 from ..oauth.token import OAuthToken
 from ..transport import RetryPolicy, Transport, host_of
 from ..transport.signing import AuthorizedSession
-from ..youtube.signing import BearerAuth
 from .credentials import PeerTubeCredentials, normalize_instance_url
 from .errors import (
     CONTEXT_API,

@@ -2,7 +2,8 @@
 
 - :mod:`ytsession.youtube.cookies`: browser cookies (parsing, the jar, write-back), the
   SAPISIDHASH and the cookie signer;
-- :mod:`ytsession.youtube.signing`: the InnerTube signers (the Bearer signer of a token);
+- :mod:`ytsession.youtube.signing`: what an InnerTube session asks of its auth, and the
+  answers for the Bearer signer (which is OAuth's: :class:`~ytsession.oauth.bearer.BearerAuth`);
 - :mod:`ytsession.youtube.innertube`: the client table, contexts, visitor data, the player,
   PO tokens (:mod:`ytsession.youtube.innertube.potoken`);
 - :mod:`ytsession.youtube.session`: :class:`Session`, which sends InnerTube calls;
@@ -19,14 +20,14 @@ from .._lazy import lazy_getattr
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 
 if TYPE_CHECKING:
+    from ..oauth.bearer import BearerAuth as BearerAuth
     from .cookies.jar import YouTubeCookies as YouTubeCookies
     from .cookies.signer import CookieAuth as CookieAuth
     from .session import Session as Session
-    from .signing import BearerAuth as BearerAuth
     from .signing import InnerTubeAuth as InnerTubeAuth
 
 _EXPORTS = {
-    "BearerAuth": ".signing",
+    "BearerAuth": "..oauth.bearer",
     "InnerTubeAuth": ".signing",
     "CookieAuth": ".cookies.signer",
     "YouTubeCookies": ".cookies.jar",

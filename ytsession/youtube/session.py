@@ -52,12 +52,14 @@ from .innertube.session_parts import (
     profile_options,
     youtube_login,
 )
-from .signing import BearerAuth, InnerTubeAuth
+from .signing import InnerTubeAuth
 
 if TYPE_CHECKING:
     import requests
 
+    from ..oauth.bearer import BearerAuth
     from ..store import ProfileStore
+    from ..transport.signing import Signer
     from .innertube.player import PlayerInfo
     from .innertube.potoken import PoToken, PoTokenContext, ProviderChain
     from .innertube.potoken.chain import PoTokenProviders
@@ -107,7 +109,7 @@ class Session:
         cache: bool | SessionCache = True,
         cache_dir: str | Path | None = None,
         cache_ttl: float = DEFAULT_TTL,
-        auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None = None,
+        auth: OAuthToken | BearerAuth | InnerTubeAuth | YouTubeCookies | None = None,
         http: requests.Session | None = None,
         proxies: dict[str, str] | None = None,
         timeout: Timeout | None = None,
@@ -190,7 +192,7 @@ class Session:
         fetched = self._data.start(
             visitor_data=visitor_data,
             generate_locally=generate_locally,
-            signer=self._slot.signer,
+            signer=self._slot.auth,
             http=self._parts.http,
             transport=self._parts.transport,
             timeout=self._parts.timeout,
@@ -249,11 +251,11 @@ class Session:
     @property
     def logged_in(self) -> bool:
         """Whether calls are signed."""
-        return self._slot.signer is not None
+        return self._slot.auth is not None
 
     @property
-    def auth(self) -> InnerTubeAuth | None:
-        """What signs the calls, or ``None``."""
+    def auth(self) -> Signer | None:
+        """What signs the calls (the signer given or made), or ``None``."""
         return self._slot.signer
 
     @property
@@ -308,7 +310,7 @@ class Session:
         :raises LoginRequiredError: the token could not be refreshed: log in again.
         """
         profile = self._data.client_for(client)
-        self._check_client(profile, self._slot.signer)
+        self._check_client(profile, self._slot.auth)
         return self._post(endpoint, payload or {}, profile=profile, timeout=timeout)
 
     def _check_client(self, profile: ClientProfile, signer: InnerTubeAuth | None) -> None:
@@ -322,7 +324,7 @@ class Session:
         profile: ClientProfile,
         timeout: Timeout | None = None,
     ) -> dict[str, Any]:
-        signer = self._slot.signer
+        signer = self._slot.auth
         call = build_call(
             endpoint,
             payload,
@@ -387,7 +389,7 @@ class Session:
 
     def sign_in(
         self,
-        auth: OAuthToken | InnerTubeAuth | YouTubeCookies | Credentials,
+        auth: OAuthToken | BearerAuth | InnerTubeAuth | YouTubeCookies | Credentials,
         *,
         to_file: str | Path | None = None,
     ) -> None:
@@ -405,16 +407,16 @@ class Session:
         """
         if isinstance(auth, Credentials):
             auth = self._events.device_login(auth, to_file)
-        signer = as_auth(auth)
-        assert signer is not None
+        signing = as_auth(auth)
+        assert signing is not None
         with self._lock:
             if self._parts.client_chosen:
-                self._check_client(self._data.profile, signer)
-            elif not signer.accepts(self._data.profile):
-                self._data.profile = client_profile(signer.default_client)
-            self._slot.use(signer)
-            self._data.rekey(signer)
-        self._events.emit("auth", signer.token if isinstance(signer, BearerAuth) else signer)
+                self._check_client(self._data.profile, signing)
+            elif not signing.accepts(self._data.profile):
+                self._data.profile = client_profile(signing.default_client)
+            self._slot.use(signing)
+            self._data.rekey(signing)
+        self._events.emit("auth", self._slot.credentials)
 
     def sign_out(self) -> None:
         """Revoke the session's credentials at the server and stop signing calls; the
@@ -422,7 +424,7 @@ class Session:
 
         :raises NetworkError: the server could not be told; the session stays signed in.
         """
-        if self._slot.signer is None:
+        if self._slot.auth is None:
             return
         self._slot.revoke()
         with self._lock:

@@ -1,25 +1,46 @@
-"""The signers of InnerTube sessions: :class:`InnerTubeAuth` and the Bearer signer.
+"""What an InnerTube session asks of its auth (:class:`InnerTubeAuth`), and the answers for a
+Bearer signer (:class:`BearerOnInnerTube`).
 
-The flow every signer follows (sign, send, refresh once after a 401, re-sign redirects) is
+The signers themselves sign any request: the one Bearer signer,
+:class:`~ytsession.oauth.bearer.BearerAuth`, is OAuth's and serves InnerTube, PeerTube and
+plain :mod:`requests` alike; the cookie signer, :class:`~ytsession.CookieAuth`, is
+YouTube's. Their flow (sign, send, refresh once after a 401, re-sign redirects) is
 :class:`~ytsession.transport.signing.Signer`'s, in the transport.
+
+An InnerTube :class:`~ytsession.Session` asks its auth more: which clients it suits, the
+client to default to, per-call headers, sign-out, the session facts of an answer, and the
+account its session data is cached under. Those questions are :class:`InnerTubeAuth`, a
+runtime-checkable :class:`~typing.Protocol`, answered on this side of the layer line:
+
+- a signer that is YouTube's own answers them itself (:class:`~ytsession.CookieAuth`
+  subclasses :class:`InnerTubeAuth` for its defaults, and is its own :attr:`~InnerTubeAuth.signer`);
+- a :class:`~ytsession.oauth.bearer.BearerAuth` is answered for by :class:`BearerOnInnerTube`,
+  which the session puts beside it (in
+  :func:`~ytsession.youtube.innertube.session_parts.as_auth`, the one place an ``auth=`` is
+  read).
+
+**Why a protocol and a view**, not a YouTube subclass of the Bearer signer: a subclass would
+be a second Bearer signer class, and a :class:`~ytsession.oauth.bearer.BearerAuth` the user
+made (for PeerTube, or ``http.auth``) would have to be copied into it, so the session's signer
+would no longer be the user's and listeners would split between two objects. The view holds
+the user's signer and only answers questions: the signing, refreshing and listeners stay the
+signer's own, and :attr:`Session.auth <ytsession.Session.auth>` is still the object given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-import requests
-
+from ..oauth.bearer import BearerAuth
 from ..oauth.token import RefreshingToken
-from ..transport.signing import Listener, Signer
 
 if TYPE_CHECKING:
-    from requests import PreparedRequest
+    import requests
 
-    from ..oauth.token import OAuthToken
+    from ..transport.signing import Signer
 
-__all__ = ["BearerAuth", "ClientInfo", "InnerTubeAuth"]
+__all__ = ["BearerOnInnerTube", "ClientInfo", "InnerTubeAuth"]
 
 
 class ClientInfo(Protocol):
@@ -39,25 +60,36 @@ class ClientInfo(Protocol):
         """Whether browser cookies (SAPISIDHASH) sign this client."""
 
 
-class InnerTubeAuth(Signer):
-    """Base class of the signers an InnerTube :class:`~ytsession.Session` takes.
+@runtime_checkable
+class InnerTubeAuth(Protocol):
+    """What an InnerTube :class:`~ytsession.Session` asks of its auth: which clients the auth
+    suits (:meth:`accepts`), which one to default to, per-call headers, sign-out, the
+    session facts of a parsed answer, and the :attr:`signer` that signs the requests.
 
-    Adds to :class:`Signer` what a session asks: which clients the auth suits
-    (:meth:`accepts`), which one to default to, per-call headers, sign-out, and the session
-    facts of a parsed answer.
+    A class may subclass it to take the defaults of :meth:`headers`, :meth:`revoke`,
+    :meth:`observe_answer` and :attr:`account_key` (as :class:`~ytsession.CookieAuth`
+    does); any object with these members is one.
     """
 
-    #: What kind of authentication this is (``"oauth"``, ``"cookies"``, ...); shown in
-    #: messages and part of the session cache key.
-    kind: ClassVar[str] = ""
-    #: How messages name this sign-in, e.g. ``"OAuth (Bearer) tokens"``.
-    description: ClassVar[str] = "this sign-in"
-    #: The client a session signed with this auth uses when none is chosen.
-    default_client: ClassVar[str] = "WEB"
+    @property
+    def kind(self) -> str:
+        """What kind of authentication this is (``"oauth"``, ``"cookies"``, ...); shown in
+        messages and part of the session cache key."""
+
+    @property
+    def description(self) -> str:
+        """How messages name this sign-in, e.g. ``"OAuth (Bearer) tokens"``."""
+
+    @property
+    def default_client(self) -> str:
+        """The client a session signed with this auth uses when none is chosen."""
+
+    @property
+    def signer(self) -> Signer:
+        """What signs the session's requests (and announces its refreshes)."""
 
     def accepts(self, profile: ClientInfo) -> bool:
         """:return: whether the server honours this auth from ``profile``'s client."""
-        raise NotImplementedError
 
     def headers(
         self,
@@ -78,6 +110,7 @@ class InnerTubeAuth(Signer):
         :param http: the unsigned session to send through; the credentials' own when
             ``None``.
         """
+        return None
 
     def observe_answer(self, answer: Mapping[str, Any]) -> None:
         """Read what a signed call's parsed answer says about the session (e.g. its
@@ -86,6 +119,7 @@ class InnerTubeAuth(Signer):
 
         :param answer: the parsed answer.
         """
+        return None
 
     @property
     def account_key(self) -> str:
@@ -93,77 +127,45 @@ class InnerTubeAuth(Signer):
         return self.kind
 
 
-class BearerAuth(InnerTubeAuth):
-    """Signs requests with ``Authorization: Bearer <access token>``: the one Bearer signer,
-    for InnerTube sessions, PeerTube sessions and plain :class:`requests.Session` objects
-    alike (``http.auth = BearerAuth(token)``).
+class BearerOnInnerTube(InnerTubeAuth):
+    """What a :class:`~ytsession.oauth.bearer.BearerAuth` means to InnerTube: only the TV
+    clients (``TVHTML5`` and family) honour Bearer tokens, YouTube answers others with HTTP
+    400, so a session signed with a token defaults to ``TVHTML5``; its session data is
+    cached per place the token is kept.
 
-    With a :class:`~ytsession.oauth.token.RefreshingToken`, an expiring token is refreshed
-    before it is sent, and a 401 answer makes it refresh once and re-send. Refreshes never
-    go through the session being signed (see :class:`AuthorizedSession`). Only the TV
-    clients (``TVHTML5`` and family) honour Bearer tokens on InnerTube; YouTube answers
-    others with HTTP 400, so a session signed with a token defaults to ``TVHTML5``.
+    A view, not a signer: it answers the session's questions and leaves signing,
+    refreshing, listeners and revoking to ``bearer``.
 
-    :param token: the token to sign with.
+    :param bearer: the Bearer signer of the session.
     """
 
-    kind = "oauth"
-    description = "OAuth (Bearer) tokens"
-    default_client = "TVHTML5"
+    kind: ClassVar[str] = "oauth"
+    description: ClassVar[str] = "OAuth (Bearer) tokens"
+    default_client: ClassVar[str] = "TVHTML5"
 
-    def __init__(self, token: OAuthToken) -> None:
-        self.token = token
+    def __init__(self, bearer: BearerAuth) -> None:
+        self._bearer = bearer
 
-    def sign(self, request: PreparedRequest, target: str, http: requests.Session | None) -> None:
-        """Set ``Authorization``, refreshing an expiring token first (through ``http``)."""
-        request.headers["Authorization"] = self.token.as_auth(http=http)
-
-    def refresh(self, http: requests.Session | None = None) -> bool:
-        """Force one refresh of a :class:`~ytsession.oauth.token.RefreshingToken` after the
-        server refused the token; a plain token cannot refresh.
-
-        :raises LoginRequiredError: the refresh token was revoked or has expired.
-        """
-        if not isinstance(self.token, RefreshingToken):
-            return False
-        self.token.refresh(force=True, http=http)
-        return True
-
-    def on_refresh(self, listener: Listener) -> Listener:
-        """Call ``listener`` with the token after each refresh of it, whoever refreshed it."""
-        if isinstance(self.token, RefreshingToken):
-            return self.token.on_refresh(listener)
-        return listener  # a plain token never refreshes
-
-    def off_refresh(self, listener: Listener) -> None:
-        """Stop calling ``listener``."""
-        if isinstance(self.token, RefreshingToken):
-            self.token.off_refresh(listener)
+    @property
+    def signer(self) -> BearerAuth:
+        """The Bearer signer this view answers for."""
+        return self._bearer
 
     def accepts(self, profile: ClientInfo) -> bool:
         """:return: whether ``profile`` is a client that honours Bearer tokens."""
         return profile.accepts_oauth
 
     def revoke(self, *, http: requests.Session | None = None) -> None:
-        """Revoke the refresh token (which ends its access tokens too) at the server.
-
-        A plain :class:`~ytsession.oauth.token.OAuthToken` has no client to revoke it with:
-        nothing is sent.
-        """
-        if isinstance(self.token, RefreshingToken):
-            self.token.credentials.revoke(self.token.refresh_token, **_via(http))
+        """Revoke the token at the server (see :meth:`BearerAuth.revoke
+        <ytsession.oauth.bearer.BearerAuth.revoke>`)."""
+        self._bearer.revoke(http=http)
 
     @property
     def account_key(self) -> str:
         """``oauth`` plus where the token is kept (its file's path) when it is kept."""
-        cache = self.token.cache if isinstance(self.token, RefreshingToken) else None
+        token = self._bearer.token
+        cache = token.cache if isinstance(token, RefreshingToken) else None
         return f"oauth:{cache.describe()}" if cache is not None else "oauth"
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.token!r})"
-
-
-def _via(http: requests.Session | None) -> dict[str, Any]:
-    """``http=`` for credentials' requests when a session was passed (credentials written
-    for ytmusicapi take no such argument, and are then never given one)."""
-    return {} if http is None else {"http": http}
+        return f"BearerOnInnerTube({self._bearer!r})"

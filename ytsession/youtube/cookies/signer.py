@@ -58,7 +58,7 @@ from ...errors import (
     LoggedOutError,
     ProfileError,
 )
-from ...transport.signing import MAX_REDIRECTS, is_streamed
+from ...transport.signing import MAX_REDIRECTS, Signer, is_streamed
 from ..signing import ClientInfo, InnerTubeAuth
 from .accounts import (
     MAX_ACCOUNT_INDEX,
@@ -108,7 +108,7 @@ _ACCOUNT_INDEX = check.Source(
 )
 
 
-class CookieAuth(InnerTubeAuth):
+class CookieAuth(Signer, InnerTubeAuth):
     """Signs YouTube requests with a logged-in browser's cookies (SAPISIDHASH).
 
     Works on any :class:`requests.Session` (``session.auth = CookieAuth(cookies)``) and as
@@ -305,6 +305,11 @@ class CookieAuth(InnerTubeAuth):
         return True
 
     # --- InnerTubeAuth ---------------------------------------------------------------
+
+    @property
+    def signer(self) -> CookieAuth:
+        """Itself: the cookie signer answers an InnerTube session's questions too."""
+        return self
 
     def accepts(self, profile: ClientInfo) -> bool:
         """:return: whether ``profile`` is a client that accepts cookie sign-in."""

@@ -1,24 +1,26 @@
 """The authentication slot of an InnerTube session.
 
-A :class:`~ytsession.Session` signs its calls with an
-:class:`~ytsession.youtube.signing.InnerTubeAuth`: a :class:`~ytsession.BearerAuth` for an
-OAuth token (honoured by the TV clients only), or a :class:`~ytsession.CookieAuth` for a
-logged-in browser's cookies. :class:`AuthSlot` holds it for the session, with the
-:class:`~ytsession.AuthorizedSession` its calls go through. :class:`TokenAuth` is the Bearer
-signer's older name.
+A :class:`~ytsession.Session` signs its calls with a signer: a :class:`~ytsession.BearerAuth`
+for an OAuth token (honoured by the TV clients only), or a :class:`~ytsession.CookieAuth`
+for a logged-in browser's cookies; what it asks of that auth is a
+:class:`~ytsession.youtube.signing.InnerTubeAuth` (the cookie signer itself, the
+:class:`~ytsession.youtube.signing.BearerOnInnerTube` view of a Bearer signer).
+:class:`AuthSlot` holds it for the session, with the :class:`~ytsession.AuthorizedSession`
+its calls go through. :class:`TokenAuth` is the Bearer signer's older name.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...oauth.bearer import BearerAuth
 from ...transport.signing import AuthorizedSession
-from ..signing import BearerAuth
 
 if TYPE_CHECKING:
     import requests
 
     from ...transport import Transport
+    from ...transport.signing import Signer
     from ..signing import InnerTubeAuth
     from .events import SessionEvents
 
@@ -30,8 +32,9 @@ TokenAuth = BearerAuth
 
 
 class AuthSlot:
-    """What signs one session's calls: the signer, the
-    :class:`~ytsession.AuthorizedSession` built for it, and the following of its refreshes.
+    """What signs one session's calls: the auth (what the session asks, and its signer), the
+    :class:`~ytsession.AuthorizedSession` built for its signer, and the following of its
+    refreshes.
 
     :param transport: the session's transport.
     :param http: the session's HTTP session: the base of the authorized one, and what
@@ -53,25 +56,40 @@ class AuthSlot:
         self._http = http
         self._own_transport = own_transport
         self._events = events
-        self.signer: InnerTubeAuth | None = None
+        #: What the session asks of its auth (``None``: unsigned).
+        self.auth: InnerTubeAuth | None = None
         self.authorized = self._authorized_for(None)
 
-    def use(self, signer: InnerTubeAuth | None) -> None:
-        """Sign with ``signer`` from now on (``None``: unsigned), and follow its refreshes
-        (until this slot, that is its session, is collected)."""
-        self.signer = signer
+    @property
+    def signer(self) -> Signer | None:
+        """What signs the calls (the auth's
+        :attr:`~ytsession.youtube.signing.InnerTubeAuth.signer`), or ``None``."""
+        return self.auth.signer if self.auth is not None else None
+
+    @property
+    def credentials(self) -> object:
+        """What ``auth`` listeners are told of a sign-in: a Bearer signer's token, another
+        signer itself (``None`` unsigned)."""
+        signer = self.signer
+        return signer.token if isinstance(signer, BearerAuth) else signer
+
+    def use(self, auth: InnerTubeAuth | None) -> None:
+        """Sign with ``auth``'s signer from now on (``None``: unsigned), and follow its
+        refreshes (until this slot, that is its session, is collected)."""
+        signer = auth.signer if auth is not None else None
+        self.auth = auth
         self.authorized = self._authorized_for(signer)
         self._events.follow(signer, owner=self)
 
     def revoke(self) -> None:
-        """Revoke the signer's credentials at the server (through the session's transport
+        """Revoke the auth's credentials at the server (through the session's transport
         when it was given options); ``auth_error`` listeners hear of a failure."""
-        signer = self.signer
-        if signer is not None:
+        auth = self.auth
+        if auth is not None:
             via = {"http": self._http} if self._own_transport else {}
-            self._events.guarded(lambda: signer.revoke(**via))
+            self._events.guarded(lambda: auth.revoke(**via))
 
-    def _authorized_for(self, signer: InnerTubeAuth | None) -> AuthorizedSession:
+    def _authorized_for(self, signer: Signer | None) -> AuthorizedSession:
         return AuthorizedSession(
             signer,
             transport=self._transport,

@@ -20,7 +20,7 @@ from ...errors import AuthError, InteractionRequiredError, YTSessionError
 if TYPE_CHECKING:
     from ...oauth.credentials import Credentials
     from ...oauth.token import RefreshingToken
-    from ..signing import InnerTubeAuth
+    from ...transport.signing import Signer
 
 __all__ = ["EVENTS", "Event", "Listener", "SessionEvents"]
 
@@ -83,7 +83,7 @@ class SessionEvents:
             self.emit("auth_error", exc)
             raise
 
-    def follow(self, signer: InnerTubeAuth | None, *, owner: object) -> None:
+    def follow(self, signer: Signer | None, *, owner: object) -> None:
         """Tell ``update_credentials`` listeners about the refreshes ``signer`` announces
         (and stop following the signer before; ``None``: follow none). The signer holds no
         reference to these events: when ``owner`` (the session) is collected, unclosed,

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..._hints import NAME_A_YOUTUBE_PROFILE
 from ...errors import ProfileError
+from ...oauth.bearer import BearerAuth
 from ...oauth.token import OAuthToken, RefreshingToken
 from ...transport import RetryPolicy, Transport
 from ..cookies.jar import YouTubeCookies
 from ..cookies.signer import CookieAuth
-from ..signing import BearerAuth, InnerTubeAuth
+from ..signing import BearerOnInnerTube, InnerTubeAuth
 from .auth import AuthSlot
 from .cache import DEFAULT_TTL, SessionCache, StoreSessionCache
 from .call import UnsupportedClientPolicy, check_client
@@ -89,7 +90,7 @@ def build_parts(
     cache: bool | SessionCache,
     cache_dir: str | Path | None,
     cache_ttl: float,
-    auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None,
+    auth: OAuthToken | BearerAuth | InnerTubeAuth | YouTubeCookies | None,
     http: requests.Session | None,
     proxies: dict[str, str] | None,
     timeout: Timeout | None,
@@ -266,19 +267,26 @@ def youtube_login(
     return signer
 
 
-def as_auth(auth: OAuthToken | InnerTubeAuth | YouTubeCookies | None) -> InnerTubeAuth | None:
-    """The signer of ``create(auth=...)`` and ``sign_in``: a token signed with Bearer,
-    cookies by a :class:`~ytsession.CookieAuth`, a signer as it is.
+def as_auth(
+    auth: OAuthToken | BearerAuth | InnerTubeAuth | YouTubeCookies | None,
+) -> InnerTubeAuth | None:
+    """What the session asks of ``create(auth=...)`` and ``sign_in``'s auth: a token is
+    signed by a :class:`~ytsession.BearerAuth`, a Bearer signer answered for by its
+    :class:`~ytsession.youtube.signing.BearerOnInnerTube` view, cookies signed by a
+    :class:`~ytsession.CookieAuth`, an :class:`~ytsession.youtube.signing.InnerTubeAuth` taken
+    as it is. The one place an InnerTube session reads its ``auth``.
 
     :raises TypeError: ``auth`` is none of these.
     """
     if auth is None or isinstance(auth, InnerTubeAuth):
         return auth
     if isinstance(auth, OAuthToken):
-        return BearerAuth(auth)
+        auth = BearerAuth(auth)
+    if isinstance(auth, BearerAuth):
+        return BearerOnInnerTube(auth)
     if isinstance(auth, YouTubeCookies):
         return CookieAuth(auth)
     raise TypeError(
-        f"auth must be a RefreshingToken, an OAuthToken, YouTubeCookies or an InnerTubeAuth, not "
-        f"{type(auth).__name__}"
+        f"auth must be a RefreshingToken, an OAuthToken, a BearerAuth, YouTubeCookies or an "
+        f"InnerTubeAuth, not {type(auth).__name__}"
     )
