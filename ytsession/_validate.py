@@ -95,6 +95,11 @@ def _too_deep(text: str, max_depth: int) -> bool:
     return max(accumulate(_DEPTH_STEP[c] for c in brackets), default=0) > max_depth
 
 
+#: The decoder of :func:`_parse`, made once: ``json.loads`` with these options would build
+#: a decoder (and its scanner) for every answer.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_int=_bounded_int)
+
+
 class _Fault(Exception):
     """A parse failure: ``unusable`` when the input is JSON, but not one we accept."""
 
@@ -118,7 +123,7 @@ def _parse(data: str | bytes, max_depth: int) -> Any:
     if _too_deep(text, max_depth):
         raise _Fault(f"nests JSON deeper than {max_depth} levels", unusable=True)
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_int=_bounded_int)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise _Fault(
             f"is not valid JSON (line {exc.lineno}, column {exc.colno}); it may be truncated",

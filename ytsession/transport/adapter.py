@@ -5,12 +5,12 @@ The rules themselves are described in :mod:`ytsession.transport.policy`.
 
 from __future__ import annotations
 
-import contextlib
+import contextvars
 import datetime
 import logging
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -39,6 +39,7 @@ from .watchdog import GUARD, GUARDED_POOLS, Guard
 
 __all__ = [
     "DEFAULT_TRANSPORT",
+    "CallBlock",
     "Transport",
     "TransportAdapter",
     "new_session",
@@ -203,10 +204,7 @@ class Transport:
 
     # --- calls ---------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def call(
-        self, *, idempotent: bool | None = None, deadline: float | None = None
-    ) -> Iterator[None]:
+    def call(self, *, idempotent: bool | None = None, deadline: float | None = None) -> CallBlock:
         """Everything sent inside the block is one call: one deadline, one replay rule.
 
         :param idempotent: ``True`` when the requests are safe to repeat (a read, a
@@ -214,17 +212,10 @@ class Transport:
             by method (``GET``, ``HEAD``, ``OPTIONS`` are safe).
         :param deadline: seconds for the whole block; :attr:`deadline` when ``None``. Inside
             another call, the earlier deadline wins.
+        :return: the block, a context manager (``with transport.call(): ...``).
         """
         seconds = float(deadline) if deadline is not None else self.deadline
-        ends = time.monotonic() + seconds
-        outer = CALL.get()
-        if outer is not None and outer.ends < ends:
-            ends, seconds = outer.ends, outer.seconds
-        token = CALL.set(Call(ends=ends, seconds=seconds, idempotent=idempotent))
-        try:
-            yield
-        finally:
-            CALL.reset(token)
+        return CallBlock(seconds, idempotent)
 
     def send(
         self,
@@ -256,6 +247,33 @@ class Transport:
                 return session.request(method, url, **kwargs)
             except requests.RequestException as exc:
                 raise network_error(exc, url) from None
+
+
+class CallBlock:
+    """The block of :meth:`Transport.call`: on entry its deadline starts (the earlier of
+    its own and an enclosing call's), on exit the enclosing call is back.
+
+    A small class rather than a generator-based context manager: every signed request
+    enters one, so it is kept cheap.
+    """
+
+    __slots__ = ("_idempotent", "_seconds", "_tokens")
+
+    def __init__(self, seconds: float, idempotent: bool | None) -> None:
+        self._seconds = seconds
+        self._idempotent = idempotent
+        self._tokens: list[contextvars.Token[Call | None]] = []
+
+    def __enter__(self) -> None:
+        seconds = self._seconds
+        ends = time.monotonic() + seconds
+        outer = CALL.get()
+        if outer is not None and outer.ends < ends:
+            ends, seconds = outer.ends, outer.seconds
+        self._tokens.append(CALL.set(Call(ends=ends, seconds=seconds, idempotent=self._idempotent)))
+
+    def __exit__(self, *exc_info: object) -> None:
+        CALL.reset(self._tokens.pop())
 
 
 #: The transport of sessions that have none mounted (and of :func:`send`).

@@ -40,6 +40,7 @@ from urllib.parse import urljoin
 
 import requests
 from requests.auth import AuthBase
+from requests.sessions import REDIRECT_STATI
 
 from .adapter import DEFAULT_TRANSPORT, Transport
 from .failures import network_error
@@ -269,7 +270,9 @@ def _again(request: PreparedRequest, position: int) -> PreparedRequest:
 
 
 def _redirect_target(response: Response) -> str | None:
-    if not response.is_redirect:
+    # the status first: most answers are no redirect, and the header lookup of
+    # is_redirect costs a KeyError when there is no Location
+    if response.status_code not in REDIRECT_STATI or not response.is_redirect:
         return None
     request_url = response.request.url if response.request is not None else response.url
     return urljoin(request_url or "", response.headers.get("Location", ""))
