@@ -81,6 +81,8 @@ class CookieFreshness:
 
 
 _Snapshot = dict[tuple[str, str, str], tuple[str | None, int | None]]
+#: How many URLs the header cache remembers (calls go to a few endpoints).
+_URL_CACHE_SIZE = 256
 
 
 class Scan(NamedTuple):
@@ -93,6 +95,10 @@ class Scan(NamedTuple):
     live: dict[str, str]
     #: The unexpired cookies, in the jar's own order.
     unexpired: list[http.cookiejar.Cookie]
+    #: What the live cookies lack to sign someone in (see :func:`missing_for_login`).
+    missing: tuple[str, ...]
+    #: The live ``*APISID`` cookies the SAPISIDHASH is computed from, as (name, value).
+    signing: tuple[tuple[str, str], ...]
 
 
 class LiveJar:
@@ -110,8 +116,12 @@ class LiveJar:
         self.ignored = 0
         self.generation = 0
         self._scan_cache: Scan | None = None
+        #: The scan the header caches were made from, and the headers by (scheme, host,
+        #: path) and by URL.
+        self._header_scan: Scan | None = None
         self._header_cache: dict[tuple[str, str, str], str | None] = {}
-        self._header_cache_key: tuple[int, float] = (-1, 0.0)
+        self._header_by_url: dict[str, str | None] = {}
+        self._snapshot_of: tuple[Scan, _Snapshot] | None = None
 
     def fill(self, cookies: Iterable[http.cookiejar.Cookie]) -> None:
         """Add the ``youtube.com`` cookies of ``cookies`` (the others are counted in
@@ -170,7 +180,9 @@ class LiveJar:
                 if current is None or breadth(cookie) > breadth(current):
                     chosen[cookie.name] = cookie
         live = {name: cookie.value or "" for name, cookie in chosen.items()}
-        scanned = Scan(generation, valid_until, live, unexpired)
+        signing = tuple((name, live[name]) for name in APISID_COOKIES if live.get(name))
+        missing = tuple(missing_for_login(live))
+        scanned = Scan(generation, valid_until, live, unexpired, missing, signing)
         if now is None:
             self._scan_cache = scanned
         return scanned
@@ -181,22 +193,30 @@ class LiveJar:
 
     def header_for(self, url: str) -> str | None:
         """The ``Cookie`` header for ``url``, built once per jar change, scheme, host and
-        path (and again once the soonest expiry passes)."""
+        path (and again once the soonest expiry passes); a URL asked before is answered
+        without being parsed again."""
+        scanned = self.scan()
+        if self._header_scan is not scanned:  # the jar changed, or a cookie expired
+            self._header_scan = scanned
+            self._header_cache = {}
+            self._header_by_url = {}
+        elif url in self._header_by_url:
+            return self._header_by_url[url]
         scheme, _, rest = url.partition("://")
         host, _, path = rest.partition("/")
         path = "/" + path.partition("?")[0].partition("#")[0]
         host = host.rpartition("@")[2].partition(":")[0].lower()
         key = (scheme.lower(), host, path)
-        scanned = self.scan()
-        if self._header_cache_key != (scanned.generation, scanned.valid_until):
-            self._header_cache = {}
-            self._header_cache_key = (scanned.generation, scanned.valid_until)
-        elif key in self._header_cache:
-            return self._header_cache[key]
-        header = cookie_header_for(
-            scanned.unexpired, secure=key[0] == "https", host=host, path=path
-        )
-        self._header_cache[key] = header
+        if key in self._header_cache:
+            header = self._header_cache[key]
+        else:
+            header = cookie_header_for(
+                scanned.unexpired, secure=key[0] == "https", host=host, path=path
+            )
+            self._header_cache[key] = header
+        if len(self._header_by_url) >= _URL_CACHE_SIZE:
+            self._header_by_url = {}
+        self._header_by_url[url] = header
         return header
 
     def take_set_cookie(self, url: str, values: Sequence[str]) -> tuple[str, ...]:
@@ -206,16 +226,24 @@ class LiveJar:
             new values are scrubbed from every message from now on.
         """
         with self.lock:
-            before = _snapshot(self.scan().unexpired)  # the scan the signing already made
+            before = self._held()  # of the scan the signing already made
             self.jar.extract_cookies(
                 SetCookieResponse(values),  # type: ignore[arg-type]
                 urllib.request.Request(url),  # noqa: S310 (never opened)
             )
             self.generation += 1
-            after = _snapshot(self.scan().unexpired)  # also the next call's scan
-        keys = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+            after = self._held()  # also the next call's scan, and the next "before"
+        keys = {key for key, _ in before.items() ^ after.items()}  # added, dropped, changed
         _secrets.register(*(after[key][0] for key in keys if key in after))
         return tuple(sorted({key[2] for key in keys}))
+
+    def _held(self) -> _Snapshot:
+        """What the current scan holds, by (domain, path, name): made once per scan."""
+        scanned = self.scan()
+        taken = self._snapshot_of
+        if taken is None or taken[0] is not scanned:
+            taken = self._snapshot_of = (scanned, _snapshot(scanned.unexpired))
+        return taken[1]
 
     def freshness(self, stamp: float, *, saved_at: float | None) -> CookieFreshness:
         """How fresh the jar is at ``stamp``, its home written at ``saved_at``."""

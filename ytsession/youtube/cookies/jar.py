@@ -79,7 +79,6 @@ from ._live import (
     LiveJar,
     logged_in,
     login_error,
-    missing_for_login,
 )
 from .accounts import account_number
 
@@ -317,8 +316,7 @@ class YouTubeCookies:
 
     def signing_values(self, *, now: float | None = None) -> dict[str, str]:
         """:return: the ``*APISID`` cookies the SAPISIDHASH is computed from."""
-        live = self._jar.live(now)
-        return {name: live[name] for name in APISID_COOKIES if live.get(name)}
+        return dict(self._jar.scan(now).signing)  # picked once per jar change
 
     def is_logged_in(self, *, now: float | None = None) -> bool:
         """Return whether ``LOGIN_INFO`` and at least one SID cookie are present and
@@ -331,7 +329,7 @@ class YouTubeCookies:
         :raises LoggedOutError: ``LOGIN_INFO``, every SID cookie or every ``*APISID``
             cookie is missing or expired; the message says which.
         """
-        if missing := missing_for_login(self._jar.live(now)):
+        if missing := self._jar.scan(now).missing:  # judged once per jar change
             where = f" in {self.home.describe()}" if self.home is not None else ""
             raise login_error(missing, where=where, ignored=0 if len(self) else self.ignored)
 

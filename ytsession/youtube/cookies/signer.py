@@ -384,7 +384,8 @@ class CookieAuth(Signer, InnerTubeAuth):
         if authorization is not None:  # check_logged_in made sure of it
             r.headers["Authorization"] = authorization
         r.headers.setdefault("X-Origin", origin)
-        r.headers.setdefault("X-Goog-AuthUser", str(self.effective_account_index()))
+        if "X-Goog-AuthUser" not in r.headers:  # a Session's call carries its own
+            r.headers["X-Goog-AuthUser"] = str(self.effective_account_index())
         page_id = self.page_id()
         if page_id:
             r.headers.setdefault("X-Goog-PageId", page_id)
