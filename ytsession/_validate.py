@@ -118,7 +118,7 @@ def _parse(data: str | bytes, max_depth: int) -> Any:
             raise _Fault("is not UTF-8 text") from None
     else:
         text = data.removeprefix("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): no copy of a large answer
         raise _Fault("is empty")
     if _too_deep(text, max_depth):
         raise _Fault(f"nests JSON deeper than {max_depth} levels", unusable=True)

@@ -11,6 +11,7 @@ never touched.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -260,6 +261,7 @@ def endpoint_url(profile: ClientProfile, endpoint: str, base_url: str | None = N
     return f"{base}/youtubei/v1/{normalize_endpoint(endpoint)}?prettyPrint=false"
 
 
+@functools.lru_cache(maxsize=256)  # asked twice per call, of a few names
 def normalize_endpoint(endpoint: str) -> str:
     """:return: ``endpoint`` without slashes around it or a ``youtubei/v1/`` prefix.
 
