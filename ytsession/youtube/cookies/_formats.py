@@ -571,12 +571,13 @@ def cookie_header_for(
     standard library's own header for random jars and URLs."""
     if "." not in host:
         host += ".local"  # as the standard library names a dotless host
+    dotted = "." + host
     chosen = []
     for cookie in cookies:
         if cookie.secure and not secure:
             continue
         domain = cookie.domain.lower()
-        if not ("." + host).endswith(domain if domain.startswith(".") else "." + domain):
+        if not dotted.endswith(domain if domain.startswith(".") else "." + domain):
             continue
         cookie_path = cookie.path or "/"
         if path != cookie_path and not (
@@ -588,7 +589,7 @@ def cookie_header_for(
     if not chosen:
         return None
     chosen.sort(key=lambda c: len(c.path or ""), reverse=True)
-    return "; ".join(c.name if c.value is None else f"{c.name}={c.value}" for c in chosen)
+    return "; ".join([c.name if c.value is None else f"{c.name}={c.value}" for c in chosen])
 
 
 def breadth(cookie: http.cookiejar.Cookie) -> tuple[bool, int]:

@@ -169,10 +169,12 @@ class LiveJar:
         with self.lock:
             generation = self.generation
             for cookie in in_jar_order(self.jar):
-                if cookie.expires is not None and cookie.expires > stamp:
-                    valid_until = min(valid_until, float(cookie.expires))
-                if cookie.is_expired(stamp):
-                    continue
+                expires = cookie.expires
+                if expires is not None:
+                    if expires <= stamp:
+                        continue  # expired (Cookie.is_expired, without the call)
+                    if expires < valid_until:
+                        valid_until = float(expires)
                 unexpired.append(cookie)
                 if cookie.value is None:
                     continue
