@@ -10,7 +10,11 @@ same signed headers, to the same endpoint (so it gets the same answer):
 - ``cookies, Set-Cookie``: the same call answered with a rotating ``Set-Cookie`` each time,
   written back to a cookies.txt (target: at most 1.30x CPU);
 - ``cookies, new visitor data``: answered with newer visitor data each time, kept in the
-  session data cache (target: at most 1.30x CPU).
+  session data cache (target: at most 1.30x CPU);
+- ``cookies, calls older than the deadline``: the ``cookies`` call with a 1-second
+  deadline, so that most calls a process has made are older than a deadline, as in any
+  process that makes calls for longer than a minute (target: at most 1.10x CPU, as
+  ``cookies``: finished calls must cost the deadline watchdog nothing).
 
 All talk to a loopback HTTP server that runs in another process (so its work is not
 counted as ours) and answers at once from memory (``/next`` with a ``Set-Cookie``,
@@ -224,10 +228,19 @@ def visitor_row(url: str, stack: ExitStack, home: Path) -> tuple[Row, dict[str, 
     return row, headers, body
 
 
+def old_calls_row(url: str, stack: ExitStack, home: Path) -> tuple[Row, dict[str, str], Any]:
+    """The ``cookies`` call with a deadline of one second: after the first second, every
+    call a process made is older than its deadline (as after a minute with the default).
+    Compared with the baseline of :func:`cookie_row`."""
+    session = _cookie_session(url, stack, home, "deadline", cache=False, deadline=1.0)
+    name = "cookie-signed, calls older than the deadline"
+    return Row(name, lambda: session.call("browse", PAYLOAD), 1.10), {}, None
+
+
 #: The rows compared with a baseline; each gets the server URL, an exit stack for what it
 #: opens, and a private directory. A row that returns headers and a body gets a baseline
 #: of its own; one that returns ``None`` shares the baseline of the row before it.
-ROWS = [oauth_row, cookie_row, set_cookie_row, visitor_row]
+ROWS = [oauth_row, cookie_row, old_calls_row, set_cookie_row, visitor_row]
 
 
 def baseline_row(

@@ -13,6 +13,7 @@ import contextlib
 import contextvars
 import heapq
 import itertools
+import math
 import os
 import socket
 import threading
@@ -36,11 +37,12 @@ GUARD: contextvars.ContextVar[Guard | None] = contextvars.ContextVar(
 class Guard:
     """The sockets of one attempt, shut down by the watchdog if the deadline passes first."""
 
-    __slots__ = ("active", "ends", "fired", "lock", "sockets")
+    __slots__ = ("active", "armed", "ends", "fired", "lock", "sockets")
 
     def __init__(self, ends: float) -> None:
         self.ends = ends
         self.active = True
+        self.armed = False  # handed to the watchdog (on its first socket)
         self.fired = False
         self.sockets: list[socket.socket] = []
         self.lock = threading.Lock()
@@ -51,6 +53,7 @@ class Guard:
                 return
             first = not self.sockets
             self.sockets.append(sock)
+            self.armed = self.armed or first
         if first:
             _WATCHDOG.arm(self)
         if self.fired:
@@ -69,6 +72,9 @@ class Guard:
         with self.lock:
             self.active = False
             self.sockets.clear()
+            armed, self.armed = self.armed, False
+        if armed:
+            _WATCHDOG.release()
 
 
 def _shutdown(sock: socket.socket) -> None:
@@ -79,13 +85,20 @@ def _shutdown(sock: socket.socket) -> None:
 
 
 class _Watchdog:
-    """One daemon thread that expires guards at their deadlines."""
+    """One daemon thread that expires guards at their deadlines.
+
+    A guard whose attempt ended is dropped from the heap (in batches, when such guards are
+    at least half of it): left there, it would wake the thread at its deadline for nothing,
+    once per finished call as soon as a process has made calls for longer than a deadline.
+    """
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self._heap: list[tuple[float, int, Guard]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._ended = 0  # guards disarmed since the heap was last swept (an upper bound)
+        self._wakes_at = math.inf  # when the thread wakes next (monotonic), unless notified
 
     def arm(self, guard: Guard) -> None:
         with self._condition:
@@ -95,8 +108,20 @@ class _Watchdog:
                     target=self._run, name="ytsession-deadline-watchdog", daemon=True
                 )
                 self._thread.start()
-            if self._heap[0][2] is guard:
+            if guard.ends < self._wakes_at:  # earlier than the thread would look again
+                self._wakes_at = guard.ends
                 self._condition.notify()
+
+    def release(self) -> None:
+        """An armed guard's attempt ended: sweep the ended guards out once they are half
+        the heap (no wake-up needed: the thread finds the earliest live deadline when it
+        wakes next)."""
+        with self._condition:
+            self._ended += 1
+            if 2 * self._ended >= len(self._heap):
+                self._heap = [entry for entry in self._heap if entry[2].active]
+                heapq.heapify(self._heap)
+                self._ended = 0
 
     def _run(self) -> None:
         with self._condition:
@@ -104,8 +129,8 @@ class _Watchdog:
                 now = time.monotonic()
                 while self._heap and self._heap[0][0] <= now:
                     heapq.heappop(self._heap)[2].expire()
-                timeout = self._heap[0][0] - now if self._heap else None
-                self._condition.wait(timeout)
+                self._wakes_at = self._heap[0][0] if self._heap else math.inf
+                self._condition.wait(self._wakes_at - now if self._heap else None)
 
 
 _WATCHDOG = _Watchdog()
