@@ -569,9 +569,7 @@ def cookie_header_for(
     follows too): the domain and its subdomains, path prefix at a ``/`` boundary,
     ``Secure`` over HTTPS only; longest path first. The suite checks it against the
     standard library's own header for random jars and URLs."""
-    if "." not in host:
-        host += ".local"  # as the standard library names a dotless host
-    dotted = "." + host
+    dotted = "." + (host if "." in host else host + ".local")  # as the stdlib names it
     chosen = []
     for cookie in cookies:
         if cookie.secure and not secure:
