@@ -64,3 +64,19 @@ def test_a_tv_page_without_its_script_advises_an_own_client_in_both_words() -> N
     assert "--client-id" not in str(caught.value)
     assert str(caught.value).endswith("OAuthCredentials(client_id, client_secret)")
     assert caught.value.cli_message().endswith("with --client-id and --client-secret")
+
+
+def test_the_library_names_the_profile_by_the_rule_commands_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After `ytsession profiles use work`, a bare `ytsession login` logs in to 'work': the
+    # advice for profile 'default' must name it, and the advice for 'work' need not.
+    monkeypatch.delenv("YTSESSION_PROFILE", raising=False)
+    (tmp_path / "default-profile").write_text("work\n")
+    for name, command in (
+        ("default", "`ytsession login --cookies FILE --profile default`"),
+        ("work", "`ytsession login --cookies FILE`"),
+    ):
+        with pytest.raises(NotLoggedInError) as caught:
+            Profile.named(name, home=tmp_path).load_cookies()
+        assert f"run {command} first" in caught.value.cli_message()

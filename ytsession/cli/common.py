@@ -45,11 +45,9 @@ def one_store(args: argparse.Namespace) -> None:
 
 def flag(profile: Profile) -> str:
     """`` --profile NAME`` for hints about ``profile`` (nothing for the default one)."""
-    from ..store import FileStore
-    from ..store._paths import default_profile_name
+    from ..store.profiles import flag_of
 
-    home = profile.store.home if isinstance(profile.store, FileStore) else None
-    return "" if profile.name == default_profile_name(home) else f" --profile {profile.name}"
+    return flag_of(profile.name, profile.store)
 
 
 def named_server_of(args: argparse.Namespace) -> str | None:

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 from .. import store as _store
 from .._hints import log_in_first
+from .._rules import default_profile_name
 from ..errors import NotLoggedInError, ProfileError
 from ..oauth import tokenfile
 from ..oauth.models import StoredTokenDict
-from ._paths import DEFAULT_PROFILE, checked_name, home_dir
+from ._paths import checked_name, home_dir
 from .kinds import kind_of
 from .settings import KIND_COOKIES, KIND_OAUTH, KIND_YOUTUBE_TV, ProfileSettings
 
@@ -226,15 +227,18 @@ class Profile:
         self.store.delete(self.name)
 
     def _flag(self) -> str:
-        return flag_of(self.name)
+        return flag_of(self.name, self.store)
 
     def _in_store(self) -> str:
         return in_store(self.store)
 
 
-def flag_of(name: str) -> str:
-    """:return: the ``--profile`` option that names profile ``name`` (none for the default)."""
-    return "" if name == DEFAULT_PROFILE else f" --profile {name}"
+def flag_of(name: str, store: ProfileStore) -> str:
+    """:return: `` --profile NAME`` for hints about profile ``name`` of ``store``; nothing
+    when it is the profile commands use when none is named (``$YTSESSION_PROFILE``, else
+    the one ``ytsession profiles use`` chose, else ``default``)."""
+    home = store.home if isinstance(store, _store.FileStore) else None
+    return "" if name == default_profile_name(home) else f" --profile {name}"
 
 
 def in_store(store: ProfileStore) -> str:

@@ -525,7 +525,7 @@ def profile_cookies(profile: StoredProfile) -> YouTubeCookies:
     name, store = profile.name, profile.store
     if store.read(name, COOKIES) is None:
         raise NotLoggedInError(f"profile '{name}'{in_store(store)} has no cookies").with_hint(
-            log_in_first(name, flag_of(name), cookies=True)
+            log_in_first(name, flag_of(name, store), cookies=True)
         )
     if isinstance(store, FileStore):
         return YouTubeCookies.from_file(store.path(name, COOKIES))
