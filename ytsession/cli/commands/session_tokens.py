@@ -10,7 +10,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from ..._console import say
-from ..common import locale_options
+from ..common import locale_options, server_option
 
 if TYPE_CHECKING:
     from ...youtube.innertube.potoken.providers import PoToken, PoTokenProvider
@@ -41,7 +41,7 @@ def _providers(args: argparse.Namespace) -> list[PoTokenProvider]:
 
             providers.append(
                 BotGuardProvider(
-                    base_url=args.base_url,
+                    base_url=args.server,
                     node=args.node,
                     timeout=args.timeout or DEFAULT_TIMEOUT,
                 )
@@ -78,7 +78,7 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
     from ...youtube.innertube.potoken.ytdlp_args import ytdlp_extractor_args
     from ...youtube.session import Session
 
-    args.base_url = named_server(args.base_url)
+    args.server = named_server(args.server)
     try:
         providers = _providers(args)
     except ValueError as exc:
@@ -89,7 +89,7 @@ def cmd_session_tokens(args: argparse.Namespace) -> int:
         "client": args.client,
         "lang": args.lang,
         "location": args.location,
-        "base_url": args.base_url,
+        "base_url": args.server,
         "cache": not args.no_cache,
         "generate_session_locally": args.generate_session_locally,
         "visitor_data": args.visitor_data,
@@ -199,11 +199,9 @@ def register(sub: Any, parents: Parents) -> None:
         help="bind the session token to the visitor id instead of the whole visitor data",
     )
     locale_options(tokens)
-    tokens.add_argument(
-        "--server",
+    server_option(
+        tokens,
         "--base-url",
-        dest="base_url",
-        metavar="URL",
         help="fetch everything here instead of YouTube and Google, e.g. `ytsession emulator`'s "
         "URL (default: $YTSESSION_SERVER)",
     )
